@@ -1,0 +1,89 @@
+using Affect.Audio;
+using Affect.Corpora;
+using Affect.Pipeline.Hosting;
+
+namespace Affect.Cli;
+
+/// <summary>The <c>affect</c> command: dispatches verbs and turns errors into one clear line and an exit code.</summary>
+internal static class AffectCommand
+{
+    public const string Usage = """
+        affect — acoustic emotion recognition pipeline (Kaya, Fedotov et al., Interspeech 2018)
+
+        usage:
+          affect demo [--out DIR] [--seed N] [--batch-size N]
+              generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
+          affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--out DIR]
+              run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string)
+          affect serve --store CONN [--port N] [--task-hub NAME]
+              local service: Durable Task sidecar over Azure Storage (Azurite), HTTP API on 127.0.0.1 (POST /api/runs, GET /api/runs/{id})
+          affect corpus synth --kind recola|semaine|creativeit|usoms --seed N --out DIR [--speakers K] [--minutes M] [--utterances U]
+          affect corpus validate DIR
+              check a corpus folder and report every problem with its file and field
+          affect audio info FILE.wav [...]
+              read WAV files (any PCM/float format) and print their header and summary
+
+        exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+
+        try
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                Console.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+
+            string verb = args[0];
+            string[] rest = args[1..];
+            return verb switch
+            {
+                "demo" => await DemoCommand.RunAsync(Arguments.Parse(rest), cts.Token),
+                "run" => await RunCommand.RunAsync(Arguments.Parse(rest), cts.Token),
+                "serve" => await ServeCommand.RunAsync(Arguments.Parse(rest), cts.Token),
+                "corpus" => CorpusCommand.Run(rest),
+                "audio" => AudioCommand.Run(rest),
+                _ => throw new UsageException($"unknown command '{verb}' (try: affect --help)"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"affect: usage: {e.Message}");
+            return 2;
+        }
+        catch (WavFormatException e)
+        {
+            Console.Error.WriteLine($"affect: error: {e.Message}");
+            return 1;
+        }
+        catch (CorpusFormatException e)
+        {
+            Console.Error.WriteLine($"affect: error: {e.Message}");
+            return 1;
+        }
+        catch (PipelineFailedException e)
+        {
+            Console.Error.WriteLine($"affect: error: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("affect: cancelled");
+            return 130;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or FormatException)
+        {
+            Console.Error.WriteLine($"affect: error: {e.Message}");
+            return 1;
+        }
+    }
+}

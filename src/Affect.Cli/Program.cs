@@ -1,0 +1,3 @@
+using Affect.Cli;
+
+return await AffectCommand.RunAsync(args);

@@ -1,0 +1,70 @@
+using Affect.Pipeline.Activities;
+using Affect.Pipeline.Hosting;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+
+namespace Affect.Cli;
+
+/// <summary><c>affect run</c>: the experiment orchestration over corpora already in a store.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
+    {
+        string connection = args.Require("store");
+        var corpora = args.GetAll("corpus").ToList();
+        ulong seed = args.GetSeed();
+        int batch = args.GetInt("batch-size", 4, 1, 10_000);
+        string engineName = args.Get("engine") ?? "memory";
+        string? outDir = args.Get("out");
+        args.RejectUnknown();
+        if (corpora.Count == 0)
+        {
+            throw new UsageException("at least one --corpus NAME is required");
+        }
+
+        var engine = engineName switch
+        {
+            "memory" => DurableEngineOptions.InMemory,
+            "azure-storage" => new DurableEngineOptions(DurableEngine.AzureStorage, connection),
+            _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
+        };
+        var store = BlobStore.Open(connection);
+        var spec = new ExperimentSpec(corpora, seed, batch);
+        await ExecuteAsync(store, engine, spec, outDir, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Runs the orchestration on a local engine, printing progress, and copies results.json and report.html to <paramref name="outDir"/>.</summary>
+    public static async Task<ExperimentOutcome> ExecuteAsync(IBlobStore store, DurableEngineOptions engine, ExperimentSpec spec, string? outDir, CancellationToken cancellationToken)
+    {
+        var log = new ActivityLog();
+        log.Completed += a => Console.WriteLine($"    {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
+        string runId = RunRequests.RunIdFor(spec);
+        Console.WriteLine($"run {runId}: corpora {string.Join(", ", spec.Corpora)}; seed {spec.Seed}; engine {engine.Engine}");
+        await using var host = await DurableEngineHost.StartAsync(engine, store, log, cancellationToken: cancellationToken);
+        var outcome = await PipelineRunner.RunAsync(
+            host.Client,
+            spec,
+            runId,
+            p => Console.WriteLine($"  [{p.Stage}] {p.Done}/{p.Total}"),
+            cancellationToken);
+        int reused = outcome.Activities.Count(a => a.Reused);
+        Console.WriteLine($"run {runId}: completed; {outcome.Activities.Count - reused} activities computed, {reused} reused");
+        Console.WriteLine($"  results: {Containers.Runs}/{runId}/results.json (artifact {Containers.Artifacts}/{outcome.Results})");
+        if (outDir is not null)
+        {
+            Directory.CreateDirectory(outDir);
+            foreach (var (blob, file) in new[] { (outcome.Results, "results.json"), (outcome.Report, "report.html") })
+            {
+                byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, blob, cancellationToken);
+                string target = Path.Combine(outDir, file);
+                string temp = target + ".tmp-" + Environment.ProcessId;
+                await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
+                File.Move(temp, target, overwrite: true);
+                Console.WriteLine($"  wrote {target}");
+            }
+        }
+
+        return outcome;
+    }
+}

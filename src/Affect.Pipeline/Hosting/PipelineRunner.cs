@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Affect.Pipeline.Orchestration;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Affect.Pipeline.Hosting;
+
+/// <summary>Schedules the experiment orchestration on a Durable Task client and follows it to the end, reporting progress.</summary>
+public static class PipelineRunner
+{
+    /// <summary>
+    /// Starts (or re-attaches to) the orchestration instance <paramref name="instanceId"/> and waits for it, calling
+    /// <paramref name="progress"/> whenever its custom status changes.
+    /// </summary>
+    /// <exception cref="PipelineFailedException">When the orchestration fails; the message carries the failing activity's error.</exception>
+    public static async Task<ExperimentOutcome> RunAsync(
+        DurableTaskClient client,
+        ExperimentSpec spec,
+        string instanceId,
+        Action<RunProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = spec.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid experiment spec: " + string.Join("; ", problems), nameof(spec));
+        }
+
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Completed)
+        {
+            if (existing is not null)
+            {
+                await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken);
+            }
+
+            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Experiment, spec, new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+
+        string? lastStatus = null;
+        while (true)
+        {
+            var state = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken)
+                ?? throw new InvalidOperationException($"Orchestration '{instanceId}' vanished.");
+            if (state.SerializedCustomStatus is { } status && status != lastStatus)
+            {
+                lastStatus = status;
+                var p = JsonSerializer.Deserialize<RunProgress>(status, JsonSerializerOptions.Web);
+                if (p is not null)
+                {
+                    progress?.Invoke(p);
+                }
+            }
+
+            switch (state.RuntimeStatus)
+            {
+                case OrchestrationRuntimeStatus.Completed:
+                    return state.ReadOutputAs<ExperimentOutcome>() ?? throw new InvalidOperationException($"Orchestration '{instanceId}' completed without output.");
+                case OrchestrationRuntimeStatus.Failed:
+                case OrchestrationRuntimeStatus.Terminated:
+                    throw new PipelineFailedException(instanceId, Describe(state.FailureDetails) ?? state.RuntimeStatus.ToString());
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static string? Describe(TaskFailureDetails? failure)
+    {
+        if (failure is null)
+        {
+            return null;
+        }
+
+        var inner = failure;
+        while (inner.InnerFailure is not null)
+        {
+            inner = inner.InnerFailure;
+        }
+
+        return inner.ErrorMessage;
+    }
+}
+
+/// <summary>Thrown when a run's orchestration fails.</summary>
+public sealed class PipelineFailedException(string instanceId, string reason)
+    : Exception($"Run '{instanceId}' failed: {reason}")
+{
+    /// <summary>The orchestration instance id.</summary>
+    public string InstanceId { get; } = instanceId;
+
+    /// <summary>The innermost error message.</summary>
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,119 @@
+namespace Affect.Pipeline.Orchestration;
+
+/// <summary>What a run is asked to do: which uploaded corpora to process, with which seed.</summary>
+/// <param name="Corpora">Corpus names, each stored under <c>corpora/{name}/manifest.json</c>.</param>
+/// <param name="Seed">The seed every random choice of the run derives from.</param>
+/// <param name="BatchSize">Files per fan-out activity (the in-process engine runs two activities at a time, so batching keeps work per activity meaningful).</param>
+public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 1, int BatchSize = 8)
+{
+    /// <summary>Checks the spec and returns every problem found (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Corpora is null || Corpora.Count == 0)
+        {
+            problems.Add("spec.corpora: at least one corpus name is required");
+        }
+        else
+        {
+            for (int i = 0; i < Corpora.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(Corpora[i]) || Corpora[i].Contains('/') || Corpora[i].Contains('\\') || Corpora[i].Contains(".."))
+                {
+                    problems.Add($"spec.corpora[{i}]: '{Corpora[i]}' is not a plain corpus name");
+                }
+            }
+
+            if (Corpora.Distinct(StringComparer.Ordinal).Count() != Corpora.Count)
+            {
+                problems.Add("spec.corpora: corpus names must be unique");
+            }
+        }
+
+        if (BatchSize is < 1 or > 10_000)
+        {
+            problems.Add($"spec.batchSize: {BatchSize} is outside 1..10000");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>A reference to a content-addressed artifact written by an activity.</summary>
+/// <param name="Stage">The stage that produced it (its folder under the <c>artifacts</c> container).</param>
+/// <param name="Key">The content address: a hash of stage, stage version, parameters and input keys.</param>
+/// <param name="Blob">The artifact's main blob name inside the <c>artifacts</c> container.</param>
+/// <param name="Reused">True when the artifact already existed and the activity did no work.</param>
+public sealed record ArtifactRef(string Stage, string Key, string Blob, bool Reused);
+
+/// <summary>Input of the ingest activity.</summary>
+/// <param name="Corpus">The corpus name under the <c>corpora</c> container.</param>
+public sealed record IngestRequest(string Corpus);
+
+/// <summary>Output of the ingest activity: the validated corpus record and how to split it into batches.</summary>
+/// <param name="Corpus">The corpus name.</param>
+/// <param name="Record">The stored corpus record (an Activities.CorpusRecord as JSON).</param>
+/// <param name="FileCount">Number of audio files in the corpus.</param>
+public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount);
+
+/// <summary>Input of the audio-summary activity: one batch of files of one ingested corpus.</summary>
+/// <param name="Corpus">The corpus name.</param>
+/// <param name="RecordKey">Key of the ingest artifact the batch refers to.</param>
+/// <param name="RecordBlob">Blob of the ingest artifact.</param>
+/// <param name="Start">Index of the batch's first file in the record.</param>
+/// <param name="Count">Number of files in the batch.</param>
+public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string RecordBlob, int Start, int Count);
+
+/// <summary>Input of the report activity.</summary>
+/// <param name="Spec">The run's spec.</param>
+/// <param name="Corpora">Every ingested corpus.</param>
+/// <param name="Summaries">Every audio-summary batch artifact, in a deterministic order.</param>
+public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries);
+
+/// <summary>What the orchestration returns.</summary>
+/// <param name="RunKey">Content address of the run's results (same spec and inputs ⇒ same key).</param>
+/// <param name="Results">Blob of <c>results.json</c> in the <c>artifacts</c> container.</param>
+/// <param name="Report">Blob of <c>report.html</c> in the <c>artifacts</c> container.</param>
+/// <param name="Activities">Every activity output in order, with its reuse flag.</param>
+public sealed record ExperimentOutcome(string RunKey, string Results, string Report, IReadOnlyList<ArtifactRef> Activities);
+
+/// <summary>Progress published through the orchestration's custom status.</summary>
+/// <param name="Stage">The stage running now.</param>
+/// <param name="Done">Work items of this stage finished.</param>
+/// <param name="Total">Work items of this stage in all.</param>
+public sealed record RunProgress(string Stage, int Done, int Total);
+
+/// <summary>Registered names of the orchestration and its activities, shared by every host.</summary>
+public static class TaskNames
+{
+    /// <summary>The experiment orchestration.</summary>
+    public const string Experiment = "ExperimentOrchestration";
+
+    /// <summary>Stage 1: validate an uploaded corpus and record it.</summary>
+    public const string IngestCorpus = "IngestCorpus";
+
+    /// <summary>Audio summary of a batch of files.</summary>
+    public const string SummarizeAudio = "SummarizeAudio";
+
+    /// <summary>Stage 12: results.json and report.html.</summary>
+    public const string WriteReport = "WriteReport";
+
+    /// <summary>Copies the results under <c>runs/{runId}/</c> with a run record.</summary>
+    public const string PublishRun = "PublishRun";
+}
+
+/// <summary>Container names of the store layout (ARCHITECTURE.md, "Storage").</summary>
+public static class Containers
+{
+    /// <summary>Uploaded corpora: <c>{corpus}/manifest.json</c>, audio and labels.</summary>
+    public const string Corpora = "corpora";
+
+    /// <summary>Content-addressed intermediates: <c>{stage}/{key}/...</c>.</summary>
+    public const string Artifacts = "artifacts";
+
+    /// <summary>LSTM models: <c>{key}/model.onnx</c>.</summary>
+    public const string Models = "models";
+
+    /// <summary>Run records: <c>{runId}/run.json</c>, results and report.</summary>
+    public const string Runs = "runs";
+}

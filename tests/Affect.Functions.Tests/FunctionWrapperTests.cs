@@ -1,0 +1,74 @@
+using Affect.Corpora;
+using Affect.Pipeline.Activities;
+using Affect.Pipeline.Hosting;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+using Microsoft.DurableTask.Client;
+
+namespace Affect.Functions.Tests;
+
+public sealed class FunctionWrapperTests
+{
+    private static async Task<FolderBlobStore> StoreWithCorpusAsync()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "affect-fn-tests", Guid.NewGuid().ToString("N"));
+        var store = new FolderBlobStore(dir);
+        var files = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 2));
+        foreach (var f in files.OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
+        {
+            await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
+        }
+
+        return store;
+    }
+
+    [Fact]
+    public async Task Activity_wrappers_call_the_shared_activities()
+    {
+        var store = await StoreWithCorpusAsync();
+        var log = new ActivityLog();
+        var functions = new ExperimentFunctions(
+            new IngestCorpusActivity(store, log),
+            new SummarizeAudioActivity(store, log),
+            new WriteReportActivity(store, log),
+            new PublishRunActivity(store));
+
+        var ingested = await functions.IngestCorpus(new IngestRequest("usoms"), CancellationToken.None);
+        Assert.Equal("usoms", ingested.Corpus);
+        Assert.True(ingested.FileCount > 0);
+        var summary = await functions.SummarizeAudio(new AudioSummaryBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 2), CancellationToken.None);
+        Assert.False(summary.Reused);
+        var again = await functions.SummarizeAudio(new AudioSummaryBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 2), CancellationToken.None);
+        Assert.True(again.Reused);
+        Assert.Equal(summary.Key, again.Key);
+    }
+
+    [Fact]
+    public async Task Run_starter_schedules_the_orchestration_once_per_spec_and_it_completes()
+    {
+        var store = await StoreWithCorpusAsync();
+        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
+        var spec = new ExperimentSpec(await RunRequests.ListCorporaAsync(store));
+        Assert.Equal(["usoms"], spec.Corpora);
+
+        string id = await RunStarter.StartAsync(host.Client, spec, "upload");
+        string twin = await RunStarter.StartAsync(host.Client, spec, "upload");
+        Assert.Equal(id, twin);
+        var state = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.NotNull(await store.GetInfoAsync(Containers.Runs, $"{id}/results.json"));
+    }
+
+    [Fact]
+    public void Start_request_bodies_are_checked_field_by_field()
+    {
+        var spec = RunRequests.ParseStartBody("""{"corpora":["a","b"],"seed":9}""", ["x"]);
+        Assert.Equal(["a", "b"], spec.Corpora);
+        Assert.Equal(9UL, spec.Seed);
+        Assert.Equal(["x"], RunRequests.ParseStartBody(string.Empty, ["x"]).Corpora);
+        Assert.Contains("seed", Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("""{"seed":"abc"}""", ["x"])).Message);
+        Assert.Contains("corpora", Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("{}", [])).Message);
+        Assert.Contains("spec.corpora[0]", Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("""{"corpora":["../etc"]}""", [])).Message);
+        Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("""{"corpra":["a"]}""", ["x"]));
+    }
+}

@@ -1,0 +1,101 @@
+using Affect.Corpora;
+using Affect.Pipeline.Activities;
+using Affect.Pipeline.Hosting;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+
+namespace Affect.Pipeline.Tests.Orchestration;
+
+public sealed class InMemoryEngineTests
+{
+    [Fact]
+    public async Task Orchestration_runs_every_stage_and_a_second_run_reuses_every_artifact()
+    {
+        var store = new FolderBlobStore(TestCorpora.TempDir());
+        await TestCorpora.UploadAsync(store);
+        var spec = new ExperimentSpec(TestCorpora.Names, Seed: 3, BatchSize: 4);
+
+        var log1 = new ActivityLog();
+        ExperimentOutcome first;
+        await using (var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, log1))
+        {
+            var progress = new List<RunProgress>();
+            first = await PipelineRunner.RunAsync(host.Client, spec, "t-first", progress.Add);
+            Assert.Contains(progress, p => p.Stage == "audio-summary" && p.Done == p.Total && p.Total > 1);
+            Assert.Equal("done", progress[^1].Stage);
+        }
+
+        Assert.All(first.Activities, a => Assert.False(a.Reused));
+        Assert.Equal(2, first.Activities.Count(a => a.Stage == "ingest"));
+        var results = await store.GetJsonAsync<RunResults>(Containers.Artifacts, first.Results);
+        Assert.Equal(["usoms", "recola"], results.Corpora.Select(c => c.Name));
+        var usoms = results.Corpora[0];
+        Assert.Equal("categorical", usoms.Kind);
+        Assert.True(usoms.Files > 0 && usoms.TotalDurationSeconds > usoms.Files * 2.0, "USoMS utterances last several seconds");
+        Assert.True(usoms.Classes.Count == 3, "three valence classes");
+        Assert.Equal("dimensional", results.Corpora[1].Kind);
+        Assert.All(results.Corpora, c => Assert.InRange(c.MeanRmsDbfs, -60, -3));
+        Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/results.json"));
+        Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/report.html"));
+        Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/run.json"));
+
+        // A second run of the same spec on a fresh engine recomputes nothing and gives the same bytes.
+        var log2 = new ActivityLog();
+        ExperimentOutcome second;
+        await using (var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, log2))
+        {
+            second = await PipelineRunner.RunAsync(host.Client, spec, "t-second");
+        }
+
+        Assert.All(second.Activities, a => Assert.True(a.Reused));
+        Assert.Equal(first.Results, second.Results);
+        Assert.Equal(
+            await store.GetBytesAsync(Containers.Runs, "t-first/results.json"),
+            await store.GetBytesAsync(Containers.Runs, "t-second/results.json"));
+    }
+
+    [Fact]
+    public async Task A_changed_corpus_file_is_recomputed_and_the_others_are_reused()
+    {
+        var store = new FolderBlobStore(TestCorpora.TempDir());
+        await TestCorpora.UploadAsync(store);
+        var spec = new ExperimentSpec(TestCorpora.Names, BatchSize: 100);
+        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
+        var first = await PipelineRunner.RunAsync(host.Client, spec, "c-1");
+
+        // Replace the recola corpus with one from another seed: its stages run again, usoms is reused.
+        var other = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Recola, 99) with { Minutes = 0.25 });
+        await TestCorpora.UploadAsync(store, "recola", other);
+        var second = await PipelineRunner.RunAsync(host.Client, spec, "c-2");
+        Assert.True(second.Activities.Single(a => a.Stage == "ingest" && a.Key == first.Activities[0].Key).Reused);
+        Assert.Contains(second.Activities, a => a.Stage == "ingest" && !a.Reused);
+        Assert.NotEqual(first.Results, second.Results);
+    }
+
+    [Fact]
+    public async Task An_invalid_corpus_fails_the_run_with_the_file_and_field()
+    {
+        var store = new FolderBlobStore(TestCorpora.TempDir());
+        var files = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 1)).ToList();
+        string missing = files.First(f => f.RelativePath.EndsWith(".wav", StringComparison.Ordinal)).RelativePath;
+        files.RemoveAll(f => f.RelativePath == missing);
+        await TestCorpora.UploadAsync(store, "broken", files);
+        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
+        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => PipelineRunner.RunAsync(host.Client, new ExperimentSpec(["broken"]), "bad-1"));
+        Assert.Contains(missing, error.Message);
+        Assert.Contains("manifest.json", error.Message);
+        await foreach (var blob in store.ListAsync(Containers.Artifacts))
+        {
+            Assert.Fail($"no artifact may be written for an invalid corpus, found {blob.Name}");
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_corpus_names_its_manifest()
+    {
+        var store = new FolderBlobStore(TestCorpora.TempDir());
+        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
+        var error = await Assert.ThrowsAsync<PipelineFailedException>(() => PipelineRunner.RunAsync(host.Client, new ExperimentSpec(["nothere"]), "bad-2"));
+        Assert.Contains("corpora/nothere/manifest.json", error.Message);
+    }
+}

@@ -1,0 +1,33 @@
+using Affect.Corpora;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+
+namespace Affect.Pipeline.Tests.Orchestration;
+
+/// <summary>Small synthetic corpora uploaded to a store, the way a user uploads them (manifest last).</summary>
+internal static class TestCorpora
+{
+    public static readonly string[] Names = ["usoms", "recola"];
+
+    public static async Task UploadAsync(IBlobStore store, ulong seed = 7)
+    {
+        await UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, seed)));
+        var recola = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Recola, seed) with { Minutes = 0.25 };
+        await UploadAsync(store, "recola", SyntheticCorpusGenerator.Generate(recola));
+    }
+
+    public static async Task UploadAsync(IBlobStore store, string corpus, IReadOnlyList<CorpusFile> files)
+    {
+        foreach (var f in files.OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
+        {
+            await store.PutBytesAsync(Containers.Corpora, $"{corpus}/{f.RelativePath}", f.Content);
+        }
+    }
+
+    public static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "affect-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
