@@ -1,4 +1,5 @@
 using Affect.Corpora;
+using Affect.Corpora.Synthetic;
 
 namespace Affect.Cli;
 

@@ -1,4 +1,5 @@
 using Affect.Corpora;
+using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
@@ -54,7 +55,7 @@ internal static class DemoCommand
                 continue;
             }
 
-            await store.PutBytesAsync(Containers.Corpora, name, file.Content, cancellationToken);
+            await store.PutBytesAsync(Containers.Corpora, name, file.Content, cancellationToken: cancellationToken);
         }
     }
 }

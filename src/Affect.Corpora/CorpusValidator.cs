@@ -173,13 +173,13 @@ public static class CorpusValidator
             return;
         }
 
-        var time = table.Column(LabelTable.TimeColumn);
+        var time = table.Column(LabelTable.TimeColumn); // cells already reported as malformed hold NaN and are skipped
         double tolerance = 0.5 / rate;
         int bad = 0;
         int firstBad = -1;
         for (int r = 0; r < time.Length; r++)
         {
-            if (Math.Abs(time[r] - (r / rate)) > tolerance)
+            if (!double.IsNaN(time[r]) && Math.Abs(time[r] - (r / rate)) > tolerance)
             {
                 bad++;
                 if (firstBad < 0)

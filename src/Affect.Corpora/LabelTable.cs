@@ -145,6 +145,11 @@ public sealed class LabelTable
             if (cells.Length != header.Length)
             {
                 Add($"line {lineNo}", $"has {cells.Length} cells (expected {header.Length}, one per header column)");
+                for (int c = 0; c < header.Length; c++)
+                {
+                    values[c][r] = double.NaN;
+                }
+
                 continue;
             }
 
@@ -152,6 +157,7 @@ public sealed class LabelTable
             {
                 string cell = cells[c].Trim();
                 string name = header[c].Length > 0 ? header[c] : (c + 1).ToString(CultureInfo.InvariantCulture);
+                values[c][r] = double.NaN;
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                 {
                     Add($"line {lineNo}, column {name}", $"'{Clip(cell)}' is not a number (expected an invariant-culture number such as 0.25)");

@@ -20,13 +20,14 @@ public sealed class DemoTests
         }
 
         Assert.Contains("[audio-summary]", r1.Stdout);
-        Assert.DoesNotContain("reused", r1.Stdout);
+        Assert.DoesNotContain("    reused ", r1.Stdout);
+        Assert.Contains("    computed ingest/", r1.Stdout);
 
         // A third run in the same folder recomputes nothing.
         var r3 = await CliProcess.RunAsync("demo", "--out", d1);
         Assert.True(r3.ExitCode == 0, CliProcess.Describe(r3.Stdout, r3.Stderr));
-        Assert.DoesNotContain("computed ", r3.Stdout);
-        Assert.Contains("reused", r3.Stdout);
+        Assert.DoesNotContain("    computed ", r3.Stdout);
+        Assert.Contains("    reused   audio-summary/", r3.Stdout);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class DemoTests
         }
 
         // ...the resumed run says so...
-        int reusedSummaries = resumed.Stdout.Split('\n').Count(l => l.Contains("reused", StringComparison.Ordinal) && l.Contains("audio-summary/", StringComparison.Ordinal));
+        int reusedSummaries = resumed.Stdout.Split('\n').Count(l => l.Contains("    reused ", StringComparison.Ordinal) && l.Contains("audio-summary/", StringComparison.Ordinal));
         Assert.True(reusedSummaries >= summariesBefore, CliProcess.Describe(resumed.Stdout, resumed.Stderr));
 
         // ...and the final artifacts equal those of an uninterrupted run, byte for byte.

@@ -1,4 +1,5 @@
 using Affect.Corpora;
+using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;

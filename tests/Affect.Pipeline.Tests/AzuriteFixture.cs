@@ -31,7 +31,7 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
     public const string AccountName = "devstoreaccount1";
 
     /// <summary>The emulator's fixed, publicly documented development account key.</summary>
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFTTBCQDJuJbHyXg==";
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string? _persistentLocation;
@@ -168,9 +168,20 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Kills the Azurite process tree and removes its temporary folder.</summary>
+    /// <summary>
+    /// Stops Azurite and removes its temporary folder. A persistent instance is asked to shut down
+    /// (SIGTERM) so it saves its metadata, and killed only if it does not exit within 10 s.
+    /// </summary>
     public void Dispose()
     {
+        if (_persistentLocation is not null && _process is { HasExited: false } running && !OperatingSystem.IsWindows())
+        {
+            if (SendSignal(running.Id, SigTerm) == 0)
+            {
+                running.WaitForExit(10_000);
+            }
+        }
+
         StopProcess();
         if (_temporaryLocation is not null)
         {
@@ -186,6 +197,18 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
             _temporaryLocation = null;
         }
     }
+
+    /// <summary>
+    /// Kills Azurite at once, like a crash. A persistent Azurite saves its metadata only every few
+    /// seconds and on shutdown, so blobs written just before a kill can be lost; use
+    /// <see cref="Dispose"/> to stop it cleanly.
+    /// </summary>
+    public void Kill() => StopProcess();
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private void StopProcess()
     {
@@ -308,11 +331,22 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
         yield return "127.0.0.1";
         yield return "--tablePort";
         yield return TablePort.ToString(CultureInfo.InvariantCulture);
-        yield return "--location";
-        yield return location;
         if (_persistentLocation is null)
         {
+            // Azurite refuses --location together with in-memory persistence; it runs in the temp folder.
             yield return "--inMemoryPersistence";
+        }
+        else
+        {
+            yield return "--location";
+            yield return location;
+
+            // A clean shutdown waits for idle keep-alive connections to time out: keep that short.
+            foreach (var service in new[] { "--blobKeepAliveTimeout", "--queueKeepAliveTimeout", "--tableKeepAliveTimeout" })
+            {
+                yield return service;
+                yield return "1";
+            }
         }
 
         yield return "--skipApiVersionCheck";

@@ -39,7 +39,7 @@ internal static class SpeechRenderer
 
     private const int ControlRate = 1000;
     private const int SamplesPerControl = SampleRate / ControlRate;
-    private const double OutputGain = 0.3;
+    private const double OutputGain = 0.15;
 
     private static readonly double[][] Vowels =
     [
@@ -286,10 +286,17 @@ internal static class SpeechRenderer
 
             double unvoiced = fricAmp > 0 ? fric.Step(noise) * fricAmp * 0.25 : fric.Step(0);
             bgState = (0.5 * ((2 * rng.NextDouble()) - 1)) + (0.5 * bgState);
-            output[i] = (float)((OutputGain * (voiced + unvoiced)) + (0.002 * bgState));
+            output[i] = (float)SoftLimit((OutputGain * (voiced + unvoiced)) + (0.002 * bgState));
         }
 
         return output;
+    }
+
+    /// <summary>Identity below 0.7; above, 0.7 + 0.3·tanh((|x| − 0.7)/0.3) with x's sign, so loud peaks never hard-clip.</summary>
+    private static double SoftLimit(double x)
+    {
+        double m = Math.Abs(x);
+        return m <= 0.7 ? x : Math.CopySign(0.7 + (0.3 * Math.Tanh((m - 0.7) / 0.3)), x);
     }
 
     /// <summary>A Klatt 2nd-order digital resonator with unity gain at 0 Hz.</summary>

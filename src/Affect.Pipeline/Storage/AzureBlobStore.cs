@@ -72,27 +72,37 @@ public sealed class AzureBlobStore : IBlobStore
 
         var options = new BlobUploadOptions { Conditions = ToConditions(condition) };
         var blob = _service.GetBlobContainerClient(container).GetBlobClient(name);
-        await EnsureContainerAsync(container, cancellationToken).ConfigureAwait(false);
-        try
+        var start = content.CanSeek ? content.Position : 0;
+        for (var attempt = 1; ; attempt++)
         {
-            var response = await blob.UploadAsync(source, options, cancellationToken).ConfigureAwait(false);
-            var length = knownLength ?? ((CountingStream)source).Count;
-            return new BlobInfo(container, name, length, Quoted(response.Value.ETag.ToString()));
-        }
-        catch (RequestFailedException e) when (condition is not null && IsConditionFailure(e, condition))
-        {
-            var reason = e.Status switch
+            await EnsureContainerAsync(container, cancellationToken).ConfigureAwait(false);
+            try
             {
-                409 => "the blob already exists",
-                404 => $"the blob does not exist (expected ETag {condition.IfMatchETag})",
-                _ => condition.IfMatchETag is { } etag ? $"the blob's ETag is no longer {etag}" : "the blob already exists",
-            };
-            throw new BlobConditionFailedException(container, name, reason);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound.ToString())
-        {
-            _createdContainers.TryRemove(container, out _);
-            throw new IOException($"Container '{container}' vanished while writing '{container}/{name}'; retry the write.", e);
+                var response = await blob.UploadAsync(source, options, cancellationToken).ConfigureAwait(false);
+                var length = knownLength ?? ((CountingStream)source).Count;
+                return new BlobInfo(container, name, length, Quoted(response.Value.ETag.ToString()));
+            }
+            catch (RequestFailedException e) when (condition is not null && IsConditionFailure(e, condition))
+            {
+                var reason = e.Status switch
+                {
+                    409 => "the blob already exists",
+                    404 => $"the blob does not exist (expected ETag {condition.IfMatchETag})",
+                    _ => condition.IfMatchETag is { } etag ? $"the blob's ETag is no longer {etag}" : "the blob already exists",
+                };
+                throw new BlobConditionFailedException(container, name, reason);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound.ToString())
+            {
+                // Deleted since this store created it: create it again and retry once if the content can be replayed.
+                _createdContainers.TryRemove(container, out _);
+                if (attempt > 1 || !content.CanSeek)
+                {
+                    throw new IOException($"Container '{container}' vanished while writing '{container}/{name}'; retry the write.", e);
+                }
+
+                content.Position = start;
+            }
         }
     }
 

@@ -49,6 +49,11 @@ public sealed class FolderBlobStore : IBlobStore
         ArgumentNullException.ThrowIfNull(content);
         CheckCondition(container, name, condition);
         var target = BlobPath(container, name);
+        if (condition is { IfNoneExists: true } && File.Exists(target))
+        {
+            // Fail fast without reading the content; the commit re-checks under the lock.
+            throw new BlobConditionFailedException(container, name, "the blob already exists");
+        }
 
         var temporary = Path.Combine(_staging, $".tmp-{Guid.NewGuid():N}");
         try
@@ -146,7 +151,8 @@ public sealed class FolderBlobStore : IBlobStore
                 name = name.Replace(Path.DirectorySeparatorChar, '/');
             }
 
-            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            // Files put there by other means whose names no store would accept are not blobs.
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && BlobName.IsValidName(name))
             {
                 names.Add(name);
             }

@@ -1,4 +1,5 @@
 using Affect.Corpora;
+using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
@@ -21,7 +22,9 @@ public sealed class InMemoryEngineTests
         {
             var progress = new List<RunProgress>();
             first = await PipelineRunner.RunAsync(host.Client, spec, "t-first", progress.Add);
-            Assert.Contains(progress, p => p.Stage == "audio-summary" && p.Done == p.Total && p.Total > 1);
+            Assert.Contains(progress, p => p.Stage == "audio-summary" && p.Done > 0 && p.Total > 1);
+            var summaryDone = progress.Where(p => p.Stage == "audio-summary").Select(p => p.Done).ToList();
+            Assert.Equal(summaryDone.Order(), summaryDone); // progress only moves forward
             Assert.Equal("done", progress[^1].Stage);
         }
 

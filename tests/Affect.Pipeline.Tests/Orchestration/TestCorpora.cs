@@ -1,4 +1,5 @@
 using Affect.Corpora;
+using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 

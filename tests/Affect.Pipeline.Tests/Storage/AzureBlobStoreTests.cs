@@ -31,6 +31,30 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : BlobStoreContr
         Assert.Equal("1"u8.ToArray(), await _store.GetBytesAsync(Container, "x"));
     }
 
+    [Fact]
+    public async Task A_write_after_the_container_was_deleted_elsewhere_recreates_it()
+    {
+        await _store.PutBytesAsync(Container, "first", "1"u8.ToArray());
+        var service = new BlobServiceClient(azurite.ConnectionString, AzureBlobStore.DefaultOptions(azurite.ConnectionString));
+        await service.GetBlobContainerClient(Container).DeleteAsync();
+
+        await _store.PutBytesAsync(Container, "second", "2"u8.ToArray());
+
+        Assert.Equal(["second"], (await ListAsync()).Select(b => b.Name));
+    }
+
+    [Fact]
+    public async Task Listed_etags_are_usable_as_write_conditions()
+    {
+        await _store.PutBytesAsync(Container, "x", "1"u8.ToArray());
+        var listed = Assert.Single(await ListAsync());
+
+        var next = await _store.PutBytesAsync(Container, "x", "2"u8.ToArray(), WriteCondition.IfMatch(listed.ETag));
+
+        Assert.StartsWith("\"", next.ETag, StringComparison.Ordinal);
+        Assert.NotEqual(listed.ETag, next.ETag);
+    }
+
     /// <summary>The emulator's options with short retry delays, so the failing-source tests stay fast.</summary>
     private static BlobClientOptions FastRetries(string connectionString)
     {

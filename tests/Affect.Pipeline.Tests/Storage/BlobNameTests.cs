@@ -19,7 +19,8 @@ public sealed class BlobNameTests
     [InlineData("a/...")]
     [InlineData("a..b/c")]
     [InlineData("ü/日本")]
-    [InlineData("x:y")]
+    [InlineData("ab:c")]
+    [InlineData("a/c:d")]
     public void Valid_blob_names_pass(string name)
     {
         BlobName.Validate("corpora", name);

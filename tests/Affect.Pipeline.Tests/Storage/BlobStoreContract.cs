@@ -72,7 +72,8 @@ public abstract class BlobStoreContract
         var put = await Store.PutBytesAsync(Container, "big.bin", content);
 
         Assert.Equal(content.Length, put.Length);
-        Assert.True(content.AsSpan().SequenceEqual(await Store.GetBytesAsync(Container, "big.bin")));
+        var read = await Store.GetBytesAsync(Container, "big.bin");
+        Assert.True(content.AsSpan().SequenceEqual(read));
     }
 
     [Fact]
@@ -292,7 +293,7 @@ public abstract class BlobStoreContract
         Assert.Contains(rule, put.Message, StringComparison.Ordinal);
         Assert.Contains(container, put.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => Store.OpenReadAsync(container, "x"));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await Store.ListAsync(container).ToListAsync());
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Store.ListAsync(container).CollectAsync());
     }
 
     [Fact]
@@ -403,7 +404,7 @@ public abstract class BlobStoreContract
     }
 
     protected async Task<List<BlobInfo>> ListAsync(string prefix = "") =>
-        await Store.ListAsync(Container, prefix).ToListAsync();
+        await Store.ListAsync(Container, prefix).CollectAsync();
 
     public sealed record Counter(int Value);
 

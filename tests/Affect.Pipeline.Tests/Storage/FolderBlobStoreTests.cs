@@ -70,7 +70,7 @@ public sealed class FolderBlobStoreTests : BlobStoreContract, IDisposable
         });
 
         Assert.Equal(1, (await Task.WhenAll(writes)).Sum());
-        Assert.Single(await other.ListAsync(Container).ToListAsync());
+        Assert.Single(await other.ListAsync(Container).CollectAsync());
     }
 
     [Fact]

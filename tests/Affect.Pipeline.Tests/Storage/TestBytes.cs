@@ -130,3 +130,18 @@ internal sealed class ForwardOnlyStream(byte[] data) : Stream
         base.Dispose(disposing);
     }
 }
+
+/// <summary>Collects an async sequence (System.Linq.Async and .NET 10 both define ToListAsync, ambiguously).</summary>
+internal static class AsyncSequence
+{
+    public static async Task<List<T>> CollectAsync<T>(this IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
