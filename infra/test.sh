@@ -6,6 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash infra/install-test-tools.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+bash infra/bicep-build.sh
 dotnet build Cloud.sln -c Release -nologo -v q
 log="$(mktemp)"
 set +e

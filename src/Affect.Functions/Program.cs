@@ -6,8 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
-string connection = builder.Configuration["AffectStorage"]
-    ?? builder.Configuration["AzureWebJobsStorage"]
-    ?? throw new InvalidOperationException("Set the app setting AffectStorage (or AzureWebJobsStorage) to the artifact store's connection string.");
-builder.Services.AddPipelineActivities(BlobStore.Open(connection));
+
+// The artifact store: a connection string in AffectStorage (local: UseDevelopmentStorage=true), or, on Azure,
+// identity-based settings AffectStorage__blobServiceUri (+ __clientId) written by bicep/main.bicep.
+string store = builder.Configuration["AffectStorage"] switch
+{
+    { Length: > 0 } connection => connection,
+    _ when builder.Configuration["AffectStorage:blobServiceUri"] is { Length: > 0 } uri => BlobStore.IdentityPrefix + new Uri(uri).Host.Split('.')[0],
+    _ => builder.Configuration["AzureWebJobsStorage"]
+        ?? throw new InvalidOperationException("Set AffectStorage to the artifact store's connection string, or AffectStorage__blobServiceUri for a managed identity."),
+};
+builder.Services.AddPipelineActivities(BlobStore.Open(store));
 builder.Build().Run();

@@ -6,10 +6,13 @@ public static class BlobStore
     /// <summary>The prefix that marks a folder store: <c>folder:/path/to/root</c>.</summary>
     public const string FolderPrefix = "folder:";
 
+    /// <summary>Prefix of a store reached with an Entra ID credential (managed identity on Azure): <c>azure-identity:ACCOUNT</c>.</summary>
+    public const string IdentityPrefix = "azure-identity:";
+
     /// <summary>
     /// Opens a store: <c>folder:&lt;path&gt;</c> or an existing directory gives a <see cref="FolderBlobStore"/>;
     /// <c>UseDevelopmentStorage=true</c> or a connection string with <c>AccountName=</c> or
-    /// <c>BlobEndpoint=</c> gives an <see cref="AzureBlobStore"/>.
+    /// <c>BlobEndpoint=</c> gives an <see cref="AzureBlobStore"/>; <c>azure-identity:ACCOUNT</c> an <see cref="AzureBlobStore"/> with DefaultAzureCredential.
     /// </summary>
     /// <param name="connection">The store description.</param>
     /// <exception cref="ArgumentException">When <paramref name="connection"/> is none of the accepted forms.</exception>
@@ -31,6 +34,18 @@ public static class BlobStore
             }
 
             return new FolderBlobStore(path);
+        }
+
+        if (text.StartsWith(IdentityPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var account = text[IdentityPrefix.Length..];
+            if (account.Length is < 3 or > 24 || !account.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)))
+            {
+                throw new ArgumentException($"Store connection '{text}': the storage account name must be 3-24 lowercase letters and digits.", nameof(connection));
+            }
+
+            // Managed identity on Azure (AZURE_CLIENT_ID selects a user-assigned one), developer credentials locally.
+            return new AzureBlobStore(new Azure.Storage.Blobs.BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), new Azure.Identity.DefaultAzureCredential()));
         }
 
         if (IsAzureConnectionString(text))
