@@ -22,6 +22,23 @@ internal static class AffectCommand
               check a corpus folder and report every problem with its file and field
           affect audio info FILE.wav [...]
               read WAV files (any PCM/float format) and print their header and summary
+          affect features lld IN.wav [IN2.wav ...] --csv OUT.csv [--no-deltas]
+              ComParE 2016 LLDs (+ deltas) per 10 ms frame in openSMILE's CSV layout (any WAV, resampled to 16 kHz)
+          affect features parity --reference DIR [--markdown docs/parity.md]
+          affect features functionals IN.wav [...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS]
+          affect features parity-functionals --reference DIR [--markdown docs/parity.md]
+              per-LLD agreement (Pearson r, NRMSE) with the openSMILE reference outputs in DIR
+          affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N] [--method kmeans++|kmeans|random|random++] [--no-log]
+              bag-of-audio-words (openXBOW semantics): LLD and delta codebooks from the train partition; DIR2/boaw.npy, boaw.csv, codebook/
+          affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST [--C x | --factors k | --grid --devel DEVEL [--retrain]] --scores OUT.csv [--scaling zscore|minmax|none] [--power p] [--seed N]
+              utterance-level classifier on CSV/ARFF feature tables (name, features, class); writes class scores, prints UAR/WAR
+          affect lstm train --train DIR --val DIR [--test DIR] --target arousal|valence --out OUT [--epochs 5] [--seed 1] [--hidden 32] [--layers 2]
+                [--batch 32] [--lr 0.001] [--loss mse|ccc] [--lag SECONDS|auto] [--hop 0.2] [--step-frames 1] [--features compare2016-lld|basic] [--threads 1]
+              train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
+          affect lstm predict --model OUT/model.onnx --corpus DIR --out preds.csv [--threads 1]
+              frame-level predictions (name,time,value) at 25 Hz with ONNX Runtime, and per-file means in preds.means.csv
+          affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1]
+              LSTM training worker: takes jobs from the lstm-training queue, writes models/{key}/model.onnx + metrics.json
 
         exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error
         """;
@@ -52,6 +69,10 @@ internal static class AffectCommand
                 "serve" => await ServeCommand.RunAsync(Arguments.Parse(rest), cts.Token),
                 "corpus" => CorpusCommand.Run(rest),
                 "audio" => AudioCommand.Run(rest),
+                "lstm" => LstmCommand.Run(rest),
+                "worker" => await WorkerCommand.RunAsync(Arguments.Parse(rest, "drain"), cts.Token),
+                "learn" => LearnCommand.Run(Arguments.Parse(rest, "grid", "retrain")),
+                "features" => FeaturesCommand.Run(rest),
                 _ => throw new UsageException($"unknown command '{verb}' (try: affect --help)"),
             };
         }

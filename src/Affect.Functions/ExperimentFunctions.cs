@@ -12,6 +12,7 @@ namespace Affect.Functions;
 public sealed class ExperimentFunctions(
     IngestCorpusActivity ingest,
     SummarizeAudioActivity summarize,
+    ExtractLldActivity extractLld,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -33,6 +34,11 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.SummarizeAudio)]
     public Task<ArtifactRef> SummarizeAudio([ActivityTrigger] AudioSummaryBatch input, CancellationToken cancellationToken) =>
         summarize.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 2: ComParE 2016 LLDs and deltas of a batch of files.</summary>
+    [Function(TaskNames.ExtractLld)]
+    public Task<ArtifactRef> ExtractLld([ActivityTrigger] LldBatch input, CancellationToken cancellationToken) =>
+        extractLld.RunAsync(input, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

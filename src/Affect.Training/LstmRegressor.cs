@@ -1,3 +1,4 @@
+using Affect.Sequence.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -55,4 +56,51 @@ public sealed class LstmRegressor : nn.Module<Tensor, Tensor>
         var (sequence, _, _) = lstm.forward(input);
         return head.forward(sequence).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Copies the current parameters out in PyTorch layout (gate blocks i, f, g, o), e.g. for ONNX export.</summary>
+    public LstmWeights ExportWeights()
+    {
+        var named = NamedParameters();
+        float[] Values(string name) => named[name].data<float>().ToArray();
+        var layers = Enumerable.Range(0, Options.Layers).Select(l => new LstmLayerWeights(
+            Values($"lstm.weight_ih_l{l}"), Values($"lstm.weight_hh_l{l}"), Values($"lstm.bias_ih_l{l}"), Values($"lstm.bias_hh_l{l}"))).ToArray();
+        return new LstmWeights(Options.InputSize, Options.HiddenSize, layers, Values("head.weight"), Values("head.bias")[0]);
+    }
+
+    /// <summary>Overwrites the parameters with <paramref name="weights"/> (same sizes), e.g. to restore the best epoch.</summary>
+    /// <exception cref="ArgumentException">The sizes differ from this module's.</exception>
+    public void LoadWeights(LstmWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        weights.Validate();
+        if (weights.InputSize != Options.InputSize || weights.HiddenSize != Options.HiddenSize || weights.Layers.Count != Options.Layers)
+        {
+            throw new ArgumentException(
+                $"weights for input {weights.InputSize}, hidden {weights.HiddenSize}, {weights.Layers.Count} layers do not fit a module with input {Options.InputSize}, hidden {Options.HiddenSize}, {Options.Layers} layers",
+                nameof(weights));
+        }
+
+        var named = NamedParameters();
+        using var noGrad = torch.no_grad();
+        void Set(string name, float[] values)
+        {
+            var parameter = named[name];
+            using var source = torch.tensor(values, parameter.shape);
+            parameter.copy_(source);
+        }
+
+        for (var l = 0; l < Options.Layers; l++)
+        {
+            Set($"lstm.weight_ih_l{l}", weights.Layers[l].InputWeights);
+            Set($"lstm.weight_hh_l{l}", weights.Layers[l].RecurrentWeights);
+            Set($"lstm.bias_ih_l{l}", weights.Layers[l].InputBias);
+            Set($"lstm.bias_hh_l{l}", weights.Layers[l].RecurrentBias);
+        }
+
+        Set("head.weight", weights.HeadWeights);
+        Set("head.bias", [weights.HeadBias]);
+    }
+
+    private Dictionary<string, Parameter> NamedParameters() =>
+        named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
 }

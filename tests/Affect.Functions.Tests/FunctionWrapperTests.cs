@@ -31,6 +31,7 @@ public sealed class FunctionWrapperTests
         var functions = new ExperimentFunctions(
             new IngestCorpusActivity(store, log),
             new SummarizeAudioActivity(store, log),
+            new ExtractLldActivity(store, log),
             new WriteReportActivity(store, log),
             new PublishRunActivity(store));
 
@@ -42,6 +43,8 @@ public sealed class FunctionWrapperTests
         var again = await functions.SummarizeAudio(new AudioSummaryBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 2), CancellationToken.None);
         Assert.True(again.Reused);
         Assert.Equal(summary.Key, again.Key);
+        var lld = await functions.ExtractLld(new LldBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 1), CancellationToken.None);
+        Assert.EndsWith("index.json", lld.Blob, StringComparison.Ordinal);
     }
 
     [Fact]

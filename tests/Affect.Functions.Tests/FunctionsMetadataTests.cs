@@ -29,6 +29,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("ExperimentOrchestration", "orchestrationTrigger")]
     [InlineData("IngestCorpus", "activityTrigger")]
     [InlineData("SummarizeAudio", "activityTrigger")]
+    [InlineData("ExtractLld", "activityTrigger")]
     [InlineData("WriteReport", "activityTrigger")]
     [InlineData("PublishRun", "activityTrigger")]
     [InlineData("CorpusUploaded", "blobTrigger")]

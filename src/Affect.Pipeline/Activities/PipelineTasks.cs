@@ -15,6 +15,7 @@ public static class PipelineTasks
         registry.AddOrchestrator(TaskNames.Experiment, () => new ExperimentOrchestration());
         Add<IngestCorpusActivity, IngestRequest, IngestedCorpus>(registry, TaskNames.IngestCorpus);
         Add<SummarizeAudioActivity, AudioSummaryBatch, ArtifactRef>(registry, TaskNames.SummarizeAudio);
+        Add<ExtractLldActivity, LldBatch, ArtifactRef>(registry, TaskNames.ExtractLld);
         Add<WriteReportActivity, ReportRequest, ArtifactRef>(registry, TaskNames.WriteReport);
         Add<PublishRunActivity, RunPublication, string>(registry, TaskNames.PublishRun);
     }
@@ -27,6 +28,7 @@ public static class PipelineTasks
         services.AddSingleton(log ?? new ActivityLog());
         services.AddSingleton<IngestCorpusActivity>();
         services.AddSingleton<SummarizeAudioActivity>();
+        services.AddSingleton<ExtractLldActivity>();
         services.AddSingleton<WriteReportActivity>();
         services.AddSingleton<PublishRunActivity>();
         return services;

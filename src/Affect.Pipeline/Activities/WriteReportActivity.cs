@@ -24,7 +24,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             ["batchSize"] = input.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["corpora"] = string.Join(",", input.Spec.Corpora),
         };
-        var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key));
+        var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key)).Concat(input.Llds.Select(l => l.Key));
         string key = ArtifactKey.Compute("report", Version, parameters, inputKeys);
         return artifacts.GetOrCreateAsync("report", key, ReportBlobs.ResultsFile, async ct =>
         {
@@ -42,13 +42,24 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                     }
                 }
 
-                corpora.Add(CorpusResult.From(record, corpus.Record.Key, rows));
+                long frames = 0;
+                foreach (var l in input.Llds)
+                {
+                    var index = await artifacts.ReadJsonAsync<LldIndex>(l.Blob, ct);
+                    if (index.Corpus == record.Corpus)
+                    {
+                        frames += index.Files.Sum(f => (long)f.Rows);
+                    }
+                }
+
+                corpora.Add(CorpusResult.From(record, corpus.Record.Key, rows) with { LldFrames = frames });
             }
 
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),
                 new("audio-summary", "Per-file duration, level, clipping and activity, in batches", input.Summaries.Select(s => s.Key).ToList()),
+                new("lld", "65 ComParE 2016 LLDs + 65 deltas per 10 ms frame (openSMILE parity), .npy per file", input.Llds.Select(l => l.Key).ToList()),
                 new("report", "This results.json and report.html", [key]),
             };
             var results = new RunResults(1, key, input.Spec, stages, corpora);
@@ -75,7 +86,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
               .Append(stage.Artifacts.Count.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>\n");
         }
 
-        sb.Append("</table>\n<h2>Corpora</h2>\n<table><tr><th>corpus</th><th>kind</th><th>files</th><th>speakers</th><th>train/devel/test</th><th>audio (s)</th><th>mean RMS (dBFS)</th><th>mean active share</th><th>classes</th></tr>\n");
+        sb.Append("</table>\n<h2>Corpora</h2>\n<table><tr><th>corpus</th><th>kind</th><th>files</th><th>speakers</th><th>train/devel/test</th><th>audio (s)</th><th>mean RMS (dBFS)</th><th>mean active share</th><th>LLD frames</th><th>classes</th></tr>\n");
         foreach (var c in results.Corpora)
         {
             string parts = string.Join("/", new[] { "train", "devel", "test" }.Select(p => c.Partitions.GetValueOrDefault(p).ToString(CultureInfo.InvariantCulture)));
@@ -83,7 +94,8 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             sb.Append("<tr><td>").Append(E(c.Name)).Append("</td><td>").Append(E(c.Kind)).Append("</td><td>").Append(c.Files.ToString(CultureInfo.InvariantCulture))
               .Append("</td><td>").Append(c.Speakers.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(parts)
               .Append("</td><td>").Append(N(c.TotalDurationSeconds, "F1")).Append("</td><td>").Append(N(c.MeanRmsDbfs, "F2"))
-              .Append("</td><td>").Append(N(c.MeanActiveFraction, "F3")).Append("</td><td>").Append(E(classes)).Append("</td></tr>\n");
+              .Append("</td><td>").Append(N(c.MeanActiveFraction, "F3")).Append("</td><td>").Append(c.LldFrames.ToString(CultureInfo.InvariantCulture))
+              .Append("</td><td>").Append(E(classes)).Append("</td></tr>\n");
         }
 
         sb.Append("</table>\n</body></html>\n");
@@ -144,6 +156,9 @@ public sealed record CorpusResult(
     double MeanRmsDbfs,
     double MeanActiveFraction)
 {
+    /// <summary>Number of LLD frames (10 ms) extracted from the corpus.</summary>
+    public long LldFrames { get; init; }
+
     /// <summary>Aggregates a corpus record and its files' audio summaries.</summary>
     public static CorpusResult From(CorpusRecord record, string recordKey, IReadOnlyList<FileAudioSummary> rows)
     {

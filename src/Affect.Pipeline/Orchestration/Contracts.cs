@@ -68,7 +68,8 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Spec">The run's spec.</param>
 /// <param name="Corpora">Every ingested corpus.</param>
 /// <param name="Summaries">Every audio-summary batch artifact, in a deterministic order.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries);
+/// <param name="Llds">Every LLD batch artifact (an Activities.LldIndex each), in the same order.</param>
+public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds);
 
 /// <summary>What the orchestration returns.</summary>
 /// <param name="RunKey">Content address of the run's results (same spec and inputs ⇒ same key).</param>
@@ -94,6 +95,9 @@ public static class TaskNames
 
     /// <summary>Audio summary of a batch of files.</summary>
     public const string SummarizeAudio = "SummarizeAudio";
+
+    /// <summary>Stage 2: ComParE 2016 LLDs and deltas of a batch of files.</summary>
+    public const string ExtractLld = "ExtractLld";
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";

@@ -44,9 +44,16 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
             batches.Select(b => context.CallActivityAsync<ArtifactRef>(TaskNames.SummarizeAudio, b)).ToList());
         activities.AddRange(summaries);
 
+        // Stage 2: 65 ComParE 2016 LLDs + 65 deltas per 10 ms frame (fan-out per batch).
+        var llds = await FanOutAsync(
+            context,
+            "lld",
+            batches.Select(b => context.CallActivityAsync<ArtifactRef>(TaskNames.ExtractLld, new LldBatch(b.Corpus, b.RecordKey, b.RecordBlob, b.Start, b.Count))).ToList());
+        activities.AddRange(llds);
+
         // Stage 12: report.
         context.SetCustomStatus(new RunProgress("report", 0, 1));
-        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries));
+        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds));
         activities.Add(report);
 
         // Publish the run under runs/{runId}/ (not memoized: the run record is per run).

@@ -27,6 +27,7 @@ public sealed class OnnxGraphBuilder
     private readonly List<ValueInfo> outputs = [];
     private readonly List<Initializer> initializers = [];
     private readonly List<Node> nodes = [];
+    private readonly List<KeyValuePair<string, string>> metadata = [];
 
     /// <summary>Starts an empty graph called <paramref name="graphName"/> (<c>GraphProto.name</c>).</summary>
     public OnnxGraphBuilder(string graphName)
@@ -85,6 +86,24 @@ public sealed class OnnxGraphBuilder
     }
 
     /// <summary>
+    /// Adds a model metadata entry (<c>ModelProto.metadata_props</c>, field 14: <c>StringStringEntryProto</c> { key = 1, value = 2 }),
+    /// readable by any runtime (ONNX Runtime: <c>ModelMetadata.CustomMetadataMap</c>), e.g. the context-window geometry.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is empty or already added.</exception>
+    public OnnxGraphBuilder AddMetadata(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (metadata.Any(m => m.Key == key))
+        {
+            throw new ArgumentException($"metadata key '{key}' is already set", nameof(key));
+        }
+
+        metadata.Add(new(key, value));
+        return this;
+    }
+
+    /// <summary>
     /// Adds an operator node (default domain) reading <paramref name="nodeInputs"/> (an empty string marks an omitted
     /// optional input) and producing <paramref name="nodeOutputs"/>.
     /// </summary>
@@ -118,6 +137,14 @@ public sealed class OnnxGraphBuilder
                 opset.WriteTag(2, WireFormat.WireType.Varint);
                 opset.WriteInt64(OpsetVersion);
             });
+            foreach (var (key, value) in metadata)
+            {
+                WriteMessage(output, 14, entry =>
+                {
+                    WriteString(entry, 1, key);
+                    WriteString(entry, 2, value);
+                });
+            }
         });
     }
 

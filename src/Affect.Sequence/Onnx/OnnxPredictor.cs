@@ -25,7 +25,11 @@ public sealed class OnnxPredictor : IDisposable
         InputName = session.InputMetadata.Keys.Single();
         OutputName = session.OutputMetadata.Keys.Single();
         InputDimensions = [.. session.InputMetadata[InputName].Dimensions];
+        Metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
     }
+
+    /// <summary>The model's custom metadata (<c>ModelProto.metadata_props</c>).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>The file name or label the model came from, used in error messages.</summary>
     public string SourceName { get; }

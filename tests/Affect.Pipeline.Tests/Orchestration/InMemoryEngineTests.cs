@@ -38,6 +38,19 @@ public sealed class InMemoryEngineTests
         Assert.True(usoms.Classes.Count == 3, "three valence classes");
         Assert.Equal("dimensional", results.Corpora[1].Kind);
         Assert.All(results.Corpora, c => Assert.InRange(c.MeanRmsDbfs, -60, -3));
+
+        // LLD stage: one .npy of frames × 130 per file, as many rows as the ComParE frame grid gives.
+        Assert.All(results.Corpora, c => Assert.True(c.LldFrames > c.TotalDurationSeconds * 95, $"{c.Name}: {c.LldFrames} LLD frames"));
+        var lldRef = first.Activities.First(a => a.Stage == "lld");
+        var index = await store.GetJsonAsync<LldIndex>(Containers.Artifacts, lldRef.Blob);
+        var entry = index.Files[0];
+        Assert.Equal(130, entry.Columns);
+        Assert.Equal(130, index.Columns.Count);
+        string folder = lldRef.Blob[..(lldRef.Blob.LastIndexOf('/') + 1)];
+        var npy = await store.GetBytesAsync(Containers.Artifacts, folder + entry.Npy);
+        var (values, rows, cols) = Affect.Features.IO.NpyFormat.Read(new MemoryStream(npy), entry.Npy);
+        Assert.Equal((entry.Rows, 130), (rows, cols));
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/results.json"));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/report.html"));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/run.json"));

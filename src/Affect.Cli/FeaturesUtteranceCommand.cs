@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text;
+using Affect.Audio;
+using Affect.Corpora;
+using Affect.Features;
+using Affect.Features.Boaw;
+using Affect.Features.Functionals;
+
+namespace Affect.Cli;
+
+/// <summary>
+/// <c>affect features functionals IN.wav [...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS]</c>: the 6373
+/// ComParE 2016 functionals per file in openSMILE's CSV/ARFF layouts;
+/// <c>affect features parity-functionals --reference DIR [--markdown docs/parity.md]</c>: parity with openSMILE;
+/// <c>affect features boaw --corpus DIR --out DIR2 [...]</c>: bag-of-audio-words with a codebook from the train partition.
+/// </summary>
+internal static class FeaturesUtteranceCommand
+{
+    public const string UsageText = "affect features functionals IN.wav [...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS] | affect features parity-functionals --reference DIR [--markdown FILE.md] | " + BoawUsage;
+
+    public const string BoawUsage = "affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N] [--method kmeans++|kmeans|random|random++] [--no-log]";
+
+    /// <summary>
+    /// Runs <c>affect features boaw</c>: LLDs (+ deltas) of every file of the corpus, codebooks learned on the train
+    /// partition only, then DIR2/codebook/ (codebook.json + codebook-{lld,delta}.npy), DIR2/boaw.npy (files × words,
+    /// manifest order), DIR2/boaw.json (ids, partitions, words) and DIR2/boaw.csv (<c>name;words...[;class]</c>).
+    /// </summary>
+    public static int RunBoaw(Arguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string corpus = a.Require("corpus");
+        string output = a.Require("out");
+        int size = a.GetInt("size", 1000, 1, 1 << 20);
+        int assignments = a.GetInt("assignments", 10, 1, 1 << 20);
+        ulong seed = a.GetSeed();
+        int iterations = a.GetInt("iterations", 500, 0, 1 << 20);
+        int trainFrames = a.GetInt("train-frames", 0, 0, int.MaxValue);
+        string method = a.Get("method") ?? "kmeans++";
+        bool noLog = a.Flag("no-log");
+        a.RejectUnknown();
+        var codebookMethod = method switch
+        {
+            "kmeans++" => CodebookMethod.KMeansPlusPlus,
+            "kmeans" => CodebookMethod.KMeans,
+            "random" => CodebookMethod.Random,
+            "random++" => CodebookMethod.RandomPlusPlus,
+            _ => throw new UsageException($"--method: '{method}' is not one of kmeans++, kmeans, random, random++"),
+        };
+        var options = new BoawOptions(size, assignments, seed, codebookMethod, iterations, trainFrames, !noLog);
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        string manifestPath = Path.Combine(corpus, CorpusManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"{manifestPath}: file does not exist (--corpus must be a corpus folder with {CorpusManifest.FileName})");
+        }
+
+        var manifest = CorpusManifest.Parse(File.ReadAllText(manifestPath), manifestPath);
+        var source = new FolderCorpusSource(corpus);
+        foreach (var f in manifest.Files)
+        {
+            if (!source.Exists(f.Audio))
+            {
+                throw new FileNotFoundException($"{manifestPath}: files['{f.Id}'].audio: {f.Audio} does not exist");
+            }
+        }
+
+        // LLDs per file in parallel; each result lands in its own slot, so the order (and output) never depends on scheduling.
+        var frames = new BoawFrames[manifest.Files.Count];
+        Parallel.For(0, frames.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var f = manifest.Files[i];
+            string path = source.Resolve(f.Audio);
+            var clip = AudioLoader.LoadMono(path);
+            var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
+            var m = extractor.Extract(clip.Samples);
+            frames[i] = new BoawFrames(path, m.Values, m.Rows);
+        });
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{manifest.Name}: LLDs of {frames.Length} files, {frames.Sum(f => (long)f.Rows)} frames"));
+
+        var train = Enumerable.Range(0, frames.Length).Where(i => manifest.Files[i].Partition == CorpusPartition.Train).Select(i => frames[i]).ToList();
+        if (train.Count == 0)
+        {
+            throw new InvalidDataException($"{manifestPath}: files: no file in the train partition to learn the codebook from");
+        }
+
+        var codebook = BoawCodebook.Learn(train, LldColumns.All, options);
+        foreach (var s in codebook.Streams)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"codebook {s.Stream.Name}: {s.Size} words from {s.TrainingFrames} train frames, {s.Iterations} iterations{(s.Converged ? " (converged)" : string.Empty)}"));
+        }
+
+        var rows = Enumerable.Range(0, frames.Length)
+            .Select(i => new BoawRow(manifest.Files[i].Id, codebook.Histogram(frames[i]), manifest.Files[i].Label))
+            .ToList();
+        Directory.CreateDirectory(output);
+        codebook.Save(Path.Combine(output, "codebook"));
+        using (var npy = File.Create(Path.Combine(output, "boaw.npy")))
+        {
+            BoawTable.WriteNpy(npy, rows);
+        }
+
+        var index = new
+        {
+            corpus = manifest.Name,
+            ids = manifest.Files.Select(f => f.Id).ToArray(),
+            partitions = manifest.Files.Select(f => f.Partition.ToString().ToLowerInvariant()).ToArray(),
+            words = codebook.WordNames,
+        };
+        File.WriteAllText(Path.Combine(output, "boaw.json"), System.Text.Json.JsonSerializer.Serialize(index, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        WriteAtomically(Path.Combine(output, "boaw.csv"), w => BoawTable.WriteCsv(w, codebook.WordNames, rows, manifest.Kind == CorpusKind.Categorical));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {rows.Count} bags of {codebook.HistogramLength} words"));
+        return 0;
+    }
+
+    /// <summary>Runs <c>affect features functionals</c>.</summary>
+    public static int RunFunctionals(Arguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string? csv = a.Get("csv");
+        string? arff = a.Get("arff");
+        string? label = a.Get("label");
+        a.RejectUnknown();
+        if (csv is null && arff is null)
+        {
+            throw new UsageException("affect features functionals: --csv and/or --arff is required");
+        }
+
+        if (a.Positional.Count == 0)
+        {
+            throw new UsageException("affect features functionals: at least one input WAV file is required");
+        }
+
+        foreach (string path in a.Positional)
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"{path}: file does not exist");
+            }
+        }
+
+        var rows = new List<FunctionalsRow>();
+        foreach (string path in a.Positional)
+        {
+            var clip = AudioLoader.LoadMono(path);
+            var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
+            var m = extractor.Extract(clip.Samples);
+            if (m.Rows == 0)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {clip.DurationSeconds:F3} s is shorter than one 60 ms LLD frame"));
+            }
+
+            rows.Add(new FunctionalsRow(Path.GetFileNameWithoutExtension(path), ComParEFunctionals.Compute(m.Values, m.Rows, m.ColumnNames, path), label));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {m.Rows} frames"));
+        }
+
+        if (csv is not null)
+        {
+            WriteAtomically(csv, w => FunctionalsTable.WriteCsv(w, rows));
+        }
+
+        if (arff is not null)
+        {
+            WriteAtomically(arff, w => FunctionalsTable.WriteArff(w, rows));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs <c>affect features parity-functionals</c>: prints the table and optionally updates the markdown section.</summary>
+    public static int RunParityFunctionals(Arguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string reference = a.Require("reference");
+        string? markdown = a.Get("markdown");
+        a.RejectUnknown();
+        if (!Directory.Exists(reference))
+        {
+            throw new DirectoryNotFoundException($"{reference}: reference directory does not exist");
+        }
+
+        string section = FunctionalsParity.RenderMarkdown(FunctionalsParityRun.RunSet2(reference));
+        if (markdown is null)
+        {
+            Console.Out.Write(section);
+        }
+        else
+        {
+            string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
+            File.WriteAllText(markdown, FunctionalsParityRun.ReplaceSection(doc, section), new UTF8Encoding(false));
+        }
+
+        return 0;
+    }
+
+    private static void WriteAtomically(string path, Action<TextWriter> write)
+    {
+        string tmp = path + ".tmp";
+        using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
+        {
+            write(w);
+        }
+
+        File.Move(tmp, path, overwrite: true);
+    }
+}

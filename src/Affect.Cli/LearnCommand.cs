@@ -1,0 +1,72 @@
+using System.Globalization;
+using Affect.Learning;
+
+namespace Affect.Cli;
+
+/// <summary>
+/// <c>affect learn</c>: trains an utterance-level learner (KELM, WKELM, KPLS, WKPLS, SVM) on a feature table,
+/// optionally selects C / factors by development UAR, writes the test scores CSV and prints UAR/WAR when labelled.
+/// </summary>
+internal static class LearnCommand
+{
+    public static int Run(Arguments args)
+    {
+        string model = args.Require("model");
+        var learner = model switch
+        {
+            "kelm" => LearnerKind.Kelm,
+            "wkelm" => LearnerKind.Wkelm,
+            "kpls" => LearnerKind.Kpls,
+            "wkpls" => LearnerKind.Wkpls,
+            "svm" => LearnerKind.Svm,
+            _ => throw new UsageException($"option --model: '{model}' is not one of kelm, wkelm, kpls, wkpls, svm"),
+        };
+        string trainPath = args.Require("train");
+        string testPath = args.Require("test");
+        string scoresPath = args.Require("scores");
+        string? develPath = args.Get("devel");
+        bool grid = args.Flag("grid");
+        bool retrain = args.Flag("retrain");
+        double c = args.GetDouble("C", 1.0, double.Epsilon, double.MaxValue);
+        int factors = args.GetInt("factors", 10, 1, 10000);
+        ulong seed = args.GetSeed();
+        string scaling = args.Get("scaling") ?? "zscore";
+        var scale = scaling switch
+        {
+            "zscore" => FeatureScaling.ZScore,
+            "minmax" => FeatureScaling.MinMax,
+            "none" => FeatureScaling.None,
+            _ => throw new UsageException($"option --scaling: '{scaling}' is not one of zscore, minmax, none"),
+        };
+        string? power = args.Get("power");
+        double? powerExponent = power is null ? null : args.GetDouble("power", 1, 1e-9, 1e9);
+        args.RejectUnknown();
+        if (grid && develPath is null)
+        {
+            throw new UsageException("--grid needs --devel DEVEL");
+        }
+
+        var train = FeatureTable.Read(trainPath);
+        var test = FeatureTable.Read(testPath);
+        var devel = develPath is null ? null : FeatureTable.Read(develPath);
+        var options = new LearnerOptions(learner, scale, powerExponent, C: c, Factors: factors, SearchGrid: grid, RetrainOnTrainDevel: retrain, Seed: seed);
+        var outcome = UtteranceClassifier.Run(train, devel, test, options);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(scoresPath));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        File.WriteAllText(scoresPath, outcome.ToScoreCsv(outcome.Test));
+        var inv = CultureInfo.InvariantCulture;
+        string chosen = outcome.Selected.C is { } sc ? $"C={sc.ToString("G4", inv)}" : $"factors={outcome.Selected.Factors}";
+        Console.WriteLine($"learn: {model} {chosen}" + (grid ? $" (devel UAR {outcome.Selected.DevelUar.ToString("P2", inv)})" : string.Empty));
+        if (outcome.Test.Uar is { } uar && outcome.Test.War is { } war)
+        {
+            Console.WriteLine($"test: UAR {uar.ToString("P2", inv)} WAR {war.ToString("P2", inv)} ({outcome.Test.Names.Count} utterances)");
+        }
+
+        Console.WriteLine($"scores: {scoresPath}");
+        return 0;
+    }
+}

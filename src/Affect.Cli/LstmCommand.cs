@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Affect.Audio;
+using Affect.Features;
+using Affect.Sequence;
+using Affect.Sequence.Features;
+using Affect.Sequence.Windows;
+using Affect.Training;
+
+namespace Affect.Cli;
+
+/// <summary><c>affect lstm train|predict</c>: the cross-corpus LSTM of §3 (Table 1) and its frame-level predictions.</summary>
+internal static class LstmCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            throw new UsageException("affect lstm train|predict ...");
+        }
+
+        var a = Arguments.Parse(args[1..]);
+        return args[0] switch
+        {
+            "train" => Train(a),
+            "predict" => Predict(a),
+            _ => throw new UsageException($"unknown lstm command '{args[0]}' (train, predict)"),
+        };
+    }
+
+    /// <summary>The front-end named on the command line or in a job.</summary>
+    public static IFrameFeatureExtractor Extractor(string name) => name switch
+    {
+        "basic" or "basic-prosody-10" => new BasicFrameFeatures(),
+        "compare" or "compare2016-lld" => new ComParELldFeatures(),
+        _ => throw new UsageException($"--features: '{name}' is not compare2016-lld or basic"),
+    };
+
+    private static int Train(Arguments a)
+    {
+        var trainDir = a.Require("train");
+        var valDir = a.Require("val");
+        var testDir = a.Get("test");
+        var target = a.Require("target");
+        if (target is not ("arousal" or "valence"))
+        {
+            throw new UsageException($"--target: '{target}' is not arousal or valence");
+        }
+
+        var lossName = a.Get("loss") ?? "mse";
+        var options = new LstmTrainingOptions(
+            HiddenSize: a.GetInt("hidden", 32, 1, 4096),
+            Layers: a.GetInt("layers", 2, 1, 8),
+            Epochs: a.GetInt("epochs", 5, 1, 1000),
+            LearningRate: a.GetDouble("lr", 0.001, 1e-7, 1),
+            BatchSize: a.GetInt("batch", 32, 1, 65536),
+            Loss: lossName switch
+            {
+                "mse" => LstmLoss.Mse,
+                "ccc" => LstmLoss.Ccc,
+                _ => throw new UsageException($"--loss: '{lossName}' is not mse or ccc"),
+            },
+            Seed: (long)a.GetSeed(),
+            Threads: a.GetInt("threads", 1, 1, 256));
+        var windows = new ContextWindowOptions(HopSeconds: a.GetDouble("hop", 0.2, 0.01, 8), StepFrames: a.GetInt("step-frames", 1, 1, 1000));
+        var labels = Labels(a);
+        var extractor = Extractor(a.Get("features") ?? "compare2016-lld");
+        var outDir = a.Require("out");
+        a.RejectUnknown();
+
+        SequenceCorpus Load(string dir)
+        {
+            Console.WriteLine($"reading {dir} ({extractor.Name} features, {target})");
+            return SequenceCorpus.LoadFolder(dir, target, extractor, labels);
+        }
+
+        var train = Load(trainDir);
+        var val = Load(valDir);
+        var test = testDir is null ? null : Load(testDir);
+        var result = CrossCorpusExperiment.Run(train, val, test, options, windows, Console.WriteLine);
+        Directory.CreateDirectory(outDir);
+        WriteAtomically(Path.Combine(outDir, "metrics.json"), result.Metrics.ToJsonBytes());
+        WriteAtomically(Path.Combine(outDir, "model.onnx"), result.Model);
+        var m = result.Metrics;
+        Console.WriteLine($"best epoch {m.BestEpoch}: validation CC {m.ValidationPearsonAtBest:F3}" +
+            (m.TestPearsonAtBest is { } t ? $", test CC {t:F3} (1 epoch: {m.TestPearsonAtEpoch1:F3})" : string.Empty));
+        Console.WriteLine($"wrote {Path.Combine(outDir, "model.onnx")} and metrics.json");
+        return 0;
+    }
+
+    private static int Predict(Arguments a)
+    {
+        var modelPath = a.Require("model");
+        var corpusDir = a.Require("corpus");
+        var outPath = a.Require("out");
+        var threads = a.GetInt("threads", 1, 1, 256);
+        a.RejectUnknown();
+
+        using var predictor = LstmSequencePredictor.Load(modelPath, threads);
+        var corpus = SequenceCorpus.LoadFolder(corpusDir, null, Extractor(predictor.Info.FeatureExtractor));
+        var predictions = predictor.Predict(corpus.Recordings);
+        var frames = new StringBuilder("name,time,value\n");
+        var means = new StringBuilder($"name,mean_{predictor.Info.Target}\n");
+        for (var r = 0; r < corpus.Recordings.Count; r++)
+        {
+            var name = corpus.Recordings[r].Id;
+            var rate = corpus.Recordings[r].LabelRate;
+            for (var i = 0; i < predictions[r].Length; i++)
+            {
+                frames.Append(CultureInfo.InvariantCulture, $"{name},{i / rate:0.###},{predictions[r][i]:R}\n");
+            }
+
+            means.Append(CultureInfo.InvariantCulture, $"{name},{predictions[r].Average():R}\n");
+        }
+
+        var meansPath = Path.ChangeExtension(outPath, null) + ".means.csv";
+        WriteAtomically(outPath, Encoding.UTF8.GetBytes(frames.ToString()));
+        WriteAtomically(meansPath, Encoding.UTF8.GetBytes(means.ToString()));
+        Console.WriteLine($"{corpus.Recordings.Count} recordings: frame predictions in {outPath}, per-file means in {meansPath}");
+        return 0;
+    }
+
+    private static LabelOptions Labels(Arguments a)
+    {
+        var lag = a.Get("lag");
+        return lag switch
+        {
+            null => new LabelOptions(),
+            "auto" => new LabelOptions(LagSeconds: null),
+            _ when double.TryParse(lag, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 0 and <= 30 => new LabelOptions(LagSeconds: s),
+            _ => throw new UsageException($"--lag: '{lag}' is not 'auto' or a number of seconds in 0..30"),
+        };
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, full, overwrite: true);
+    }
+}
+
+/// <summary>The paper's front-end: the 65 ComParE 2016 LLDs and their deltas at 100 Hz (Affect.Features).</summary>
+internal sealed class ComParELldFeatures : IFrameFeatureExtractor
+{
+    private readonly LowLevelDescriptors descriptors = new();
+
+    public string Name => "compare2016-lld";
+
+    public int FeatureCount => descriptors.ColumnNames.Count;
+
+    public FeatureMatrix Extract(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        if (clip.SampleRate != 16000)
+        {
+            throw new ArgumentException($"{clip.SourceName}: sampleRate: {clip.SampleRate} Hz (the ComParE 2016 LLDs need 16000 Hz)");
+        }
+
+        var matrix = descriptors.Extract(clip.Samples);
+        return new FeatureMatrix(matrix.Values, matrix.Rows, matrix.Columns, 100.0);
+    }
+}

@@ -1,0 +1,106 @@
+using Affect.Corpora;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
+using Affect.Sequence;
+using Affect.Sequence.Windows;
+using Affect.Training;
+
+namespace Affect.Cli;
+
+/// <summary><c>affect worker --store CONN</c>: the LSTM training worker on the <c>lstm-training</c> queue.</summary>
+internal static class WorkerCommand
+{
+    public static async Task<int> RunAsync(Arguments a, CancellationToken cancellationToken)
+    {
+        var connection = a.Require("store");
+        var drain = a.Flag("drain");
+        var poll = TimeSpan.FromSeconds(a.GetDouble("poll-seconds", 5, 0.1, 3600));
+        var threads = a.GetInt("threads", 1, 1, 256);
+        a.RejectUnknown();
+
+        var store = BlobStore.Open(connection);
+        var worker = new TrainingWorker(
+            store,
+            TrainingQueues.Open(connection, TrainingQueueNames.Jobs),
+            TrainingQueues.Open(connection, TrainingQueueNames.Poison),
+            new TorchJobRunner(threads, Console.WriteLine));
+        Console.WriteLine($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var outcome = await worker.ProcessNextAsync(Console.WriteLine, cancellationToken);
+            if (outcome == JobOutcome.Idle)
+            {
+                if (drain)
+                {
+                    return 0;
+                }
+
+                await Task.Delay(poll, cancellationToken);
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>
+/// Runs a job with TorchSharp: copies each corpus (its manifest and the files it names) from the store to a temporary
+/// folder, loads it, and runs <see cref="CrossCorpusExperiment"/>.
+/// </summary>
+/// <param name="threads">Torch intra-op threads.</param>
+/// <param name="log">Progress lines.</param>
+internal sealed class TorchJobRunner(int threads, Action<string>? log) : ILstmJobRunner
+{
+    public async Task<LstmJobOutput> RunAsync(LstmTrainingJob job, IBlobStore store, CancellationToken cancellationToken)
+    {
+        var extractor = LstmCommand.Extractor(job.Parameters.Features);
+        var labels = new LabelOptions(job.Parameters.LagSeconds);
+        var root = Directory.CreateTempSubdirectory("affect-worker-");
+        try
+        {
+            async Task<SequenceCorpus> Load(string name)
+            {
+                var dir = Path.Combine(root.FullName, name);
+                await DownloadCorpusAsync(store, name, dir, cancellationToken);
+                return SequenceCorpus.LoadFolder(dir, job.Target, extractor, labels);
+            }
+
+            var train = await Load(job.TrainCorpus);
+            var validation = await Load(job.ValidationCorpus);
+            var test = job.TestCorpus is null ? null : await Load(job.TestCorpus);
+            var options = new LstmTrainingOptions(job.Parameters.HiddenSize, job.Parameters.Layers, job.Parameters.Epochs, job.Parameters.LearningRate,
+                job.Parameters.BatchSize, job.Parameters.Loss == "ccc" ? LstmLoss.Ccc : LstmLoss.Mse, job.Seed, Threads: threads);
+            var result = CrossCorpusExperiment.Run(train, validation, test, options, new ContextWindowOptions(StepFrames: job.Parameters.StepFrames), log);
+            return new LstmJobOutput(result.Model, result.Metrics.ToJsonBytes());
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    private static async Task DownloadCorpusAsync(IBlobStore store, string corpus, string dir, CancellationToken cancellationToken)
+    {
+        var manifestBlob = $"{corpus}/{CorpusManifest.FileName}";
+        string json;
+        await using (var stream = await store.OpenReadAsync(Containers.Corpora, manifestBlob, cancellationToken))
+        using (var reader = new StreamReader(stream))
+        {
+            json = await reader.ReadToEndAsync(cancellationToken);
+        }
+
+        var manifest = CorpusManifest.Parse(json, $"{Containers.Corpora}/{manifestBlob}");
+        var files = manifest.Files.SelectMany(f => f.Labels is null ? new[] { f.Audio } : [f.Audio, f.Labels.Path]);
+        foreach (var file in files)
+        {
+            var path = Path.Combine(dir, file.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await using var source = await store.OpenReadAsync(Containers.Corpora, $"{corpus}/{file}", cancellationToken);
+            await using var target = File.Create(path);
+            await source.CopyToAsync(target, cancellationToken);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(dir, CorpusManifest.FileName), json, cancellationToken);
+    }
+}

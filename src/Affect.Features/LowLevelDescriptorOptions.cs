@@ -1,0 +1,37 @@
+namespace Affect.Features;
+
+/// <summary>Options of <see cref="LowLevelDescriptors"/>.</summary>
+/// <param name="IncludeDeltas">Append the 65 <c>_sma_de</c> delta columns (130 columns in all) — the paper's LSTM input.</param>
+/// <param name="SampleRate">Sample rate of the input; ComParE 2016's configuration is defined for 16 kHz only.</param>
+/// <param name="InputGain">Factor applied to the samples before analysis; <see cref="OpenSmilePcm16Gain"/> reproduces
+/// openSMILE's scaling of 16-bit PCM (x/32767 instead of the x/32768 of <c>Affect.Audio</c>).</param>
+public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int SampleRate = 16000, double InputGain = 1.0)
+{
+    /// <summary>32768/32767: makes samples decoded as x/32768 equal openSMILE's x/32767 for 16-bit PCM input.</summary>
+    public const double OpenSmilePcm16Gain = 32768.0 / 32767.0;
+
+    /// <summary>The gain that reproduces openSMILE's wave-source scaling for a source with this many bits per sample (1 otherwise).</summary>
+    /// <param name="bitsPerSample">Bits per sample of the decoded WAV file.</param>
+    public static double OpenSmileGainFor(int bitsPerSample) => bitsPerSample == 16 ? OpenSmilePcm16Gain : 1.0;
+
+    /// <summary>Checks the options, reporting every problem at once.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (SampleRate != 16000)
+        {
+            problems.Add($"SampleRate: {SampleRate} is not supported (ComParE 2016 LLDs are defined at 16000 Hz; resample with AudioLoader)");
+        }
+
+        if (!double.IsFinite(InputGain) || InputGain <= 0)
+        {
+            problems.Add($"InputGain: {InputGain} must be a positive finite number");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("LowLevelDescriptorOptions: " + string.Join("; ", problems));
+        }
+    }
+}

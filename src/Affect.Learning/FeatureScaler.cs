@@ -1,0 +1,146 @@
+namespace Affect.Learning;
+
+/// <summary>Per-feature normalization, fitted on the training partition only.</summary>
+public enum FeatureScaling
+{
+    /// <summary>No scaling.</summary>
+    None,
+
+    /// <summary>z-score: (x − μ) / σ with the population σ of the training partition (σ = 0 ⇒ divide by 1).</summary>
+    ZScore,
+
+    /// <summary>Min–max: (x − min) / (max − min) of the training partition (zero range ⇒ divide by 1).</summary>
+    MinMax,
+}
+
+/// <summary>
+/// A fitted feature normalization: optional power normalization sign(x)·|x|^p (applied first, as for bag-of-audio-words
+/// histograms) followed by z-score or min–max with statistics of the training partition, applied unchanged to the
+/// other partitions so nothing leaks from development or test data.
+/// </summary>
+public sealed class FeatureScaler
+{
+    private readonly double[] offset;
+    private readonly double[] scale;
+
+    private FeatureScaler(FeatureScaling kind, double? power, double[] offset, double[] scale)
+    {
+        Kind = kind;
+        PowerExponent = power;
+        this.offset = offset;
+        this.scale = scale;
+    }
+
+    /// <summary>The normalization.</summary>
+    public FeatureScaling Kind { get; }
+
+    /// <summary>Exponent of the power normalization, or null when off.</summary>
+    public double? PowerExponent { get; }
+
+    /// <summary>Fits the statistics on <paramref name="train"/>.</summary>
+    public static FeatureScaler Fit(RealMatrix train, FeatureScaling kind, double? powerExponent = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (powerExponent is { } p && !(p > 0 && double.IsFinite(p)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(powerExponent), $"power exponent {p} is not a positive number");
+        }
+
+        int d = train.Cols;
+        var offset = new double[d];
+        var scale = new double[d];
+        Array.Fill(scale, 1.0);
+        var x = powerExponent is null ? train : Power(train, powerExponent.Value);
+        int n = x.Rows;
+        if (n > 0 && kind == FeatureScaling.ZScore)
+        {
+            var sum = new double[d];
+            for (int i = 0; i < n; i++)
+            {
+                var r = x.Row(i);
+                for (int j = 0; j < d; j++)
+                {
+                    sum[j] += r[j];
+                }
+            }
+
+            for (int j = 0; j < d; j++)
+            {
+                offset[j] = sum[j] / n;
+            }
+
+            var ss = new double[d];
+            for (int i = 0; i < n; i++)
+            {
+                var r = x.Row(i);
+                for (int j = 0; j < d; j++)
+                {
+                    double t = r[j] - offset[j];
+                    ss[j] += t * t;
+                }
+            }
+
+            for (int j = 0; j < d; j++)
+            {
+                double sd = Math.Sqrt(ss[j] / n);
+                scale[j] = sd > 0 ? sd : 1;
+            }
+        }
+        else if (n > 0 && kind == FeatureScaling.MinMax)
+        {
+            var min = x.Row(0).ToArray();
+            var max = x.Row(0).ToArray();
+            for (int i = 1; i < n; i++)
+            {
+                var r = x.Row(i);
+                for (int j = 0; j < d; j++)
+                {
+                    min[j] = Math.Min(min[j], r[j]);
+                    max[j] = Math.Max(max[j], r[j]);
+                }
+            }
+
+            for (int j = 0; j < d; j++)
+            {
+                offset[j] = min[j];
+                scale[j] = max[j] > min[j] ? max[j] - min[j] : 1;
+            }
+        }
+
+        return new FeatureScaler(kind, powerExponent, offset, scale);
+    }
+
+    /// <summary>Applies the fitted normalization to <paramref name="x"/> (a new matrix).</summary>
+    public RealMatrix Transform(RealMatrix x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Cols != offset.Length)
+        {
+            throw new ArgumentException($"matrix has {x.Cols} features, the scaler was fitted on {offset.Length}", nameof(x));
+        }
+
+        var y = PowerExponent is null ? x.Clone() : Power(x, PowerExponent.Value);
+        for (int i = 0; i < y.Rows; i++)
+        {
+            var r = y.Row(i);
+            for (int j = 0; j < r.Length; j++)
+            {
+                r[j] = (r[j] - offset[j]) / scale[j];
+            }
+        }
+
+        return y;
+    }
+
+    private static RealMatrix Power(RealMatrix x, double p)
+    {
+        var y = x.Clone();
+        var a = y.Data;
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = Math.Sign(a[i]) * Math.Pow(Math.Abs(a[i]), p);
+        }
+
+        return y;
+    }
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+
+namespace Affect.Learning;
+
+/// <summary>
+/// A labelled feature table: one row per utterance with its name, its feature vector and its class (null when
+/// unknown). Read from CSV (first column <c>name</c>, last column <c>class</c>, features between; comma or
+/// semicolon detected from the header) or ARFF as openSMILE writes it (<c>@attribute name string</c>, numeric
+/// attributes, <c>@attribute class {..}</c>, <c>@data</c>). A <c>frameTime</c> column (openSMILE functionals) is not a feature and is skipped.
+/// </summary>
+/// <param name="Source">File the table came from (used in error messages).</param>
+/// <param name="Names">Utterance names.</param>
+/// <param name="FeatureNames">Feature column names.</param>
+/// <param name="Features">Feature matrix (rows × features).</param>
+/// <param name="Labels">Class of each row, or null where unknown (<c>?</c> or empty).</param>
+public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IReadOnlyList<string> FeatureNames, RealMatrix Features, IReadOnlyList<string?> Labels)
+{
+    /// <summary>Line of each row in <see cref="Source"/> (1-based), or empty when the table was built in memory.</summary>
+    public IReadOnlyList<int> SourceLines { get; init; } = [];
+
+    /// <summary>Where row <paramref name="row"/> (0-based) came from, for error messages: "line N" or "row N".</summary>
+    public string Where(int row) => row < SourceLines.Count ? $"line {SourceLines[row]}" : $"row {row + 1}";
+
+    /// <summary>True when every row has a class.</summary>
+    public bool IsLabelled => Labels.Count > 0 && Labels.All(l => l is not null);
+
+    /// <summary>Reads a CSV or ARFF file (by extension: <c>.arff</c> is ARFF, anything else CSV).</summary>
+    public static FeatureTable Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(reader, path) : ReadCsv(reader, path);
+    }
+
+    /// <summary>Reads CSV text; <paramref name="source"/> names the file in errors.</summary>
+    public static FeatureTable ReadCsv(TextReader reader, string source)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        string? header = reader.ReadLine() ?? throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., class)");
+        header = header.TrimStart('\uFEFF');
+        char sep = header.Count(ch => ch == ';') > header.Count(ch => ch == ',') ? ';' : ',';
+        var columns = header.Split(sep).Select(c => c.Trim().Trim('\'', '"')).ToArray();
+        if (columns.Length < 3)
+        {
+            throw new InvalidDataException($"{source}: line 1: header has {columns.Length} columns; expected name, at least one feature, class");
+        }
+
+        var builder = new Builder(source, columns[1..^1]);
+        int lineNo = 1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNo++;
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            var cells = line.Split(sep);
+            if (cells.Length != columns.Length)
+            {
+                throw new InvalidDataException($"{source}: line {lineNo}: {cells.Length} cells, the header has {columns.Length}");
+            }
+
+            builder.Add(lineNo, cells);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Reads ARFF text as openSMILE writes it; <paramref name="source"/> names the file in errors.</summary>
+    public static FeatureTable ReadArff(TextReader reader, string source)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var attributes = new List<(string Name, string Type)>();
+        int lineNo = 0;
+        string? line;
+        bool data = false;
+        Builder? builder = null;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNo++;
+            string t = line.Trim();
+            if (t.Length == 0 || t.StartsWith('%'))
+            {
+                continue;
+            }
+
+            if (!data)
+            {
+                if (t.StartsWith("@attribute", StringComparison.OrdinalIgnoreCase))
+                {
+                    var rest = t["@attribute".Length..].Trim();
+                    int sp = rest.IndexOfAny([' ', '\t']);
+                    if (sp < 0)
+                    {
+                        throw new InvalidDataException($"{source}: line {lineNo}: attribute without a type");
+                    }
+
+                    attributes.Add((rest[..sp].Trim('\'', '"'), rest[sp..].Trim()));
+                }
+                else if (t.StartsWith("@data", StringComparison.OrdinalIgnoreCase))
+                {
+                    data = true;
+                    if (attributes.Count < 3)
+                    {
+                        throw new InvalidDataException($"{source}: line {lineNo}: {attributes.Count} attributes; expected name, at least one feature, class");
+                    }
+
+                    if (!attributes[0].Type.StartsWith("string", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new InvalidDataException($"{source}: @attribute {attributes[0].Name}: the first attribute must be the string attribute 'name'");
+                    }
+
+                    for (int i = 1; i < attributes.Count - 1; i++)
+                    {
+                        if (!attributes[i].Type.StartsWith("numeric", StringComparison.OrdinalIgnoreCase) && !attributes[i].Type.StartsWith("real", StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new InvalidDataException($"{source}: @attribute {attributes[i].Name}: type '{attributes[i].Type}' is not numeric");
+                        }
+                    }
+
+                    builder = new Builder(source, attributes.Skip(1).SkipLast(1).Select(a => a.Name).ToArray());
+                }
+                else if (!t.StartsWith("@relation", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"{source}: line {lineNo}: unexpected '{Shorten(t)}' in the ARFF header");
+                }
+
+                continue;
+            }
+
+            var cells = t.Split(',');
+            if (cells.Length != attributes.Count)
+            {
+                throw new InvalidDataException($"{source}: line {lineNo}: {cells.Length} values, {attributes.Count} attributes declared");
+            }
+
+            builder!.Add(lineNo, cells);
+        }
+
+        if (builder is null)
+        {
+            throw new InvalidDataException($"{source}: no @data section");
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Writes the table as CSV (comma, invariant culture, round-trip precision).</summary>
+    public void WriteCsv(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write("name,");
+        writer.Write(string.Join(',', FeatureNames));
+        writer.Write(",class\n");
+        for (int i = 0; i < Names.Count; i++)
+        {
+            writer.Write(Names[i]);
+            foreach (double v in Features.Row(i))
+            {
+                writer.Write(',');
+                writer.Write(v.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            writer.Write(',');
+            writer.Write(Labels[i] ?? "?");
+            writer.Write('\n');
+        }
+    }
+
+    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    private sealed class Builder(string source, string[] columns)
+    {
+        private readonly bool[] keep = columns.Select(c => !c.Equals("frameTime", StringComparison.OrdinalIgnoreCase)).ToArray();
+        private readonly List<string> names = [];
+        private readonly List<string?> labels = [];
+        private readonly List<double> values = [];
+        private readonly List<int> lines = [];
+
+        public void Add(int lineNo, string[] cells)
+        {
+            names.Add(cells[0].Trim().Trim('\'', '"'));
+            lines.Add(lineNo);
+            for (int j = 1; j < cells.Length - 1; j++)
+            {
+                if (!keep[j - 1])
+                {
+                    continue;
+                }
+
+                string cell = cells[j].Trim();
+                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+                {
+                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j - 1]}': '{Shorten(cell)}' is not a number");
+                }
+
+                if (!double.IsFinite(v))
+                {
+                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j - 1]}': {cell} is not a finite number");
+                }
+
+                values.Add(v);
+            }
+
+            string label = cells[^1].Trim().Trim('\'', '"');
+            labels.Add(label.Length == 0 || label == "?" ? null : label);
+        }
+
+        public FeatureTable Build()
+        {
+            var featureNames = columns.Where((_, j) => keep[j]).ToArray();
+            return new FeatureTable(source, names, featureNames, new RealMatrix(names.Count, featureNames.Length, [.. values]), labels) { SourceLines = lines };
+        }
+    }
+}

@@ -1,0 +1,148 @@
+namespace Affect.Learning;
+
+/// <summary>
+/// The evaluation measures of the paper, in one place for every stage: UAR and WAR for categorical tasks,
+/// Pearson's correlation and Lin's concordance correlation for continuous ones.
+/// </summary>
+public static class Metrics
+{
+    /// <summary>Confusion matrix: entry [t, p] counts instances of true class t predicted as p.</summary>
+    public static int[,] ConfusionMatrix(ReadOnlySpan<int> truth, ReadOnlySpan<int> predicted, int classes)
+    {
+        CheckPair(truth.Length, predicted.Length);
+        var m = new int[classes, classes];
+        for (int i = 0; i < truth.Length; i++)
+        {
+            if ((uint)truth[i] >= (uint)classes || (uint)predicted[i] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(truth), $"instance {i}: class index outside 0..{classes - 1}");
+            }
+
+            m[truth[i], predicted[i]]++;
+        }
+
+        return m;
+    }
+
+    /// <summary>
+    /// Unweighted average recall: the mean over classes of TP_c / N_c, classes absent from <paramref name="truth"/>
+    /// left out (their recall is undefined). The challenge measure for imbalanced classes; chance level is 1/L.
+    /// </summary>
+    public static double Uar(ReadOnlySpan<int> truth, ReadOnlySpan<int> predicted, int classes)
+    {
+        var m = ConfusionMatrix(truth, predicted, classes);
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            int support = 0;
+            for (int p = 0; p < classes; p++)
+            {
+                support += m[c, p];
+            }
+
+            if (support > 0)
+            {
+                sum += (double)m[c, c] / support;
+                present++;
+            }
+        }
+
+        return present == 0 ? double.NaN : sum / present;
+    }
+
+    /// <summary>Weighted average recall, i.e. accuracy: the share of instances predicted correctly.</summary>
+    public static double War(ReadOnlySpan<int> truth, ReadOnlySpan<int> predicted)
+    {
+        CheckPair(truth.Length, predicted.Length);
+        if (truth.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        int hit = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            hit += truth[i] == predicted[i] ? 1 : 0;
+        }
+
+        return (double)hit / truth.Length;
+    }
+
+    /// <summary>Recall of each class (NaN for a class absent from <paramref name="truth"/>).</summary>
+    public static double[] Recalls(ReadOnlySpan<int> truth, ReadOnlySpan<int> predicted, int classes)
+    {
+        var m = ConfusionMatrix(truth, predicted, classes);
+        var r = new double[classes];
+        for (int c = 0; c < classes; c++)
+        {
+            int support = 0;
+            for (int p = 0; p < classes; p++)
+            {
+                support += m[c, p];
+            }
+
+            r[c] = support == 0 ? double.NaN : (double)m[c, c] / support;
+        }
+
+        return r;
+    }
+
+    /// <summary>Pearson's correlation ρ = cov(x, y) / (σ_x σ_y); NaN when either series is constant.</summary>
+    public static double Pearson(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        var (mx, my, vx, vy, cxy) = Moments(x, y);
+        _ = mx;
+        _ = my;
+        return vx <= 0 || vy <= 0 ? double.NaN : cxy / Math.Sqrt(vx * vy);
+    }
+
+    /// <summary>
+    /// Lin's concordance correlation coefficient ρ_c = 2·cov(x, y) / (σ_x² + σ_y² + (μ_x − μ_y)²) (population moments),
+    /// the AVEC measure: it penalises bias and scale differences that Pearson's ρ ignores.
+    /// </summary>
+    public static double Ccc(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        var (mx, my, vx, vy, cxy) = Moments(x, y);
+        double den = vx + vy + ((mx - my) * (mx - my));
+        return den <= 0 ? double.NaN : 2 * cxy / den;
+    }
+
+    private static (double Mx, double My, double Vx, double Vy, double Cxy) Moments(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        CheckPair(x.Length, y.Length);
+        int n = x.Length;
+        if (n == 0)
+        {
+            return (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
+
+        double mx = 0, my = 0;
+        for (int i = 0; i < n; i++)
+        {
+            mx += x[i];
+            my += y[i];
+        }
+
+        mx /= n;
+        my /= n;
+        double vx = 0, vy = 0, cxy = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double dx = x[i] - mx, dy = y[i] - my;
+            vx += dx * dx;
+            vy += dy * dy;
+            cxy += dx * dy;
+        }
+
+        return (mx, my, vx / n, vy / n, cxy / n);
+    }
+
+    private static void CheckPair(int a, int b)
+    {
+        if (a != b)
+        {
+            throw new ArgumentException($"series lengths differ: {a} and {b}");
+        }
+    }
+}

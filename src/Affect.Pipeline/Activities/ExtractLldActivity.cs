@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using Affect.Audio;
+using Affect.Features;
+using Affect.Features.IO;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+
+namespace Affect.Pipeline.Activities;
+
+/// <summary>
+/// ComParE 2016 LLDs + deltas (130 per 10 ms frame, the paper's LSTM input) of one batch of an ingested corpus:
+/// one float32 <c>.npy</c> matrix and one JSON sidecar per file under <c>artifacts/lld/{key}/</c>, listed by <c>index.json</c>.
+/// </summary>
+public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<LldBatch, ArtifactRef>
+{
+    /// <summary>Version of this stage's code; bump it when its output changes.</summary>
+    public const int Version = 1;
+
+    private readonly MemoizedArtifacts artifacts = new(store, log);
+
+    /// <inheritdoc />
+    public Task<ArtifactRef> RunAsync(LldBatch input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string key = ArtifactKey.Compute(
+            "lld",
+            Version,
+            new Dictionary<string, string>
+            {
+                ["start"] = input.Start.ToString(CultureInfo.InvariantCulture),
+                ["count"] = input.Count.ToString(CultureInfo.InvariantCulture),
+                ["deltas"] = input.IncludeDeltas ? "1" : "0",
+            },
+            [input.RecordKey]);
+        return artifacts.GetOrCreateAsync("lld", key, "index.json", async ct =>
+        {
+            var record = await artifacts.ReadJsonAsync<CorpusRecord>(input.RecordBlob, ct);
+            if (input.Start < 0 || input.Count < 0 || input.Start + input.Count > record.Files.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(input), $"batch {input.Start}+{input.Count} is outside the {record.Files.Count} files of '{record.Corpus}'");
+            }
+
+            var side = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var entries = new List<LldIndexEntry>(input.Count);
+            foreach (var file in record.Files.Skip(input.Start).Take(input.Count))
+            {
+                ct.ThrowIfCancellationRequested();
+                await using var stream = await store.OpenReadAsync(Containers.Corpora, file.Audio, ct);
+                using var buffered = new MemoryStream();
+                await stream.CopyToAsync(buffered, ct);
+                buffered.Position = 0;
+                var clip = AudioLoader.LoadMono(buffered, $"{Containers.Corpora}/{file.Audio}", AudioLoader.DefaultSampleRate);
+                var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(
+                    IncludeDeltas: input.IncludeDeltas,
+                    InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
+                LldMatrix m = extractor.Extract(clip.Samples);
+
+                string npy = file.Id + ".npy";
+                string json = file.Id + ".json";
+                using (var ms = new MemoryStream())
+                {
+                    NpyFormat.Write(ms, m.Values, m.Rows, m.Columns);
+                    side[npy] = ms.ToArray();
+                }
+
+                side[json] = Encoding.UTF8.GetBytes(NpyFormat.Sidecar(m, file.Audio));
+                entries.Add(new LldIndexEntry(file.Id, file.Speaker, file.Partition, m.Rows, m.Columns, npy, json));
+            }
+
+            var index = new LldIndex(record.Corpus, input.Start, input.IncludeDeltas ? LldColumns.All : LldColumns.Lld, 0.01, entries);
+            return new ArtifactFiles(MemoizedArtifacts.ToJsonBytes(index), side);
+        }, cancellationToken);
+    }
+}
+
+/// <summary>Input of <see cref="ExtractLldActivity"/>: one batch of files of one ingested corpus.</summary>
+/// <param name="Corpus">The corpus name.</param>
+/// <param name="RecordKey">Key of the ingest artifact the batch refers to.</param>
+/// <param name="RecordBlob">Blob of the ingest artifact.</param>
+/// <param name="Start">Index of the batch's first file in the record.</param>
+/// <param name="Count">Number of files in the batch.</param>
+/// <param name="IncludeDeltas">130 columns (LLDs + deltas, default) or the 65 LLDs only.</param>
+public sealed record LldBatch(string Corpus, string RecordKey, string RecordBlob, int Start, int Count, bool IncludeDeltas = true);
+
+/// <summary>The main file (<c>index.json</c>) of an <see cref="ExtractLldActivity"/> artifact.</summary>
+/// <param name="Corpus">Corpus name.</param>
+/// <param name="Start">Index of the batch's first file.</param>
+/// <param name="Columns">Column names of every matrix.</param>
+/// <param name="FrameStepSeconds">Frame step (0.01 s).</param>
+/// <param name="Files">One entry per file.</param>
+public sealed record LldIndex(string Corpus, int Start, IReadOnlyList<string> Columns, double FrameStepSeconds, IReadOnlyList<LldIndexEntry> Files);
+
+/// <summary>One file of an <see cref="LldIndex"/>.</summary>
+/// <param name="Id">File id.</param>
+/// <param name="Speaker">Speaker id.</param>
+/// <param name="Partition">Partition.</param>
+/// <param name="Rows">Number of frames.</param>
+/// <param name="Columns">Number of columns.</param>
+/// <param name="Npy">Blob name (relative to the artifact folder) of the float32 matrix.</param>
+/// <param name="Sidecar">Blob name (relative to the artifact folder) of the JSON sidecar.</param>
+public sealed record LldIndexEntry(string Id, string Speaker, string Partition, int Rows, int Columns, string Npy, string Sidecar);

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
+
+namespace Affect.Pipeline.Activities;
+
+/// <summary>Input of <see cref="EnqueueLstmTrainingActivity"/>: one Table 1 cell pair.</summary>
+/// <param name="TrainCorpus">Training corpus name.</param>
+/// <param name="ValidationCorpus">Validation corpus name.</param>
+/// <param name="TestCorpus">Test corpus name, or null.</param>
+/// <param name="Target">arousal or valence.</param>
+/// <param name="Seed">Training seed.</param>
+/// <param name="Parameters">Hyper-parameters (null: defaults).</param>
+/// <param name="CorpusKeys">Content keys of the corpora (ingest record keys), hashed into the model key.</param>
+public sealed record LstmTrainingRequest(string TrainCorpus, string ValidationCorpus, string? TestCorpus, string Target, long Seed, LstmJobParameters? Parameters, IReadOnlyList<string>? CorpusKeys);
+
+/// <summary>Output of <see cref="EnqueueLstmTrainingActivity"/>.</summary>
+/// <param name="ModelKey">Key of the model under <c>models/</c>: poll <see cref="CheckLstmModelActivity"/> with it.</param>
+/// <param name="Enqueued">True when a job was queued; false when the model already existed.</param>
+public sealed record LstmTrainingTicket(string ModelKey, bool Enqueued);
+
+/// <summary>Output of <see cref="CheckLstmModelActivity"/>.</summary>
+/// <param name="ModelKey">The model key asked about.</param>
+/// <param name="Exists">Whether <c>models/{key}/model.onnx</c> exists.</param>
+/// <param name="ModelBlob">Blob name of the model in <c>models</c> when it exists.</param>
+/// <param name="BestEpoch">Chosen epoch, from metrics.json.</param>
+/// <param name="ValidationPearson">Validation CC at the chosen epoch.</param>
+/// <param name="TestPearsonAtEpoch1">Test CC after one epoch (Table 1, "1 epoch").</param>
+/// <param name="TestPearsonAtBest">Test CC at the chosen epoch (Table 1, "optimal epoch").</param>
+/// <param name="Poisoned">Error text when the job landed on the poison queue (the orchestration should stop waiting).</param>
+public sealed record LstmModelStatus(string ModelKey, bool Exists, string? ModelBlob, int? BestEpoch, double? ValidationPearson, double? TestPearsonAtEpoch1, double? TestPearsonAtBest, string? Poisoned = null);
+
+/// <summary>
+/// Enqueues an LSTM training job on <c>lstm-training</c> unless its model already exists (idempotent: re-running the
+/// activity, or the whole run, never trains twice; a duplicate message is dropped by the worker).
+/// </summary>
+public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue queue) : IPipelineActivity<LstmTrainingRequest, LstmTrainingTicket>
+{
+    /// <inheritdoc />
+    public async Task<LstmTrainingTicket> RunAsync(LstmTrainingRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var job = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys);
+        if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
+        {
+            return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
+        }
+
+        await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+        return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+    }
+}
+
+/// <summary>
+/// Reports whether a model exists and, if so, its Table 1 numbers from metrics.json. The orchestration polls it on a
+/// durable timer after <see cref="EnqueueLstmTrainingActivity"/>.
+/// </summary>
+public sealed class CheckLstmModelActivity(IBlobStore store) : IPipelineActivity<string, LstmModelStatus>
+{
+    /// <inheritdoc />
+    public async Task<LstmModelStatus> RunAsync(string input, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(input);
+        var modelBlob = LstmModelBlobs.Model(input);
+        if (await store.GetInfoAsync(Containers.Models, modelBlob, cancellationToken) is null)
+        {
+            string? poisoned = null;
+            if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(input), cancellationToken) is not null)
+            {
+                await using var errorStream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(input), cancellationToken);
+                poisoned = (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingWorker.Json, cancellationToken))?.Error ?? "failed";
+            }
+
+            return new LstmModelStatus(input, false, null, null, null, null, null, poisoned);
+        }
+
+        await using var stream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Metrics(input), cancellationToken);
+        using var metrics = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var root = metrics.RootElement;
+        double? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        return new LstmModelStatus(input, true, modelBlob, (int?)Number("bestEpoch"), Number("validationPearsonAtBest"), Number("testPearsonAtEpoch1"), Number("testPearsonAtBest"));
+    }
+}

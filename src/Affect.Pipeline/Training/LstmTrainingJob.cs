@@ -1,0 +1,153 @@
+using System.Globalization;
+using Affect.Pipeline.Storage;
+
+namespace Affect.Pipeline.Training;
+
+/// <summary>
+/// Hyper-parameters of an LSTM training job (§3.3). Defaults follow the paper (Adam lr 0.001, 5 epochs, 8 s context
+/// sparsed to 16 steps) and the trainer's documented choices (2 × 32 units, batch 32, MSE, 2 s annotator lag).
+/// </summary>
+/// <param name="Epochs">Epochs over the training corpus.</param>
+/// <param name="HiddenSize">LSTM units per layer.</param>
+/// <param name="Layers">Stacked LSTM layers.</param>
+/// <param name="BatchSize">Windows per Adam step.</param>
+/// <param name="LearningRate">Adam learning rate.</param>
+/// <param name="Loss"><c>mse</c> or <c>ccc</c> (1 − CCC).</param>
+/// <param name="LagSeconds">Annotator lag to correct; null estimates it per corpus.</param>
+/// <param name="StepFrames">Feature frames averaged per window step (1 = pure sparsing).</param>
+/// <param name="Features">Front-end name: <c>compare2016-lld</c> (the paper's 130 LLDs) or <c>basic-prosody-10</c>.</param>
+public sealed record LstmJobParameters(
+    int Epochs = 5,
+    int HiddenSize = 32,
+    int Layers = 2,
+    int BatchSize = 32,
+    double LearningRate = 0.001,
+    string Loss = "mse",
+    double? LagSeconds = 2.0,
+    int StepFrames = 1,
+    string Features = "compare2016-lld")
+{
+    /// <summary>The parameters as the canonical name → value map hashed into the model key.</summary>
+    public IReadOnlyDictionary<string, string> ToKeyParameters() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+        ["hidden"] = HiddenSize.ToString(CultureInfo.InvariantCulture),
+        ["layers"] = Layers.ToString(CultureInfo.InvariantCulture),
+        ["batch"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["loss"] = Loss,
+        ["lag"] = LagSeconds?.ToString("R", CultureInfo.InvariantCulture) ?? "auto",
+        ["stepFrames"] = StepFrames.ToString(CultureInfo.InvariantCulture),
+        ["features"] = Features,
+    };
+}
+
+/// <summary>
+/// One Table 1 training job on the <c>lstm-training</c> queue: train on one corpus, choose the epoch on a second, test
+/// on an optional third. The worker writes <c>models/{ModelKey}/model.onnx</c> and <c>metrics.json</c>.
+/// </summary>
+/// <param name="ModelKey">Content address of the model (see <see cref="ComputeKey"/>).</param>
+/// <param name="TrainCorpus">Corpus name under <c>corpora/</c>.</param>
+/// <param name="ValidationCorpus">Corpus choosing the epoch.</param>
+/// <param name="TestCorpus">Corpus scored for the report, or null.</param>
+/// <param name="Target"><c>arousal</c> or <c>valence</c>.</param>
+/// <param name="Seed">Seed of the initial weights and batch order.</param>
+/// <param name="Parameters">Hyper-parameters.</param>
+/// <param name="CorpusKeys">Content keys of the corpora (e.g. ingest record keys), so a changed corpus changes the model key.</param>
+public sealed record LstmTrainingJob(
+    string ModelKey,
+    string TrainCorpus,
+    string ValidationCorpus,
+    string? TestCorpus,
+    string Target,
+    long Seed,
+    LstmJobParameters Parameters,
+    IReadOnlyList<string> CorpusKeys)
+{
+    /// <summary>Version of the training stage; bump it when the trainer's output changes.</summary>
+    public const int Version = 1;
+
+    /// <summary>The stage name in model keys.</summary>
+    public const string Stage = "lstm";
+
+    /// <summary>A job with its <see cref="ModelKey"/> computed from everything else.</summary>
+    public static LstmTrainingJob Create(string trainCorpus, string validationCorpus, string? testCorpus, string target, long seed, LstmJobParameters parameters, IReadOnlyList<string>? corpusKeys = null)
+    {
+        var job = new LstmTrainingJob(string.Empty, trainCorpus, validationCorpus, testCorpus, target, seed, parameters, corpusKeys ?? []);
+        job.Validate();
+        return job with { ModelKey = ComputeKey(job) };
+    }
+
+    /// <summary>The content address: hash of the stage version, target, seed, corpora, their keys and the parameters.</summary>
+    public static string ComputeKey(LstmTrainingJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var parameters = new Dictionary<string, string>(job.Parameters.ToKeyParameters(), StringComparer.Ordinal)
+        {
+            ["train"] = job.TrainCorpus,
+            ["validation"] = job.ValidationCorpus,
+            ["test"] = job.TestCorpus ?? string.Empty,
+            ["target"] = job.Target,
+            ["seed"] = job.Seed.ToString(CultureInfo.InvariantCulture),
+        };
+        return ArtifactKey.Compute(Stage, Version, parameters, job.CorpusKeys);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid field.</summary>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        foreach (var (name, value) in new[] { ("trainCorpus", TrainCorpus), ("validationCorpus", ValidationCorpus), ("target", Target) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{name}: empty");
+            }
+        }
+
+        if (Target is not ("arousal" or "valence"))
+        {
+            errors.Add($"target: '{Target}' is not arousal or valence");
+        }
+
+        if (Parameters is null)
+        {
+            errors.Add("parameters: missing");
+        }
+        else
+        {
+            if (Parameters.Epochs < 1 || Parameters.HiddenSize < 1 || Parameters.Layers < 1 || Parameters.BatchSize < 1 || Parameters.StepFrames < 1)
+            {
+                errors.Add("parameters: epochs, hiddenSize, layers, batchSize and stepFrames must be at least 1");
+            }
+
+            if (!(Parameters.LearningRate > 0))
+            {
+                errors.Add($"parameters.learningRate: {Parameters.LearningRate} must be positive");
+            }
+
+            if (Parameters.Loss is not ("mse" or "ccc"))
+            {
+                errors.Add($"parameters.loss: '{Parameters.Loss}' is not mse or ccc");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"lstm training job: {string.Join("; ", errors)}");
+        }
+    }
+}
+
+/// <summary>Where a job's outputs live: <c>models/{key}/model.onnx</c> (written last: its presence means done) and <c>metrics.json</c>.</summary>
+public static class LstmModelBlobs
+{
+    /// <summary>The model blob name within the <c>models</c> container.</summary>
+    public static string Model(string key) => $"{key}/model.onnx";
+
+    /// <summary>The metrics blob name within the <c>models</c> container.</summary>
+    public static string Metrics(string key) => $"{key}/metrics.json";
+
+    /// <summary>The error blob a poisoned job leaves (a <see cref="PoisonedJob"/>), so pollers stop waiting.</summary>
+    public static string Error(string key) => $"{key}/error.json";
+}
