@@ -37,7 +37,8 @@ internal static class DemoCommand
             Console.WriteLine($"  corpus {name}: {files.Count - 1} files generated and uploaded");
         }
 
-        var experiment = new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch);
+        // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
+        var experiment = new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30);
         await RunCommand.ExecuteAsync(store, DurableEngineOptions.InMemory, experiment, outDir, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;

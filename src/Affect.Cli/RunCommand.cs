@@ -16,6 +16,9 @@ internal static class RunCommand
         int batch = args.GetInt("batch-size", 4, 1, 10_000);
         string engineName = args.Get("engine") ?? "memory";
         string? outDir = args.Get("out");
+        int boawSize = args.GetInt("boaw-size", 1000, 2, 100_000);
+        int boawAssignments = args.GetInt("boaw-assignments", 10, 1, 100_000);
+        var learners = args.GetAll("learner").ToList();
         args.RejectUnknown();
         if (corpora.Count == 0)
         {
@@ -29,7 +32,13 @@ internal static class RunCommand
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
         var store = BlobStore.Open(connection);
-        var spec = new ExperimentSpec(corpora, seed, batch);
+        var spec = new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null);
+        var problems = spec.Validate();
+        if (problems.Count > 0)
+        {
+            throw new UsageException(string.Join("; ", problems));
+        }
+
         await ExecuteAsync(store, engine, spec, outDir, cancellationToken);
         return 0;
     }

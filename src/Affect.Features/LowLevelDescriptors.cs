@@ -212,12 +212,7 @@ public sealed class LowLevelDescriptors
             }
 
             fft.Forward(input, re, im);
-            for (int j = 0; j < bins; j++)
-            {
-                double m = (float)Math.Sqrt((re[j] * re[j]) + (im[j] * im[j]));
-                magnitude[j] = m;
-                power[j] = (float)(m * m);
-            }
+            SpectrumMagnitude.Compute(re, im, magnitude, power);
 
             melBank.Apply(power, mel);
 

@@ -13,6 +13,10 @@ public sealed class ExperimentFunctions(
     IngestCorpusActivity ingest,
     SummarizeAudioActivity summarize,
     ExtractLldActivity extractLld,
+    FunctionalsActivity functionals,
+    BoawActivity boaw,
+    BuildFeatureSetActivity featureSet,
+    ClassifyActivity classify,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -39,6 +43,26 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.ExtractLld)]
     public Task<ArtifactRef> ExtractLld([ActivityTrigger] LldBatch input, CancellationToken cancellationToken) =>
         extractLld.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 3: ComParE functionals of an LLD batch.</summary>
+    [Function(TaskNames.ComputeFunctionals)]
+    public Task<ArtifactRef> ComputeFunctionals([ActivityTrigger] FunctionalsBatch input, CancellationToken cancellationToken) =>
+        functionals.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 4: bag-of-audio-words of a corpus.</summary>
+    [Function(TaskNames.ComputeBoaw)]
+    public Task<ArtifactRef> ComputeBoaw([ActivityTrigger] BoawRequest input, CancellationToken cancellationToken) =>
+        boaw.RunAsync(input, cancellationToken);
+
+    /// <summary>Assembles a feature set by partition.</summary>
+    [Function(TaskNames.BuildFeatureSet)]
+    public Task<ArtifactRef> BuildFeatureSet([ActivityTrigger] FeatureSetRequest input, CancellationToken cancellationToken) =>
+        featureSet.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 10: a learner on a feature set.</summary>
+    [Function(TaskNames.Classify)]
+    public Task<ArtifactRef> Classify([ActivityTrigger] ClassifyInput input, CancellationToken cancellationToken) =>
+        classify.RunAsync(input, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

@@ -5,6 +5,7 @@ using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Affect.Functions.Tests;
 
@@ -27,13 +28,9 @@ public sealed class FunctionWrapperTests
     public async Task Activity_wrappers_call_the_shared_activities()
     {
         var store = await StoreWithCorpusAsync();
-        var log = new ActivityLog();
-        var functions = new ExperimentFunctions(
-            new IngestCorpusActivity(store, log),
-            new SummarizeAudioActivity(store, log),
-            new ExtractLldActivity(store, log),
-            new WriteReportActivity(store, log),
-            new PublishRunActivity(store));
+        // The Functions host resolves the wrappers' activities from DI exactly like this.
+        using var services = new ServiceCollection().AddPipelineActivities(store).BuildServiceProvider();
+        var functions = ActivatorUtilities.CreateInstance<ExperimentFunctions>(services);
 
         var ingested = await functions.IngestCorpus(new IngestRequest("usoms"), CancellationToken.None);
         Assert.Equal("usoms", ingested.Corpus);
@@ -52,7 +49,7 @@ public sealed class FunctionWrapperTests
     {
         var store = await StoreWithCorpusAsync();
         await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
-        var spec = new ExperimentSpec(await RunRequests.ListCorporaAsync(store));
+        var spec = new ExperimentSpec(await RunRequests.ListCorporaAsync(store), BoawSize: 16, BoawIterations: 5, Learners: ["kelm"]);
         Assert.Equal(["usoms"], spec.Corpora);
 
         string id = await RunStarter.StartAsync(host.Client, spec, "upload");

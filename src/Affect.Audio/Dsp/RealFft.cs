@@ -1,13 +1,22 @@
+using System.Numerics;
+
 namespace Affect.Audio.Dsp;
 
 /// <summary>
 /// Radix-2 real FFT of a fixed power-of-two size N, computed as an N/2-point complex FFT plus one split step.
 /// Forward transform X[k] = Σ x[n]·e^(−2πikn/N) for k = 0..N/2 (unnormalised, like openSMILE's cTransformFFT).
 /// </summary>
-/// <remarks>Instances hold only precomputed tables and are safe to share between threads; all work buffers are caller spans.</remarks>
+/// <remarks>
+/// Instances hold only precomputed tables and are safe to share between threads; all work buffers are caller spans.
+/// The butterflies of every stage read their twiddles from one contiguous per-stage table and run
+/// <see cref="Vector{T}"/>-wide where a stage has at least that many butterflies per group (same arithmetic per lane as
+/// the scalar loop, so results do not depend on the vector width).
+/// </remarks>
 public sealed class RealFft
 {
     private readonly int half;
+    private readonly double[] stageCos; // twiddles of stage len = 2^s at [len/2 − 1 + j], j < len/2
+    private readonly double[] stageSin;
     private readonly int[] bitReverse;
     private readonly double[] cosTable; // twiddles of the half-size complex FFT
     private readonly double[] sinTable;
@@ -44,6 +53,20 @@ public sealed class RealFft
         {
             cosTable[i] = Math.Cos(2.0 * Math.PI * i / half);
             sinTable[i] = -Math.Sin(2.0 * Math.PI * i / half);
+        }
+
+        // Per-stage contiguous copies of the same table entries (bit-identical to indexing cosTable[j·half/len]).
+        stageCos = new double[Math.Max(1, half)];
+        stageSin = new double[Math.Max(1, half)];
+        for (int len = 2; len <= half; len <<= 1)
+        {
+            int halfLen = len >> 1;
+            int step = half / len;
+            for (int j = 0; j < halfLen; j++)
+            {
+                stageCos[halfLen - 1 + j] = cosTable[j * step];
+                stageSin[halfLen - 1 + j] = sinTable[j * step];
+            }
         }
 
         splitCos = new double[half];
@@ -102,16 +125,44 @@ public sealed class RealFft
         }
 
         // Iterative radix-2 decimation-in-time butterflies on z.
+        int lanes = Vector<double>.Count;
         for (int len = 2; len <= half; len <<= 1)
         {
             int halfLen = len >> 1;
-            int step = half / len;
+            ReadOnlySpan<double> wCos = stageCos.AsSpan(halfLen - 1, halfLen);
+            ReadOnlySpan<double> wSin = stageSin.AsSpan(halfLen - 1, halfLen);
+            if (halfLen >= lanes && halfLen % lanes == 0)
+            {
+                for (int start = 0; start < half; start += len)
+                {
+                    Span<double> ar = real.Slice(start, halfLen), ai = imag.Slice(start, halfLen);
+                    Span<double> br = real.Slice(start + halfLen, halfLen), bi = imag.Slice(start + halfLen, halfLen);
+                    for (int j = 0; j < halfLen; j += lanes)
+                    {
+                        var wr = new Vector<double>(wCos[j..]);
+                        var wi = new Vector<double>(wSin[j..]);
+                        var xr = new Vector<double>(br[j..]);
+                        var xi = new Vector<double>(bi[j..]);
+                        var yr = new Vector<double>(ar[j..]);
+                        var yi = new Vector<double>(ai[j..]);
+                        var tr = (xr * wr) - (xi * wi);
+                        var ti = (xr * wi) + (xi * wr);
+                        (yr - tr).CopyTo(br[j..]);
+                        (yi - ti).CopyTo(bi[j..]);
+                        (yr + tr).CopyTo(ar[j..]);
+                        (yi + ti).CopyTo(ai[j..]);
+                    }
+                }
+
+                continue;
+            }
+
             for (int start = 0; start < half; start += len)
             {
                 for (int j = 0; j < halfLen; j++)
                 {
-                    double wr = cosTable[j * step];
-                    double wi = sinTable[j * step];
+                    double wr = wCos[j];
+                    double wi = wSin[j];
                     int a = start + j;
                     int b = a + halfLen;
                     double tr = (real[b] * wr) - (imag[b] * wi);

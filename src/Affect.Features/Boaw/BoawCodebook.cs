@@ -35,7 +35,9 @@ public sealed record BoawStreamCodebook(
 /// Reproducible by construction: the only randomness is <see cref="CodebookRandom"/> (one sub-stream per codebook),
 /// statistics and centroid sums are accumulated in double in a fixed order, and distances use
 /// <see cref="WordSearch"/>'s fixed-lane, FMA-free kernel; so the same training data, options and seed give
-/// byte-identical <see cref="ToFiles"/> on any machine.
+/// byte-identical <see cref="ToFiles"/> on any machine. Term weights are integer counts, or log10(count + 1) evaluated
+/// in double and rounded to float (a last-bit difference between C libraries' log10 survives that rounding only at an
+/// exact float rounding tie).
 /// </remarks>
 public sealed class BoawCodebook
 {

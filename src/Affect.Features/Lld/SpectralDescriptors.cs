@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Affect.Features.Lld;
 
 /// <summary>
@@ -257,9 +259,25 @@ internal sealed class SpectralDescriptors
 
         double e = 0.0;
         double inverse = 1.0 / sum;
-        foreach (double raw in values)
+        int i = 0;
+        int lanes = Vector<double>.Count;
+        if (values.Length >= lanes)
         {
-            double v = raw <= floor ? floor : raw;
+            var acc = Vector<double>.Zero;
+            var vFloor = new Vector<double>(floor);
+            var vInverse = new Vector<double>(inverse);
+            for (; i <= values.Length - lanes; i += lanes)
+            {
+                var p = Vector.Max(new Vector<double>(values[i..]), vFloor) * vInverse;
+                acc += p * Vector.Log(p);
+            }
+
+            e = Vector.Sum(acc);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double v = values[i] <= floor ? floor : values[i];
             double p = v * inverse;
             e += p * Math.Log(p);
         }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Affect.Features.Voicing;
 
 /// <summary>
@@ -22,6 +24,8 @@ internal sealed class PeriodPerturbationAnalyzer
     private long[] periodStarts = new long[64];
     private float[] averagePeriod = new float[64];
     private float[] window = new float[1024];
+    private double[] prefixSum = new double[1025];    // Σ window[0..i) (double), for the cross-correlation means
+    private double[] prefixSquares = new double[1025]; // Σ window[0..i)²
 
     private long lastIdx;
     private long lastMis;
@@ -113,11 +117,16 @@ internal sealed class PeriodPerturbationAnalyzer
 
             long pp = 0;
             float minCc = -2f;
+            if (start < nT - (2 * t0maxF) - 1)
+            {
+                BuildPrefixSums(nT);
+            }
+
             while (start < nT - (2 * t0maxF) - 1)
             {
                 for (long tf = t0minF; tf <= t0maxF; tf++)
                 {
-                    cc[tf - t0minF] = CrossCorrelation(window.AsSpan((int)start, (int)tf), window.AsSpan((int)(start + tf), (int)tf));
+                    cc[tf - t0minF] = CrossCorrelation((int)start, (int)tf);
                 }
 
                 double max = cc[t0f - t0minF];
@@ -294,26 +303,68 @@ internal sealed class PeriodPerturbationAnalyzer
 
     private static float Sample(float[] w, long j) => j >= 0 && j < w.Length ? w[j] : 0f;
 
-    // Pearson correlation of two equal-length segments, one pass: (Σxy − Σx·Σy/n) / sqrt((Σx² − (Σx)²/n)(Σy² − (Σy)²/n)).
-    private static double CrossCorrelation(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    // Running sums Σw and Σw² over the first n window samples (the cross-correlation reads at most nT samples).
+    private void BuildPrefixSums(int n)
     {
-        int n = Math.Min(x.Length, y.Length);
-        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-        for (int i = 0; i < n; i++)
+        if (prefixSum.Length < n + 1)
         {
-            double a = x[i];
-            double b = y[i];
-            sx += a;
-            sy += b;
-            sxx += a * a;
-            syy += b * b;
-            sxy += a * b;
+            prefixSum = new double[n + 1025];
+            prefixSquares = new double[n + 1025];
         }
 
+        double s = 0, q = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double a = window[i];
+            s += a;
+            q += a * a;
+            prefixSum[i + 1] = s;
+            prefixSquares[i + 1] = q;
+        }
+    }
+
+    // Pearson correlation of x = w[start, start + n) and y = w[start + n, start + 2n):
+    // (Σxy − Σx·Σy/n) / sqrt((Σx² − (Σx)²/n)(Σy² − (Σy)²/n)); Σx, Σx², Σy, Σy² from the prefix sums, Σxy vectorised.
+    private double CrossCorrelation(int start, int n)
+    {
+        double sx = prefixSum[start + n] - prefixSum[start];
+        double sy = prefixSum[start + n + n] - prefixSum[start + n];
+        double sxx = prefixSquares[start + n] - prefixSquares[start];
+        double syy = prefixSquares[start + n + n] - prefixSquares[start + n];
+        double sxy = DotProduct(window.AsSpan(start, n), window.AsSpan(start + n, n));
         double c = sxy - (sx * sy / n);
         double nx = sxx - (sx * sx / n);
         double ny = syy - (sy * sy / n);
         return c / (Math.Sqrt(nx) * Math.Sqrt(ny));
+    }
+
+    // Σ x[i]·y[i] accumulated in double (each float product is exact in double).
+    private static double DotProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        int n = x.Length;
+        int i = 0;
+        double sum = 0;
+        int lanes = Vector<float>.Count;
+        if (n >= lanes)
+        {
+            Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero;
+            for (; i <= n - lanes; i += lanes)
+            {
+                Vector.Widen(new Vector<float>(x[i..]), out Vector<double> xl, out Vector<double> xh);
+                Vector.Widen(new Vector<float>(y[i..]), out Vector<double> yl, out Vector<double> yh);
+                acc0 += xl * yl;
+                acc1 += xh * yh;
+            }
+
+            sum = Vector.Sum(acc0 + acc1);
+        }
+
+        for (; i < n; i++)
+        {
+            sum += (double)x[i] * y[i];
+        }
+
+        return sum;
     }
 
     private static float AmplitudeDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> y, out float a0, out float a1)

@@ -1,4 +1,6 @@
+using System.Numerics;
 using Affect.Audio.Dsp;
+using Affect.Features.Lld;
 
 namespace Affect.Features.Voicing;
 
@@ -45,10 +47,7 @@ internal sealed class ShsPitchAnalyzer
 
         Array.Clear(fftIn, FrameSize, FftSize - FrameSize);
         t.Fft.Forward(fftIn, re, im);
-        for (int k = 0; k < BinCount; k++)
-        {
-            y[k] = (float)Math.Sqrt((re[k] * re[k]) + (im[k] * im[k]));
-        }
+        SpectrumMagnitude.Compute(re, im, y, null);
 
         EnhancePeaks(y);
         SmoothSpectrum(y);
@@ -121,34 +120,37 @@ internal sealed class ShsPitchAnalyzer
 
     private void SplineToOctaveScale(Tables t)
     {
-        // Natural cubic spline second derivatives (Numerical Recipes "spline"); x is fixed so sig/p are tabulated.
-        double[] x = t.SourceAxis;
+        // Natural cubic spline second derivatives (Numerical Recipes "spline"). The source axis is fixed, so the
+        // tridiagonal elimination factors (sig, 1/p and the first-pass y2) and the interpolation weights are tabulated:
+        // only the right-hand side u depends on the spectrum.
         int n = BinCount;
-        y2[0] = 0;
+        double[] invH = t.InvStep;
+        double[] sig = t.SplineSig;
+        double[] invP = t.SplineInvP;
+        double[] six = t.SplineSixOverSpan;
         u[0] = 0;
         for (int i = 1; i < n - 1; i++)
         {
-            double p = (t.SplineSig[i] * y2[i - 1]) + 2.0;
-            y2[i] = (t.SplineSig[i] - 1.0) / p;
-            double d = ((y[i + 1] - y[i]) / (x[i + 1] - x[i])) - ((y[i] - y[i - 1]) / (x[i] - x[i - 1]));
-            u[i] = ((6.0 * d / (x[i + 1] - x[i - 1])) - (t.SplineSig[i] * u[i - 1])) / p;
+            double d = ((y[i + 1] - y[i]) * invH[i]) - ((y[i] - y[i - 1]) * invH[i - 1]);
+            u[i] = ((six[i] * d) - (sig[i] * u[i - 1])) * invP[i];
         }
 
+        double[] a2 = t.SplineY2;
         y2[n - 1] = 0;
         for (int k = n - 2; k >= 0; k--)
         {
-            y2[k] = (y2[k] * y2[k + 1]) + u[k];
+            y2[k] = (a2[k] * y2[k + 1]) + u[k];
         }
 
+        int[] lo = t.TargetLo;
+        double[] wa = t.WeightA, wb = t.WeightB, wc = t.WeightC, wd = t.WeightD;
+        double[] aud = t.AuditoryWeight;
         for (int i = 0; i < n; i++)
         {
-            int lo = t.TargetLo[i];
-            double h = x[lo + 1] - x[lo];
-            double a = (x[lo + 1] - t.TargetAxis[i]) / h;
-            double b = (t.TargetAxis[i] - x[lo]) / h;
-            double v = (a * y[lo]) + (b * y[lo + 1]) + (((((a * a * a) - a) * y2[lo]) + (((b * b * b) - b) * y2[lo + 1])) * (h * h) / 6.0);
+            int l = lo[i];
+            double v = (wa[i] * y[l]) + (wb[i] * y[l + 1]) + ((wc[i] * y2[l]) + (wd[i] * y2[l + 1]));
             float f = (float)v;
-            scaled[i] = f > 0f ? (float)(f * t.AuditoryWeight[i]) : 0f;
+            scaled[i] = f > 0f ? (float)(f * aud[i]) : 0f;
         }
     }
 
@@ -157,24 +159,39 @@ internal sealed class ShsPitchAnalyzer
         int n = BinCount;
         Array.Copy(scaled, ss, n);
         float scale = Compression;
+        int lanes = Vector<float>.Count;
         for (int h = 2; h <= Harmonics; h++)
         {
             int shift = t.HarmonicShift[h];
-            for (int j = shift; j < n; j++)
+            int width = n - shift;
+            Span<float> dst = ss.AsSpan(0, width);
+            ReadOnlySpan<float> src = scaled.AsSpan(shift, width);
+            int j = 0;
+            var vs = new Vector<float>(scale);
+            for (; j <= width - lanes; j += lanes)
             {
-                ss[j - shift] += scaled[j] * scale;
+                (new Vector<float>(dst[j..]) + (new Vector<float>(src[j..]) * vs)).CopyTo(dst[j..]);
+            }
+
+            for (; j < width; j++)
+            {
+                dst[j] += src[j] * scale;
             }
 
             scale *= Compression;
         }
 
-        for (int j = 0; j < n; j++)
+        int m = 0;
+        var vh = new Vector<float>(Harmonics);
+        for (; m <= n - lanes; m += lanes)
         {
-            ss[j] /= Harmonics;
-            if (ss[j] < 0)
-            {
-                ss[j] = 0;
-            }
+            Vector.Max(new Vector<float>(ss.AsSpan(m)) / vh, Vector<float>.Zero).CopyTo(ss.AsSpan(m));
+        }
+
+        for (; m < n; m++)
+        {
+            float v = ss[m] / Harmonics;
+            ss[m] = v < 0 ? 0 : v;
         }
 
         f0.Clear();
@@ -325,6 +342,14 @@ internal sealed class ShsPitchAnalyzer
         public readonly double[] TargetAxis = new double[BinCount];
         public readonly int[] TargetLo = new int[BinCount];
         public readonly double[] SplineSig = new double[BinCount];
+        public readonly double[] SplineInvP = new double[BinCount];
+        public readonly double[] SplineY2 = new double[BinCount];
+        public readonly double[] SplineSixOverSpan = new double[BinCount];
+        public readonly double[] InvStep = new double[BinCount];
+        public readonly double[] WeightA = new double[BinCount];
+        public readonly double[] WeightB = new double[BinCount];
+        public readonly double[] WeightC = new double[BinCount];
+        public readonly double[] WeightD = new double[BinCount];
         public readonly double[] AuditoryWeight = new double[BinCount];
         public readonly int[] HarmonicShift = new int[Harmonics + 1];
         public readonly float MinT;
@@ -376,6 +401,33 @@ internal sealed class ShsPitchAnalyzer
                 }
 
                 TargetLo[i] = klo - 1;
+            }
+
+            // Spline tables: 1/(x[i+1] − x[i]); the y-independent part of the tridiagonal sweep; interpolation weights
+            // v = A·y[lo] + B·y[lo+1] + C·y2[lo] + D·y2[lo+1] with A = (x[hi] − t)/h, B = (t − x[lo])/h, C = (A³ − A)h²/6, D = (B³ − B)h²/6.
+            for (int i = 0; i < BinCount - 1; i++)
+            {
+                InvStep[i] = 1.0 / (SourceAxis[i + 1] - SourceAxis[i]);
+            }
+
+            for (int i = 1; i < BinCount - 1; i++)
+            {
+                double p = (SplineSig[i] * SplineY2[i - 1]) + 2.0;
+                SplineY2[i] = (SplineSig[i] - 1.0) / p;
+                SplineInvP[i] = 1.0 / p;
+                SplineSixOverSpan[i] = 6.0 / (SourceAxis[i + 1] - SourceAxis[i - 1]);
+            }
+
+            for (int i = 0; i < BinCount; i++)
+            {
+                int lo = TargetLo[i];
+                double h = SourceAxis[lo + 1] - SourceAxis[lo];
+                double a = (SourceAxis[lo + 1] - TargetAxis[i]) / h;
+                double b = (TargetAxis[i] - SourceAxis[lo]) / h;
+                WeightA[i] = a;
+                WeightB[i] = b;
+                WeightC[i] = ((a * a * a) - a) * (h * h) / 6.0;
+                WeightD[i] = ((b * b * b) - b) * (h * h) / 6.0;
             }
 
             double nOctaves = Math.Log(maxF / minF) / Math.Log(2.0);

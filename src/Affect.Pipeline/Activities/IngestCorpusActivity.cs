@@ -83,7 +83,7 @@ public sealed class IngestCorpusActivity(IBlobStore store, ActivityLog log) : IP
             var corpusRecord = new CorpusRecord(input.Corpus, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture), fingerprint, rows);
             return ArtifactFiles.Only(MemoizedArtifacts.ToJsonBytes(corpusRecord));
         }, cancellationToken);
-        return new IngestedCorpus(input.Corpus, record, manifest.Files.Count);
+        return new IngestedCorpus(input.Corpus, record, manifest.Files.Count, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture));
     }
 
     private static IEnumerable<string> ReferencedFiles(CorpusManifest manifest)

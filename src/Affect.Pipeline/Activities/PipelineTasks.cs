@@ -16,6 +16,10 @@ public static class PipelineTasks
         Add<IngestCorpusActivity, IngestRequest, IngestedCorpus>(registry, TaskNames.IngestCorpus);
         Add<SummarizeAudioActivity, AudioSummaryBatch, ArtifactRef>(registry, TaskNames.SummarizeAudio);
         Add<ExtractLldActivity, LldBatch, ArtifactRef>(registry, TaskNames.ExtractLld);
+        Add<FunctionalsActivity, FunctionalsBatch, ArtifactRef>(registry, TaskNames.ComputeFunctionals);
+        Add<BoawActivity, BoawRequest, ArtifactRef>(registry, TaskNames.ComputeBoaw);
+        Add<BuildFeatureSetActivity, FeatureSetRequest, ArtifactRef>(registry, TaskNames.BuildFeatureSet);
+        Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);
         Add<WriteReportActivity, ReportRequest, ArtifactRef>(registry, TaskNames.WriteReport);
         Add<PublishRunActivity, RunPublication, string>(registry, TaskNames.PublishRun);
     }
@@ -29,6 +33,10 @@ public static class PipelineTasks
         services.AddSingleton<IngestCorpusActivity>();
         services.AddSingleton<SummarizeAudioActivity>();
         services.AddSingleton<ExtractLldActivity>();
+        services.AddSingleton<FunctionalsActivity>();
+        services.AddSingleton<BoawActivity>();
+        services.AddSingleton<BuildFeatureSetActivity>();
+        services.AddSingleton<ClassifyActivity>();
         services.AddSingleton<WriteReportActivity>();
         services.AddSingleton<PublishRunActivity>();
         return services;

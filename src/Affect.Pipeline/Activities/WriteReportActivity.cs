@@ -24,7 +24,8 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             ["batchSize"] = input.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["corpora"] = string.Join(",", input.Spec.Corpora),
         };
-        var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key)).Concat(input.Llds.Select(l => l.Key));
+        var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key)).Concat(input.Llds.Select(l => l.Key))
+            .Concat(input.Utterance.Classifications.Select(c => c.Metrics.Key));
         string key = ArtifactKey.Compute("report", Version, parameters, inputKeys);
         return artifacts.GetOrCreateAsync("report", key, ReportBlobs.ResultsFile, async ct =>
         {
@@ -55,14 +56,25 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 corpora.Add(CorpusResult.From(record, corpus.Record.Key, rows) with { LldFrames = frames });
             }
 
+            var table3 = new List<ClassificationResult>();
+            foreach (var c in input.Utterance.Classifications)
+            {
+                var m = await artifacts.ReadJsonAsync<ClassifyMetrics>(c.Metrics.Blob, ct);
+                table3.Add(new ClassificationResult(c.Corpus, c.FeatureSet, c.Learner, m.C, m.Factors, Round(m.DevelUar), Round(m.TestUar), Round(m.TestWar), c.Metrics.Key));
+            }
+
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),
                 new("audio-summary", "Per-file duration, level, clipping and activity, in batches", input.Summaries.Select(s => s.Key).ToList()),
                 new("lld", "65 ComParE 2016 LLDs + 65 deltas per 10 ms frame (openSMILE parity), .npy per file", input.Llds.Select(l => l.Key).ToList()),
+                new("functionals", "6373 ComParE 2016 functionals per utterance (OSFUN), categorical corpora", input.Utterance.Functionals.Select(a => a.Key).ToList()),
+                new("boaw", "Bag-of-audio-words (OSBOAW): k-means++ codebooks on train LLDs and deltas, multiple assignment, log TF", input.Utterance.Boaw.Select(a => a.Key).ToList()),
+                new("feature-sets", "OSFUN, OSBOAW and OSFUN+OSBOAW by partition", input.Utterance.FeatureSets.Select(a => a.Key).ToList()),
+                new("classify", "KELM, WKELM, KPLS, WKPLS, SVM; hyper-parameters by devel UAR (Table 3)", input.Utterance.Classifications.Select(c => c.Metrics.Key).ToList()),
                 new("report", "This results.json and report.html", [key]),
             };
-            var results = new RunResults(1, key, input.Spec, stages, corpora);
+            var results = new RunResults(1, key, input.Spec, stages, corpora, table3);
             var json = MemoizedArtifacts.ToJsonBytes(results);
             var html = Encoding.UTF8.GetBytes(RenderHtml(results));
             return new ArtifactFiles(json, new Dictionary<string, byte[]> { [ReportBlobs.HtmlFile] = html });
@@ -98,9 +110,28 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
               .Append("</td><td>").Append(E(classes)).Append("</td></tr>\n");
         }
 
-        sb.Append("</table>\n</body></html>\n");
+        sb.Append("</table>\n");
+        if (results.Classification.Count > 0)
+        {
+            sb.Append("<h2>Utterance-level classification (Table 3 analogue)</h2>\n<p>UAR in %; hyper-parameters selected on devel.</p>\n")
+              .Append("<table><tr><th>corpus</th><th>features</th><th>learner</th><th>C</th><th>factors</th><th>devel UAR</th><th>test UAR</th><th>test WAR</th></tr>\n");
+            foreach (var r in results.Classification)
+            {
+                sb.Append("<tr><td>").Append(E(r.Corpus)).Append("</td><td>").Append(E(r.FeatureSet)).Append("</td><td>").Append(E(r.Learner))
+                  .Append("</td><td>").Append(r.C is { } c ? N(c, "G3") : "—").Append("</td><td>").Append(r.Factors?.ToString(CultureInfo.InvariantCulture) ?? "—")
+                  .Append("</td><td>").Append(Pct(r.DevelUar)).Append("</td><td>").Append(Pct(r.TestUar)).Append("</td><td>").Append(Pct(r.TestWar)).Append("</td></tr>\n");
+            }
+
+            sb.Append("</table>\n");
+        }
+
+        sb.Append("</body></html>\n");
         return sb.ToString();
+
+        static string Pct(double? v) => v is { } x ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) : "—";
     }
+
+    private static double? Round(double? v) => v is { } x ? Math.Round(x, 6, MidpointRounding.ToEven) : null;
 }
 
 /// <summary>File names of the report artifact.</summary>
@@ -123,7 +154,20 @@ public static class ReportBlobs
 /// <param name="Spec">The run's spec.</param>
 /// <param name="Stages">Each stage and the artifacts it produced.</param>
 /// <param name="Corpora">Per-corpus results.</param>
-public sealed record RunResults(int SchemaVersion, string RunKey, ExperimentSpec Spec, IReadOnlyList<StageResult> Stages, IReadOnlyList<CorpusResult> Corpora);
+/// <param name="Classification">Utterance-level results (Table 3 analogue).</param>
+public sealed record RunResults(int SchemaVersion, string RunKey, ExperimentSpec Spec, IReadOnlyList<StageResult> Stages, IReadOnlyList<CorpusResult> Corpora, IReadOnlyList<ClassificationResult> Classification);
+
+/// <summary>One row of the Table 3 analogue.</summary>
+/// <param name="Corpus">Categorical corpus.</param>
+/// <param name="FeatureSet">OSFUN, OSBOAW or OSFUN+OSBOAW.</param>
+/// <param name="Learner">Learner name.</param>
+/// <param name="C">Selected complexity (KELM, WKELM, SVM).</param>
+/// <param name="Factors">Selected latent factors (KPLS, WKPLS).</param>
+/// <param name="DevelUar">Devel UAR at the selected hyper-parameters.</param>
+/// <param name="TestUar">Test UAR.</param>
+/// <param name="TestWar">Test WAR (accuracy).</param>
+/// <param name="Key">Key of the classify artifact (scores and confusion matrices).</param>
+public sealed record ClassificationResult(string Corpus, string FeatureSet, string Learner, double? C, int? Factors, double? DevelUar, double? TestUar, double? TestWar, string Key);
 
 /// <summary>A stage of the run and its artifact keys.</summary>
 /// <param name="Name">Stage name.</param>

@@ -4,8 +4,25 @@ namespace Affect.Pipeline.Orchestration;
 /// <param name="Corpora">Corpus names, each stored under <c>corpora/{name}/manifest.json</c>.</param>
 /// <param name="Seed">The seed every random choice of the run derives from.</param>
 /// <param name="BatchSize">Files per fan-out activity (the in-process engine runs two activities at a time, so batching keeps work per activity meaningful).</param>
-public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 1, int BatchSize = 8)
+/// <param name="BoawSize">Words per bag-of-audio-words codebook (the paper's ComParE setting: 1000; demos use fewer).</param>
+/// <param name="BoawAssignments">Nearest words each frame is assigned to (multiple assignment).</param>
+/// <param name="BoawIterations">Largest number of k-means iterations after k-means++ seeding.</param>
+/// <param name="Learners">Utterance-level learners to run on every feature set (kelm, wkelm, kpls, wkpls, svm).</param>
+public sealed record ExperimentSpec(
+    IReadOnlyList<string> Corpora,
+    ulong Seed = 1,
+    int BatchSize = 8,
+    int BoawSize = 1000,
+    int BoawAssignments = 10,
+    int BoawIterations = 100,
+    IReadOnlyList<string>? Learners = null)
 {
+    /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
+    public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
+
+    /// <summary>The learners this run uses.</summary>
+    public IReadOnlyList<string> LearnersOrDefault => Learners is { Count: > 0 } l ? l : AllLearners;
+
     /// <summary>Checks the spec and returns every problem found (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -35,6 +52,26 @@ public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 
             problems.Add($"spec.batchSize: {BatchSize} is outside 1..10000");
         }
 
+        if (BoawSize is < 2 or > 100_000)
+        {
+            problems.Add($"spec.boawSize: {BoawSize} is outside 2..100000");
+        }
+
+        if (BoawAssignments < 1 || BoawAssignments > BoawSize)
+        {
+            problems.Add($"spec.boawAssignments: {BoawAssignments} is outside 1..boawSize");
+        }
+
+        if (BoawIterations is < 0 or > 10_000)
+        {
+            problems.Add($"spec.boawIterations: {BoawIterations} is outside 0..10000");
+        }
+
+        foreach (string learner in LearnersOrDefault.Where(l => !AllLearners.Contains(l)))
+        {
+            problems.Add($"spec.learners: '{learner}' is not one of {string.Join(", ", AllLearners)}");
+        }
+
         return problems;
     }
 }
@@ -54,7 +91,8 @@ public sealed record IngestRequest(string Corpus);
 /// <param name="Corpus">The corpus name.</param>
 /// <param name="Record">The stored corpus record (an Activities.CorpusRecord as JSON).</param>
 /// <param name="FileCount">Number of audio files in the corpus.</param>
-public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount);
+/// <param name="Kind">dimensional or categorical.</param>
+public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount, string Kind);
 
 /// <summary>Input of the audio-summary activity: one batch of files of one ingested corpus.</summary>
 /// <param name="Corpus">The corpus name.</param>
@@ -69,7 +107,22 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Corpora">Every ingested corpus.</param>
 /// <param name="Summaries">Every audio-summary batch artifact, in a deterministic order.</param>
 /// <param name="Llds">Every LLD batch artifact (an Activities.LldIndex each), in the same order.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds);
+/// <param name="Utterance">Utterance-level stages: functionals, BoAW, feature sets and classifications.</param>
+public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance);
+
+/// <summary>The utterance-level branch of a run (paper Section 4.1, Tables 2–3).</summary>
+/// <param name="Functionals">Functionals artifacts (per LLD batch of the categorical corpora).</param>
+/// <param name="Boaw">BoAW artifacts (per categorical corpus).</param>
+/// <param name="FeatureSets">Feature-set artifacts.</param>
+/// <param name="Classifications">One per corpus × feature set × learner.</param>
+public sealed record UtteranceResults(IReadOnlyList<ArtifactRef> Functionals, IReadOnlyList<ArtifactRef> Boaw, IReadOnlyList<ArtifactRef> FeatureSets, IReadOnlyList<Classification> Classifications);
+
+/// <summary>A classification run of stage 10.</summary>
+/// <param name="Corpus">Categorical corpus.</param>
+/// <param name="FeatureSet">OSFUN, OSBOAW or OSFUN+OSBOAW.</param>
+/// <param name="Learner">kelm, wkelm, kpls, wkpls or svm.</param>
+/// <param name="Metrics">The classify artifact (its metrics.json).</param>
+public sealed record Classification(string Corpus, string FeatureSet, string Learner, ArtifactRef Metrics);
 
 /// <summary>What the orchestration returns.</summary>
 /// <param name="RunKey">Content address of the run's results (same spec and inputs ⇒ same key).</param>
@@ -98,6 +151,18 @@ public static class TaskNames
 
     /// <summary>Stage 2: ComParE 2016 LLDs and deltas of a batch of files.</summary>
     public const string ExtractLld = "ExtractLld";
+
+    /// <summary>Stage 3: the 6373 ComParE functionals of an LLD batch.</summary>
+    public const string ComputeFunctionals = "ComputeFunctionals";
+
+    /// <summary>Stage 4: bag-of-audio-words codebook (train partition) and histograms of a corpus.</summary>
+    public const string ComputeBoaw = "ComputeBoaw";
+
+    /// <summary>Assembles OSFUN / OSBOAW / OSFUN+OSBOAW feature sets by partition.</summary>
+    public const string BuildFeatureSet = "BuildFeatureSet";
+
+    /// <summary>Stage 10: an utterance-level learner on a feature set.</summary>
+    public const string Classify = "Classify";
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";

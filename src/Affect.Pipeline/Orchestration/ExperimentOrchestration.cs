@@ -50,10 +50,49 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
             "lld",
             batches.Select(b => context.CallActivityAsync<ArtifactRef>(TaskNames.ExtractLld, new LldBatch(b.Corpus, b.RecordKey, b.RecordBlob, b.Start, b.Count))).ToList());
         activities.AddRange(llds);
+        var lldsOf = batches.Zip(llds).GroupBy(p => p.First.Corpus).ToDictionary(g => g.Key, g => g.Select(p => p.Second).ToList());
+
+        // Stages 3–4: utterance-level features of the categorical corpora: functionals (per batch) and BoAW (per corpus).
+        var categorical = ingested.Where(c => c.Kind == "categorical").ToList();
+        var functionalsFor = categorical.SelectMany(c => lldsOf[c.Corpus].Select(l => (c.Corpus, Lld: l))).ToList();
+        var functionals = await FanOutAsync(
+            context,
+            "functionals",
+            functionalsFor.Select(f => context.CallActivityAsync<ArtifactRef>(TaskNames.ComputeFunctionals, new FunctionalsBatch(f.Corpus, f.Lld))).ToList());
+        var boaw = await FanOutAsync(
+            context,
+            "boaw",
+            categorical.Select(c => context.CallActivityAsync<ArtifactRef>(
+                TaskNames.ComputeBoaw,
+                new BoawRequest(c.Corpus, lldsOf[c.Corpus], input.BoawSize, input.BoawAssignments, input.Seed, input.BoawIterations))).ToList());
+        activities.AddRange(functionals);
+        activities.AddRange(boaw);
+
+        // Stage 10: every feature set × learner, hyper-parameters chosen on devel (Tables 2–3).
+        var setsFor = categorical.SelectMany((c, i) => BuildFeatureSetActivity.Names.Select(name => new FeatureSetRequest(
+            c.Corpus,
+            name,
+            c.Record.Key,
+            c.Record.Blob,
+            functionalsFor.Zip(functionals).Where(p => p.First.Corpus == c.Corpus).Select(p => p.Second).ToList(),
+            boaw[i]))).ToList();
+        var sets = await FanOutAsync(context, "feature-sets", setsFor.Select(r => context.CallActivityAsync<ArtifactRef>(TaskNames.BuildFeatureSet, r)).ToList());
+        activities.AddRange(sets);
+        var runs = setsFor.Zip(sets).SelectMany(p => input.LearnersOrDefault.Select(l => (p.First.Corpus, p.First.Name, Learner: l, Set: p.Second))).ToList();
+        var classified = await FanOutAsync(
+            context,
+            "classify",
+            runs.Select(r => context.CallActivityAsync<ArtifactRef>(TaskNames.Classify, new ClassifyInput(r.Set.Blob, r.Set.Key, r.Learner, Seed: input.Seed))).ToList());
+        activities.AddRange(classified);
+        var utterance = new UtteranceResults(
+            functionals,
+            boaw,
+            sets,
+            runs.Zip(classified).Select(p => new Classification(p.First.Corpus, p.First.Name, p.First.Learner, p.Second)).ToList());
 
         // Stage 12: report.
         context.SetCustomStatus(new RunProgress("report", 0, 1));
-        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds));
+        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance));
         activities.Add(report);
 
         // Publish the run under runs/{runId}/ (not memoized: the run record is per run).

@@ -12,7 +12,9 @@ public static class RunRequests
     /// <param name="Corpora">Corpus names; null or empty means every corpus in the store.</param>
     /// <param name="Seed">Seed of the run (default 1).</param>
     /// <param name="BatchSize">Files per fan-out activity (default 4).</param>
-    public sealed record StartRunBody(IReadOnlyList<string>? Corpora, ulong? Seed, int? BatchSize);
+    /// <param name="BoawSize">Words per BoAW codebook (default 1000).</param>
+    /// <param name="Learners">Learners to run (default all).</param>
+    public sealed record StartRunBody(IReadOnlyList<string>? Corpora, ulong? Seed, int? BatchSize, int? BoawSize = null, IReadOnlyList<string>? Learners = null);
 
     /// <summary>Parses a start request body into a spec; errors name the field.</summary>
     /// <param name="json">The request body (empty means defaults).</param>
@@ -40,7 +42,7 @@ public static class RunRequests
             throw new FormatException("request body: corpora: none given and no corpus is uploaded (corpora/{name}/manifest.json)");
         }
 
-        var spec = new ExperimentSpec(corpora.ToList(), body?.Seed ?? 1, body?.BatchSize ?? 4);
+        var spec = new ExperimentSpec(corpora.ToList(), body?.Seed ?? 1, body?.BatchSize ?? 4, body?.BoawSize ?? 1000, Learners: body?.Learners);
         var problems = spec.Validate();
         return problems.Count == 0 ? spec : throw new FormatException("request body: " + string.Join("; ", problems));
     }

@@ -11,7 +11,7 @@ public sealed class AzuriteEngineTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_same_orchestration_on_the_Azure_Storage_engine_over_Azurite_gives_the_same_results_as_in_memory()
     {
-        var spec = new ExperimentSpec(TestCorpora.Names, Seed: 5, BatchSize: 3);
+        var spec = TestCorpora.Spec(seed: 5, batchSize: 3);
 
         var folder = new FolderBlobStore(TestCorpora.TempDir());
         await TestCorpora.UploadAsync(folder);

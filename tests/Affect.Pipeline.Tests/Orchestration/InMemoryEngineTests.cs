@@ -14,7 +14,7 @@ public sealed class InMemoryEngineTests
     {
         var store = new FolderBlobStore(TestCorpora.TempDir());
         await TestCorpora.UploadAsync(store);
-        var spec = new ExperimentSpec(TestCorpora.Names, Seed: 3, BatchSize: 4);
+        var spec = TestCorpora.Spec(seed: 3, batchSize: 4);
 
         var log1 = new ActivityLog();
         ExperimentOutcome first;
@@ -51,6 +51,13 @@ public sealed class InMemoryEngineTests
         var (values, rows, cols) = Affect.Features.IO.NpyFormat.Read(new MemoryStream(npy), entry.Npy);
         Assert.Equal((entry.Rows, 130), (rows, cols));
         Assert.All(values, v => Assert.True(float.IsFinite(v)));
+
+        // Utterance branch on the categorical corpus: three feature sets × two learners, scored on devel and test.
+        Assert.Equal(6, results.Classification.Count);
+        Assert.All(results.Classification, r => Assert.Equal("usoms", r.Corpus));
+        Assert.Equal(["OSFUN", "OSBOAW", "OSFUN+OSBOAW"], results.Classification.Select(r => r.FeatureSet).Distinct());
+        Assert.All(results.Classification, r => Assert.InRange(r.TestUar!.Value, 0, 1));
+        Assert.Contains("Table 3", await File.ReadAllTextAsync(Path.Combine(((FolderBlobStore)store).Root, Containers.Artifacts, first.Report)));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/results.json"));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/report.html"));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/run.json"));
@@ -75,7 +82,7 @@ public sealed class InMemoryEngineTests
     {
         var store = new FolderBlobStore(TestCorpora.TempDir());
         await TestCorpora.UploadAsync(store);
-        var spec = new ExperimentSpec(TestCorpora.Names, BatchSize: 100);
+        var spec = TestCorpora.Spec(seed: 1, batchSize: 100);
         await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
         var first = await PipelineRunner.RunAsync(host.Client, spec, "c-1");
 

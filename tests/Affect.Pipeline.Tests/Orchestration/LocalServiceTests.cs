@@ -46,7 +46,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
             Assert.Contains("seed", await bad.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(service.Address, "api/runs/nothing"))).StatusCode);
 
-            var started = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms","recola"],"seed":2,"batchSize":1}"""));
+            var started = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms","recola"],"seed":2,"batchSize":1,"boawSize":16,"learners":["kelm"]}"""));
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var accepted = await started.Content.ReadFromJsonAsync<JsonElement>();
             status = new Uri(service.Address, accepted.GetProperty("statusQueryGetUri").GetString());

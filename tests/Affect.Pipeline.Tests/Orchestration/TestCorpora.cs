@@ -25,6 +25,10 @@ internal static class TestCorpora
         }
     }
 
+    /// <summary>A run over the test corpora with small BoAW codebooks and two learners, to keep tests fast.</summary>
+    public static ExperimentSpec Spec(ulong seed, int batchSize) =>
+        new(Names, seed, batchSize, BoawSize: 16, BoawIterations: 5, Learners: ["kelm", "wkpls"]);
+
     public static string TempDir()
     {
         string dir = Path.Combine(Path.GetTempPath(), "affect-tests", Guid.NewGuid().ToString("N"));
