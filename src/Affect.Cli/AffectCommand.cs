@@ -13,7 +13,7 @@ internal static class AffectCommand
         usage:
           affect demo [--out DIR] [--seed N] [--batch-size N]
               generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
-          affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N] [--learner kelm ...] [--out DIR]
+          affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N] [--learner kelm ...] [--no-worker] [--out DIR]
               run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string)
           affect serve --store CONN [--port N] [--task-hub NAME]
               local service: Durable Task sidecar over Azure Storage (Azurite), HTTP API on 127.0.0.1 (POST /api/runs, GET /api/runs/{id})

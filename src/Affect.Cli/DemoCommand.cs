@@ -39,7 +39,7 @@ internal static class DemoCommand
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
         var experiment = new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30);
-        await RunCommand.ExecuteAsync(store, DurableEngineOptions.InMemory, experiment, outDir, cancellationToken);
+        await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;
     }

@@ -2,6 +2,7 @@ using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
 
 namespace Affect.Cli;
 
@@ -15,6 +16,7 @@ internal static class RunCommand
         ulong seed = args.GetSeed();
         int batch = args.GetInt("batch-size", 4, 1, 10_000);
         string engineName = args.Get("engine") ?? "memory";
+        bool worker = !args.Flag("no-worker");
         string? outDir = args.Get("out");
         int boawSize = args.GetInt("boaw-size", 1000, 2, 100_000);
         int boawAssignments = args.GetInt("boaw-assignments", 10, 1, 100_000);
@@ -39,24 +41,46 @@ internal static class RunCommand
             throw new UsageException(string.Join("; ", problems));
         }
 
-        await ExecuteAsync(store, engine, spec, outDir, cancellationToken);
+        await ExecuteAsync(store, connection, engine, spec, outDir, worker, cancellationToken);
         return 0;
     }
 
     /// <summary>Runs the orchestration on a local engine, printing progress, and copies results.json and report.html to <paramref name="outDir"/>.</summary>
-    public static async Task<ExperimentOutcome> ExecuteAsync(IBlobStore store, DurableEngineOptions engine, ExperimentSpec spec, string? outDir, CancellationToken cancellationToken)
+    /// <param name="store">The artifact store.</param>
+    /// <param name="connection">The store's connection (its training queues live beside it).</param>
+    /// <param name="engine">Which Durable Task engine.</param>
+    /// <param name="spec">The run.</param>
+    /// <param name="outDir">Where to copy results.json and report.html, or null.</param>
+    /// <param name="inProcessWorker">Also run the LSTM training worker in this process (else run <c>affect worker</c> beside it).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public static async Task<ExperimentOutcome> ExecuteAsync(IBlobStore store, string connection, DurableEngineOptions engine, ExperimentSpec spec, string? outDir, bool inProcessWorker, CancellationToken cancellationToken)
     {
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"    {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
         string runId = RunRequests.RunIdFor(spec);
         Console.WriteLine($"run {runId}: corpora {string.Join(", ", spec.Corpora)}; seed {spec.Seed}; engine {engine.Engine}");
-        await using var host = await DurableEngineHost.StartAsync(engine, store, log, cancellationToken: cancellationToken);
-        var outcome = await PipelineRunner.RunAsync(
-            host.Client,
-            spec,
-            runId,
-            p => Console.WriteLine($"  [{p.Stage}] {p.Done}/{p.Total}"),
-            cancellationToken);
+        var jobs = TrainingQueues.Open(connection, TrainingQueueNames.Jobs);
+        await using var host = await DurableEngineHost.StartAsync(engine, store, log, cancellationToken: cancellationToken, trainingQueue: jobs);
+        using var stopWorker = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var worker = inProcessWorker
+            ? Task.Run(() => RunWorkerAsync(store, jobs, TrainingQueues.Open(connection, TrainingQueueNames.Poison), stopWorker.Token), CancellationToken.None)
+            : Task.CompletedTask;
+        ExperimentOutcome outcome;
+        try
+        {
+            outcome = await PipelineRunner.RunAsync(
+                host.Client,
+                spec,
+                runId,
+                p => Console.WriteLine($"  [{p.Stage}] {p.Done}/{p.Total}"),
+                cancellationToken);
+        }
+        finally
+        {
+            await stopWorker.CancelAsync();
+            await worker;
+        }
+
         int reused = outcome.Activities.Count(a => a.Reused);
         Console.WriteLine($"run {runId}: completed; {outcome.Activities.Count - reused} activities computed, {reused} reused");
         Console.WriteLine($"  results: {Containers.Runs}/{runId}/results.json (artifact {Containers.Artifacts}/{outcome.Results})");
@@ -75,5 +99,24 @@ internal static class RunCommand
         }
 
         return outcome;
+    }
+
+    /// <summary>The LSTM training worker inside this process: takes jobs from the queue until stopped.</summary>
+    private static async Task RunWorkerAsync(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, CancellationToken stop)
+    {
+        var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null));
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await worker.ProcessNextAsync(line => Console.WriteLine("    [worker] " + line), stop) == JobOutcome.Idle)
+                {
+                    await Task.Delay(250, stop);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 }

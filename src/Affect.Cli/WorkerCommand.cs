@@ -3,6 +3,7 @@ using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence;
+using Affect.Sequence.Features;
 using Affect.Sequence.Windows;
 using Affect.Training;
 
@@ -52,9 +53,25 @@ internal static class WorkerCommand
 /// <param name="log">Progress lines.</param>
 internal sealed class TorchJobRunner(int threads, Action<string>? log) : ILstmJobRunner
 {
+    // One cache per front-end for the worker's lifetime: the 12 jobs of Table 1 share three corpora.
+    private readonly Dictionary<string, IFrameFeatureExtractor> extractors = new(StringComparer.Ordinal);
+
+    private IFrameFeatureExtractor ExtractorFor(string features)
+    {
+        lock (extractors)
+        {
+            if (!extractors.TryGetValue(features, out var extractor))
+            {
+                extractors[features] = extractor = new CachingFrameFeatureExtractor(LstmCommand.Extractor(features));
+            }
+
+            return extractor;
+        }
+    }
+
     public async Task<LstmJobOutput> RunAsync(LstmTrainingJob job, IBlobStore store, CancellationToken cancellationToken)
     {
-        var extractor = LstmCommand.Extractor(job.Parameters.Features);
+        var extractor = ExtractorFor(job.Parameters.Features);
         var labels = new LabelOptions(job.Parameters.LagSeconds);
         var root = Directory.CreateTempSubdirectory("affect-worker-");
         try

@@ -9,6 +9,17 @@ public sealed class LldMatrix
     /// <param name="columnNames">Column names (openSMILE's).</param>
     /// <param name="frameTimes">Start time of each frame in seconds.</param>
     public LldMatrix(float[] values, int rows, IReadOnlyList<string> columnNames, double[] frameTimes)
+        : this(values, rows, columnNames, frameTimes, null)
+    {
+    }
+
+    /// <summary>Wraps a row-major matrix with the 20 ms-level frame that follows its last row.</summary>
+    /// <param name="values">Row-major values, <paramref name="rows"/> × names.Count.</param>
+    /// <param name="rows">Number of frames.</param>
+    /// <param name="columnNames">Column names (openSMILE's).</param>
+    /// <param name="frameTimes">Start time of each frame in seconds.</param>
+    /// <param name="trailingSpectralRow">See <see cref="TrailingSpectralRow"/>; null when unknown (e.g. read from an LLD file).</param>
+    public LldMatrix(float[] values, int rows, IReadOnlyList<string> columnNames, double[] frameTimes, float[]? trailingSpectralRow)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(columnNames);
@@ -23,8 +34,14 @@ public sealed class LldMatrix
             throw new ArgumentException($"frameTimes has {frameTimes.Length} entries, expected {rows}", nameof(frameTimes));
         }
 
+        if (trailingSpectralRow is not null && trailingSpectralRow.Length != columnNames.Count)
+        {
+            throw new ArgumentException($"trailingSpectralRow has {trailingSpectralRow.Length} entries, expected {columnNames.Count}", nameof(trailingSpectralRow));
+        }
+
         Values = values;
         Rows = rows;
+        TrailingSpectralRow = trailingSpectralRow;
         ColumnNames = columnNames;
         FrameTimes = frameTimes;
     }
@@ -43,6 +60,13 @@ public sealed class LldMatrix
 
     /// <summary>Start time of each frame in seconds (openSMILE's frameTime; the flushed last row repeats the previous time).</summary>
     public double[] FrameTimes { get; }
+
+    /// <summary>
+    /// The 20 ms-level frame one past the last row (row index = <see cref="Rows"/>), or null: the RASTA auditory bands,
+    /// spectral descriptors and MFCC (and their deltas) hold genuine values, every other column NaN. openSMILE's
+    /// functionals of those spectral contours include this frame; an LLD CSV does not contain it.
+    /// </summary>
+    public float[]? TrailingSpectralRow { get; }
 
     /// <summary>Value at frame <paramref name="row"/>, column <paramref name="column"/>.</summary>
     /// <param name="row">Frame index.</param>

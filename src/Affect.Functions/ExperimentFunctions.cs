@@ -17,6 +17,8 @@ public sealed class ExperimentFunctions(
     BoawActivity boaw,
     BuildFeatureSetActivity featureSet,
     ClassifyActivity classify,
+    EnqueueLstmTrainingActivity enqueueLstm,
+    CheckLstmModelActivity checkLstm,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -63,6 +65,16 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.Classify)]
     public Task<ArtifactRef> Classify([ActivityTrigger] ClassifyInput input, CancellationToken cancellationToken) =>
         classify.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 7: queues an LSTM training job for the GPU trainer.</summary>
+    [Function(TaskNames.EnqueueLstmTraining)]
+    public Task<LstmTrainingTicket> EnqueueLstmTraining([ActivityTrigger] LstmTrainingRequest input, CancellationToken cancellationToken) =>
+        enqueueLstm.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 7: whether a queued model exists yet.</summary>
+    [Function(TaskNames.CheckLstmModel)]
+    public Task<LstmModelStatus> CheckLstmModel([ActivityTrigger] string modelKey, CancellationToken cancellationToken) =>
+        checkLstm.RunAsync(modelKey, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

@@ -1,5 +1,6 @@
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,5 +17,5 @@ string store = builder.Configuration["AffectStorage"] switch
     _ => builder.Configuration["AzureWebJobsStorage"]
         ?? throw new InvalidOperationException("Set AffectStorage to the artifact store's connection string, or AffectStorage__blobServiceUri for a managed identity."),
 };
-builder.Services.AddPipelineActivities(BlobStore.Open(store));
+builder.Services.AddPipelineActivities(BlobStore.Open(store), trainingQueue: TrainingQueues.Open(store, TrainingQueueNames.Jobs));
 builder.Build().Run();

@@ -165,7 +165,36 @@ public static class ComParEFunctionals
     /// <param name="columns">Column names of the matrix.</param>
     /// <param name="output">Destination of length ≥ <see cref="Count"/>.</param>
     /// <param name="source">Name used in error messages.</param>
-    public static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, Span<float> output, string source = "lld")
+    public static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, Span<float> output, string source = "lld") =>
+        Compute(lld, frames, columns, null, output, source);
+
+    /// <summary>
+    /// Computes the 6373 functionals of an LLD matrix from <see cref="LowLevelDescriptors.Extract"/>: when the matrix
+    /// carries <see cref="LldMatrix.TrailingSpectralRow"/> (extracted from audio), the spectral contours' extra frame is
+    /// the genuine one instead of the estimate the LLD-file path has to make, as openSMILE computes them from WAV.
+    /// </summary>
+    /// <param name="lld">LLD matrix (130 columns).</param>
+    /// <param name="source">Name used in error messages (file name).</param>
+    /// <returns>The 6373 values in the order of <see cref="Names"/>.</returns>
+    public static float[] Compute(LldMatrix lld, string source = "lld")
+    {
+        ArgumentNullException.ThrowIfNull(lld);
+        var output = new float[Count];
+        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source);
+        return output;
+    }
+
+    /// <summary>Computes the 6373 functionals of an LLD matrix into <paramref name="output"/> (see <see cref="Compute(LldMatrix, string)"/>).</summary>
+    /// <param name="lld">LLD matrix (130 columns).</param>
+    /// <param name="output">Destination of length ≥ <see cref="Count"/>.</param>
+    /// <param name="source">Name used in error messages.</param>
+    public static void Compute(LldMatrix lld, Span<float> output, string source = "lld")
+    {
+        ArgumentNullException.ThrowIfNull(lld);
+        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source);
+    }
+
+    private static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, float[]? trailing, Span<float> output, string source)
     {
         ArgumentNullException.ThrowIfNull(columns);
         if (frames < 1)
@@ -199,7 +228,9 @@ public static class ComParEFunctionals
         var contour = new float[frames + 1];
         var sorted = new float[frames + 1];
         bool voicedEnd = lld[((frames - 1) * width) + index["F0final_sma"]] != 0f;
-        var extension = SpectralExtension(lld, frames, width, index);
+        var extension = trailing is not null && trailing.Length == width
+            ? GroupB.Concat(GroupB.Select(DeltaName)).ToDictionary(n => n, n => trailing[index[n]], StringComparer.Ordinal)
+            : SpectralExtension(lld, frames, width, index);
         int o = 0;
         foreach (var (cols, set, group) in Blocks)
         {

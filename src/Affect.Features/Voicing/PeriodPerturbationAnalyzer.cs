@@ -38,11 +38,21 @@ internal sealed class PeriodPerturbationAnalyzer
     /// <summary>Creates the analyser; <paramref name="frameLength"/> is the F0 frame length in samples (960).</summary>
     public PeriodPerturbationAnalyzer(int frameLength) => this.frameLength = frameLength;
 
+    /// <summary>Absolute index of the first sample the next frame may read (samples before it are no longer needed).</summary>
+    public long LastIndex => lastIdx;
+
     /// <summary>Processes pitch frame <paramref name="frame"/> with its final F0; writes jitterLocal, jitterDDP, shimmerLocal, logHNR.</summary>
-    public void Process(ReadOnlySpan<float> signal, int frame, float f0, Span<float> output)
+    public void Process(ReadOnlySpan<float> signal, int frame, float f0, Span<float> output) => Process(signal, 0, signal.Length, frame, f0, output);
+
+    /// <summary>
+    /// Streaming form: <paramref name="held"/> holds the signal from absolute index <paramref name="origin"/> (at least from
+    /// <see cref="LastIndex"/>) up to <paramref name="signalEnd"/>. A frame reads at most up to its 60 ms frame's end, so
+    /// calling it once that frame's samples are held gives the same values as the whole-signal form.
+    /// </summary>
+    public void Process(ReadOnlySpan<float> held, long origin, long signalEnd, long frame, float f0, Span<float> output)
     {
         long lenF = frameLength;
-        long startVidx = (long)frame * Step;
+        long startVidx = frame * Step;
         long ppLen = Step;
         long toRead0 = ppLen + lastMis;
         long toRead = toRead0;
@@ -73,7 +83,7 @@ internal sealed class PeriodPerturbationAnalyzer
             maxRead = Math.Min(maxRead, lenF);
         }
 
-        long available = Math.Max(0, Math.Min(toRead, signal.Length - lastIdx));
+        long available = Math.Max(0, Math.Min(toRead, signalEnd - lastIdx));
         int nT = (int)available;
         if (window.Length < nT + 8)
         {
@@ -81,8 +91,12 @@ internal sealed class PeriodPerturbationAnalyzer
         }
 
         // The matrix openSMILE reads: nT samples from lastIdx (reads past nT see the following signal samples here).
-        int copyable = (int)Math.Max(0, Math.Min(window.Length, signal.Length - lastIdx));
-        signal.Slice((int)lastIdx, copyable).CopyTo(window);
+        int copyable = (int)Math.Max(0, Math.Min(window.Length, Math.Min(signalEnd, origin + held.Length) - lastIdx));
+        if (copyable > 0)
+        {
+            held.Slice((int)(lastIdx - origin), copyable).CopyTo(window);
+        }
+
         if (copyable < window.Length)
         {
             Array.Clear(window, copyable, window.Length - copyable);

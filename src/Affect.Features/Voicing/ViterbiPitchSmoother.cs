@@ -21,127 +21,157 @@ internal sealed class ViterbiPitchSmoother
     private const double WRange = 1.0;
     private const double WTuu = 1.0; // the u→u branch is unreachable in openSMILE; its fallback cost 1.0 applies
 
-    private readonly float[] f0;      // frames × 6
-    private readonly float[] voicing; // frames × 6
-    private readonly int frameCount;
-    private readonly int[] decided;
+    /// <summary>Frames of candidates kept: the undecided span is at most <see cref="BufferLength"/> + 1 frames.</summary>
+    private const int RingFrames = 64;
+
+    private readonly float[] f0 = new float[RingFrames * Candidates];      // ring of frames × 6
+    private readonly float[] voicing = new float[RingFrames * Candidates]; // ring of frames × 6
     private readonly int[][] paths = [new int[States * BufferLength], new int[States * BufferLength]];
     private double[] pathCosts = new double[States];
     private double[] pathCostsNew = new double[States];
     private double lastChange = 1.0;
+    private int pathBuf;
+    private long pathIdx;
+    private long convIdx = -1;
+    private readonly Queue<(float F0, float Voicing)> decisions = new();
 
-    private ViterbiPitchSmoother(float[] f0, float[] voicing, int frameCount)
-    {
-        this.f0 = f0;
-        this.voicing = voicing;
-        this.frameCount = frameCount;
-        decided = new int[frameCount];
-    }
+    /// <summary>Number of frames pushed.</summary>
+    public long FramesPushed => pathIdx;
+
+    /// <summary>Number of decided frames not yet taken with <see cref="TryTakeDecision"/>.</summary>
+    public int PendingDecisions => decisions.Count;
 
     /// <summary>Runs the smoother over all frames; writes F0final and voicingFinalUnclipped per frame.</summary>
     public static void Run(float[] f0, float[] voicing, int frameCount, Span<float> f0Final, Span<float> voicingFinal)
     {
-        var v = new ViterbiPitchSmoother(f0, voicing, frameCount);
-        v.Decode();
+        var v = new ViterbiPitchSmoother();
+        int taken = 0;
         for (int k = 0; k < frameCount; k++)
         {
-            int s = v.decided[k];
-            if (s < Candidates)
+            v.Push(f0.AsSpan(k * Candidates, Candidates), voicing.AsSpan(k * Candidates, Candidates));
+            while (v.TryTakeDecision(out float f, out float vf))
             {
-                f0Final[k] = f0[(k * Candidates) + s];
-                voicingFinal[k] = voicing[(k * Candidates) + s];
+                f0Final[taken] = f;
+                voicingFinal[taken++] = vf;
             }
-            else
+        }
+
+        v.Flush();
+        while (v.TryTakeDecision(out float f, out float vf))
+        {
+            f0Final[taken] = f;
+            voicingFinal[taken++] = vf;
+        }
+    }
+
+    /// <summary>Takes the oldest decided frame's F0final and voicingFinalUnclipped, in frame order.</summary>
+    public bool TryTakeDecision(out float f0Final, out float voicingFinal)
+    {
+        if (decisions.TryDequeue(out var d))
+        {
+            (f0Final, voicingFinal) = d;
+            return true;
+        }
+
+        f0Final = voicingFinal = 0f;
+        return false;
+    }
+
+    /// <summary>Adds the next frame's six candidates; decides every frame whose best path is now fixed.</summary>
+    public void Push(ReadOnlySpan<float> candidateF0, ReadOnlySpan<float> candidateVoicing)
+    {
+        long k = pathIdx;
+        candidateF0[..Candidates].CopyTo(f0.AsSpan(Slot(k), Candidates));
+        candidateVoicing[..Candidates].CopyTo(voicing.AsSpan(Slot(k), Candidates));
+        if (pathIdx == 0)
+        {
+            convIdx = -1;
+            for (int i = 0; i < States; i++)
             {
-                f0Final[k] = 0f;
-                voicingFinal[k] = voicing[k * Candidates];
+                pathCosts[i] = LocalCost(i, k);
+                paths[pathBuf][i * BufferLength] = i;
+            }
+        }
+        else
+        {
+            int next = (pathBuf + 1) % 2;
+            for (int i = 0; i < States; i++)
+            {
+                int minState = 0;
+                double minCost = TransitionCost(i, 0, k - 1, k) + pathCosts[0];
+                for (int j = 1; j < States; j++)
+                {
+                    double c = TransitionCost(i, j, k - 1, k) + pathCosts[j];
+                    if (c < minCost)
+                    {
+                        minState = j;
+                        minCost = c;
+                    }
+                }
+
+                pathCostsNew[i] = minCost + LocalCost(i, k);
+                Array.Copy(paths[pathBuf], minState * BufferLength, paths[next], i * BufferLength, BufferLength);
+                paths[next][(i * BufferLength) + (int)(pathIdx % BufferLength)] = i;
+            }
+
+            (pathCosts, pathCostsNew) = (pathCostsNew, pathCosts);
+            pathBuf = next;
+        }
+
+        pathIdx++;
+        if (pathIdx - convIdx > BufferLength)
+        {
+            int best = BestState();
+            convIdx++;
+            Decide(convIdx, paths[pathBuf][(best * BufferLength) + (int)(convIdx % BufferLength)]);
+        }
+        else
+        {
+            for (long n = convIdx + 1; n < pathIdx; n++)
+            {
+                int x = paths[pathBuf][(int)(n % BufferLength)];
+                bool match = true;
+                for (int i = 1; i < States; i++)
+                {
+                    if (x != paths[pathBuf][(i * BufferLength) + (int)(n % BufferLength)])
+                    {
+                        match = false;
+                        break;
+                    }
+                }
+
+                if (!match)
+                {
+                    break;
+                }
+
+                convIdx++;
+                Decide(convIdx, x);
             }
         }
     }
 
-    private void Decode()
+    /// <summary>End of input: decides the remaining frames along the best path.</summary>
+    public void Flush()
     {
-        int pathBuf = 0;
-        long pathIdx = 0;
-        long convIdx = -1;
-        for (int k = 0; k < frameCount; k++)
-        {
-            if (pathIdx == 0)
-            {
-                convIdx = -1;
-                for (int i = 0; i < States; i++)
-                {
-                    pathCosts[i] = LocalCost(i, k);
-                    paths[pathBuf][i * BufferLength] = i;
-                }
-            }
-            else
-            {
-                int next = (pathBuf + 1) % 2;
-                for (int i = 0; i < States; i++)
-                {
-                    int minState = 0;
-                    double minCost = TransitionCost(i, 0, k - 1, k) + pathCosts[0];
-                    for (int j = 1; j < States; j++)
-                    {
-                        double c = TransitionCost(i, j, k - 1, k) + pathCosts[j];
-                        if (c < minCost)
-                        {
-                            minState = j;
-                            minCost = c;
-                        }
-                    }
-
-                    pathCostsNew[i] = minCost + LocalCost(i, k);
-                    Array.Copy(paths[pathBuf], minState * BufferLength, paths[next], i * BufferLength, BufferLength);
-                    paths[next][(i * BufferLength) + (int)(pathIdx % BufferLength)] = i;
-                }
-
-                (pathCosts, pathCostsNew) = (pathCostsNew, pathCosts);
-                pathBuf = next;
-            }
-
-            pathIdx++;
-            if (pathIdx - convIdx > BufferLength)
-            {
-                int best = BestState();
-                convIdx++;
-                decided[convIdx] = paths[pathBuf][(best * BufferLength) + (int)(convIdx % BufferLength)];
-            }
-            else
-            {
-                for (long n = convIdx + 1; n < pathIdx; n++)
-                {
-                    int x = paths[pathBuf][(int)(n % BufferLength)];
-                    bool match = true;
-                    for (int i = 1; i < States; i++)
-                    {
-                        if (x != paths[pathBuf][(i * BufferLength) + (int)(n % BufferLength)])
-                        {
-                            match = false;
-                            break;
-                        }
-                    }
-
-                    if (!match)
-                    {
-                        break;
-                    }
-
-                    convIdx++;
-                    decided[convIdx] = x;
-                }
-            }
-        }
-
-        if (frameCount > 0)
+        if (pathIdx > 0)
         {
             int best = BestState();
             for (long n = convIdx + 1; n < pathIdx; n++)
             {
-                decided[n] = paths[pathBuf][(best * BufferLength) + (int)(n % BufferLength)];
+                Decide(n, paths[pathBuf][(best * BufferLength) + (int)(n % BufferLength)]);
             }
+
+            convIdx = pathIdx - 1;
         }
+    }
+
+    private static int Slot(long frame) => (int)(frame % RingFrames) * Candidates;
+
+    private void Decide(long frame, int s)
+    {
+        int b = Slot(frame);
+        decisions.Enqueue(s < Candidates ? (f0[b + s], voicing[b + s]) : (0f, voicing[b]));
     }
 
     private int BestState()
@@ -158,9 +188,9 @@ internal sealed class ViterbiPitchSmoother
         return minState;
     }
 
-    private double LocalCost(int i, int k)
+    private double LocalCost(int i, long k)
     {
-        int b = k * Candidates;
+        int b = Slot(k);
         if (i < Candidates)
         {
             double pv = voicing[b + i];
@@ -195,12 +225,12 @@ internal sealed class ViterbiPitchSmoother
     }
 
     // i: state in the current frame, j: state in the previous frame.
-    private double TransitionCost(int i, int j, int prev, int cur)
+    private double TransitionCost(int i, int j, long prev, long cur)
     {
         if (i < Candidates && j < Candidates)
         {
-            float fPrev = f0[(prev * Candidates) + j];
-            float fCur = f0[(cur * Candidates) + i];
+            float fPrev = f0[Slot(prev) + j];
+            float fCur = f0[Slot(cur) + i];
             if (fPrev == 0f || fCur == 0f)
             {
                 return 999.0;

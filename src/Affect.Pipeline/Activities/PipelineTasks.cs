@@ -1,5 +1,6 @@
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,15 +21,24 @@ public static class PipelineTasks
         Add<BoawActivity, BoawRequest, ArtifactRef>(registry, TaskNames.ComputeBoaw);
         Add<BuildFeatureSetActivity, FeatureSetRequest, ArtifactRef>(registry, TaskNames.BuildFeatureSet);
         Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);
+        Add<EnqueueLstmTrainingActivity, LstmTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueLstmTraining);
+        Add<CheckLstmModelActivity, string, LstmModelStatus>(registry, TaskNames.CheckLstmModel);
         Add<WriteReportActivity, ReportRequest, ArtifactRef>(registry, TaskNames.WriteReport);
         Add<PublishRunActivity, RunPublication, string>(registry, TaskNames.PublishRun);
     }
 
     /// <summary>Registers the activity classes and the store they share.</summary>
-    public static IServiceCollection AddPipelineActivities(this IServiceCollection services, IBlobStore store, ActivityLog? log = null)
+    /// <param name="services">The DI container.</param>
+    /// <param name="store">The artifact store.</param>
+    /// <param name="log">Receives activity completions.</param>
+    /// <param name="trainingQueue">The <c>lstm-training</c> queue; defaults to the folder queue beside a folder store.</param>
+    public static IServiceCollection AddPipelineActivities(this IServiceCollection services, IBlobStore store, ActivityLog? log = null, ITrainingQueue? trainingQueue = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(store);
+        services.AddSingleton(trainingQueue ?? DefaultTrainingQueue(store));
+        services.AddSingleton<EnqueueLstmTrainingActivity>();
+        services.AddSingleton<CheckLstmModelActivity>();
         services.AddSingleton(log ?? new ActivityLog());
         services.AddSingleton<IngestCorpusActivity>();
         services.AddSingleton<SummarizeAudioActivity>();
@@ -41,6 +51,11 @@ public static class PipelineTasks
         services.AddSingleton<PublishRunActivity>();
         return services;
     }
+
+    /// <summary>The <c>lstm-training</c> queue beside a folder store (<c>ROOT/.queues</c>); other stores must be given one.</summary>
+    public static ITrainingQueue DefaultTrainingQueue(IBlobStore store) => store is FolderBlobStore folder
+        ? new FolderTrainingQueue(Path.Combine(folder.Root, TrainingQueues.FolderName), TrainingQueueNames.Jobs)
+        : new MissingTrainingQueue();
 
     private static void Add<TActivity, TIn, TOut>(DurableTaskRegistry registry, string name)
         where TActivity : IPipelineActivity<TIn, TOut>
@@ -80,4 +95,21 @@ public sealed class ActivityLog
 
         Completed?.Invoke(artifact);
     }
+}
+
+/// <summary>Stands in for the training queue of a host that was given none: any use fails with what to configure.</summary>
+internal sealed class MissingTrainingQueue : ITrainingQueue
+{
+    public string Name => TrainingQueueNames.Jobs;
+
+    public Task EnqueueAsync(string text, CancellationToken cancellationToken = default) => throw Missing();
+
+    public Task<QueuedMessage?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken = default) => throw Missing();
+
+    public Task DeleteAsync(QueuedMessage message, CancellationToken cancellationToken = default) => throw Missing();
+
+    public Task<int> CountAsync(CancellationToken cancellationToken = default) => throw Missing();
+
+    private static InvalidOperationException Missing() =>
+        new("No lstm-training queue is configured for this store: pass one (TrainingQueues.Open(connection, \"lstm-training\")) to AddPipelineActivities.");
 }

@@ -25,7 +25,8 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             ["corpora"] = string.Join(",", input.Spec.Corpora),
         };
         var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key)).Concat(input.Llds.Select(l => l.Key))
-            .Concat(input.Utterance.Classifications.Select(c => c.Metrics.Key));
+            .Concat(input.Utterance.Classifications.Select(c => c.Metrics.Key))
+            .Concat(input.Lstm.Select(c => c.Status.ModelKey + (c.Status.Exists ? string.Empty : "-failed")));
         string key = ArtifactKey.Compute("report", Version, parameters, inputKeys);
         return artifacts.GetOrCreateAsync("report", key, ReportBlobs.ResultsFile, async ct =>
         {
@@ -63,6 +64,18 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 table3.Add(new ClassificationResult(c.Corpus, c.FeatureSet, c.Learner, m.C, m.Factors, Round(m.DevelUar), Round(m.TestUar), Round(m.TestWar), c.Metrics.Key));
             }
 
+            var table1 = input.Lstm.Select(c => new LstmResult(
+                c.Request.TrainCorpus,
+                c.Request.ValidationCorpus,
+                c.Request.TestCorpus,
+                c.Request.Target,
+                c.Status.BestEpoch,
+                Round(c.Status.ValidationPearson),
+                Round(c.Status.TestPearsonAtEpoch1),
+                Round(c.Status.TestPearsonAtBest),
+                c.Status.ModelKey,
+                c.Status.Poisoned)).ToList();
+
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),
@@ -72,9 +85,10 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 new("boaw", "Bag-of-audio-words (OSBOAW): k-means++ codebooks on train LLDs and deltas, multiple assignment, log TF", input.Utterance.Boaw.Select(a => a.Key).ToList()),
                 new("feature-sets", "OSFUN, OSBOAW and OSFUN+OSBOAW by partition", input.Utterance.FeatureSets.Select(a => a.Key).ToList()),
                 new("classify", "KELM, WKELM, KPLS, WKPLS, SVM; hyper-parameters by devel UAR (Table 3)", input.Utterance.Classifications.Select(c => c.Metrics.Key).ToList()),
+                new("lstm", "Cross-corpus LSTM regressors (Table 1), trained by the lstm-training queue worker, ONNX models", input.Lstm.Select(c => c.Status.ModelKey).ToList()),
                 new("report", "This results.json and report.html", [key]),
             };
-            var results = new RunResults(1, key, input.Spec, stages, corpora, table3);
+            var results = new RunResults(1, key, input.Spec, stages, corpora, table3, table1);
             var json = MemoizedArtifacts.ToJsonBytes(results);
             var html = Encoding.UTF8.GetBytes(RenderHtml(results));
             return new ArtifactFiles(json, new Dictionary<string, byte[]> { [ReportBlobs.HtmlFile] = html });
@@ -125,8 +139,24 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             sb.Append("</table>\n");
         }
 
+        if (results.Lstm.Count > 0)
+        {
+            sb.Append("<h2>Cross-corpus LSTM (Table 1 analogue)</h2>\n<p>Pearson CC; epoch chosen on the validation corpus.</p>\n")
+              .Append("<table><tr><th>train</th><th>validation</th><th>test</th><th>target</th><th>best epoch</th><th>val CC</th><th>test CC (1 epoch)</th><th>test CC (best)</th></tr>\n");
+            foreach (var r in results.Lstm)
+            {
+                sb.Append("<tr><td>").Append(E(r.Train)).Append("</td><td>").Append(E(r.Validation)).Append("</td><td>").Append(E(r.Test ?? "—")).Append("</td><td>").Append(E(r.Target))
+                  .Append("</td><td>").Append(r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "—").Append("</td><td>").Append(Cc(r.ValidationCc))
+                  .Append("</td><td>").Append(Cc(r.TestCcAtEpoch1)).Append("</td><td>").Append(r.Failure is null ? Cc(r.TestCcAtBest) : E("failed: " + r.Failure)).Append("</td></tr>\n");
+            }
+
+            sb.Append("</table>\n");
+        }
+
         sb.Append("</body></html>\n");
         return sb.ToString();
+
+        static string Cc(double? v) => v is { } x ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";
 
         static string Pct(double? v) => v is { } x ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) : "—";
     }
@@ -155,7 +185,21 @@ public static class ReportBlobs
 /// <param name="Stages">Each stage and the artifacts it produced.</param>
 /// <param name="Corpora">Per-corpus results.</param>
 /// <param name="Classification">Utterance-level results (Table 3 analogue).</param>
-public sealed record RunResults(int SchemaVersion, string RunKey, ExperimentSpec Spec, IReadOnlyList<StageResult> Stages, IReadOnlyList<CorpusResult> Corpora, IReadOnlyList<ClassificationResult> Classification);
+/// <param name="Lstm">Cross-corpus LSTM results (Table 1 analogue).</param>
+public sealed record RunResults(int SchemaVersion, string RunKey, ExperimentSpec Spec, IReadOnlyList<StageResult> Stages, IReadOnlyList<CorpusResult> Corpora, IReadOnlyList<ClassificationResult> Classification, IReadOnlyList<LstmResult> Lstm);
+
+/// <summary>One row of the Table 1 analogue.</summary>
+/// <param name="Train">Training corpus.</param>
+/// <param name="Validation">Corpus that picked the epoch.</param>
+/// <param name="Test">Test corpus.</param>
+/// <param name="Target">arousal or valence.</param>
+/// <param name="BestEpoch">Epoch with the best validation CC.</param>
+/// <param name="ValidationCc">Validation Pearson CC at the best epoch.</param>
+/// <param name="TestCcAtEpoch1">Test Pearson CC after one epoch.</param>
+/// <param name="TestCcAtBest">Test Pearson CC at the best epoch.</param>
+/// <param name="ModelKey">Key of the model under <c>models/</c>.</param>
+/// <param name="Failure">Why training failed (poisoned job), else null.</param>
+public sealed record LstmResult(string Train, string Validation, string? Test, string Target, int? BestEpoch, double? ValidationCc, double? TestCcAtEpoch1, double? TestCcAtBest, string ModelKey, string? Failure);
 
 /// <summary>One row of the Table 3 analogue.</summary>
 /// <param name="Corpus">Categorical corpus.</param>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -67,12 +68,14 @@ public sealed class DurableEngineHost : IAsyncDisposable
     /// <param name="log">Receives every activity completion.</param>
     /// <param name="loggerFactory">Logging of the engine; null keeps it quiet (warnings and errors only to stderr).</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <param name="trainingQueue">The <c>lstm-training</c> queue (default: the folder queue beside a folder store).</param>
     public static async Task<DurableEngineHost> StartAsync(
         DurableEngineOptions options,
         IBlobStore store,
         ActivityLog log,
         ILoggerFactory? loggerFactory = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ITrainingQueue? trainingQueue = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         loggerFactory ??= LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
@@ -124,7 +127,7 @@ public sealed class DurableEngineHost : IAsyncDisposable
             .ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5))
             .ConfigureServices(services =>
             {
-                services.AddPipelineActivities(store, log);
+                services.AddPipelineActivities(store, log, trainingQueue);
                 services.AddDurableTaskWorker(b =>
                 {
                     b.UseGrpc(channel);

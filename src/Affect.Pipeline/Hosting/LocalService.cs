@@ -3,6 +3,7 @@ using System.Text.Json;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -38,7 +39,8 @@ public sealed class LocalService : IAsyncDisposable
     public static async Task<LocalService> StartAsync(IBlobStore store, DurableEngineOptions engineOptions, int port, ActivityLog? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var engine = await DurableEngineHost.StartAsync(engineOptions, store, log ?? new ActivityLog(), cancellationToken: cancellationToken);
+        var queue = engineOptions.StorageConnection is { } connection ? TrainingQueues.Open(connection, TrainingQueueNames.Jobs) : null;
+        var engine = await DurableEngineHost.StartAsync(engineOptions, store, log ?? new ActivityLog(), cancellationToken: cancellationToken, trainingQueue: queue);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));

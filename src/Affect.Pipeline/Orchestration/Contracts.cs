@@ -8,6 +8,9 @@ namespace Affect.Pipeline.Orchestration;
 /// <param name="BoawAssignments">Nearest words each frame is assigned to (multiple assignment).</param>
 /// <param name="BoawIterations">Largest number of k-means iterations after k-means++ seeding.</param>
 /// <param name="Learners">Utterance-level learners to run on every feature set (kelm, wkelm, kpls, wkpls, svm).</param>
+/// <param name="Lstm">Train the cross-corpus LSTMs of Table 1 when two or more dimensional corpora are given.</param>
+/// <param name="LstmEpochs">Epochs per LSTM training (the paper: 5).</param>
+/// <param name="LstmPollSeconds">How often the orchestration checks, on a durable timer, whether a queued model exists.</param>
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
@@ -15,7 +18,10 @@ public sealed record ExperimentSpec(
     int BoawSize = 1000,
     int BoawAssignments = 10,
     int BoawIterations = 100,
-    IReadOnlyList<string>? Learners = null)
+    IReadOnlyList<string>? Learners = null,
+    bool Lstm = true,
+    int LstmEpochs = 5,
+    int LstmPollSeconds = 2)
 {
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
@@ -67,6 +73,16 @@ public sealed record ExperimentSpec(
             problems.Add($"spec.boawIterations: {BoawIterations} is outside 0..10000");
         }
 
+        if (LstmEpochs is < 1 or > 1000)
+        {
+            problems.Add($"spec.lstmEpochs: {LstmEpochs} is outside 1..1000");
+        }
+
+        if (LstmPollSeconds is < 1 or > 3600)
+        {
+            problems.Add($"spec.lstmPollSeconds: {LstmPollSeconds} is outside 1..3600");
+        }
+
         foreach (string learner in LearnersOrDefault.Where(l => !AllLearners.Contains(l)))
         {
             problems.Add($"spec.learners: '{learner}' is not one of {string.Join(", ", AllLearners)}");
@@ -108,7 +124,13 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Summaries">Every audio-summary batch artifact, in a deterministic order.</param>
 /// <param name="Llds">Every LLD batch artifact (an Activities.LldIndex each), in the same order.</param>
 /// <param name="Utterance">Utterance-level stages: functionals, BoAW, feature sets and classifications.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance);
+/// <param name="Lstm">Cross-corpus LSTM cells of Table 1.</param>
+public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm);
+
+/// <summary>One cell of Table 1: an LSTM trained on one corpus, its epoch chosen on a second, tested on a third.</summary>
+/// <param name="Request">What was trained.</param>
+/// <param name="Status">The model's final status (metrics, or the poison reason).</param>
+public sealed record LstmCell(Activities.LstmTrainingRequest Request, Activities.LstmModelStatus Status);
 
 /// <summary>The utterance-level branch of a run (paper Section 4.1, Tables 2–3).</summary>
 /// <param name="Functionals">Functionals artifacts (per LLD batch of the categorical corpora).</param>
@@ -163,6 +185,12 @@ public static class TaskNames
 
     /// <summary>Stage 10: an utterance-level learner on a feature set.</summary>
     public const string Classify = "Classify";
+
+    /// <summary>Stage 7: queues an LSTM training job (idempotent: nothing is queued when the model exists).</summary>
+    public const string EnqueueLstmTraining = "EnqueueLstmTraining";
+
+    /// <summary>Stage 7: whether a queued model exists yet, with its metrics.</summary>
+    public const string CheckLstmModel = "CheckLstmModel";
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";

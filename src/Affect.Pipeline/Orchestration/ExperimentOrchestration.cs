@@ -1,4 +1,5 @@
 using Affect.Pipeline.Activities;
+using Affect.Pipeline.Training;
 using Microsoft.DurableTask;
 
 namespace Affect.Pipeline.Orchestration;
@@ -90,9 +91,37 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
             sets,
             runs.Zip(classified).Select(p => new Classification(p.First.Corpus, p.First.Name, p.First.Learner, p.Second)).ToList());
 
+        // Stages 5–7: cross-corpus LSTM regressors (Table 1): every order of the dimensional corpora × arousal/valence,
+        // trained outside the orchestration by the queue worker; the orchestration waits on durable timers.
+        var lstm = new List<LstmCell>();
+        var dimensional = ingested.Where(c => c.Kind == "dimensional").ToList();
+        if (input.Lstm && dimensional.Count >= 2)
+        {
+            var requests = CorpusOrders(dimensional)
+                .SelectMany(o => LstmTargets.Select(t => new LstmTrainingRequest(
+                    o.Train.Corpus,
+                    o.Validation.Corpus,
+                    o.Test?.Corpus,
+                    t,
+                    (long)input.Seed,
+                    new LstmJobParameters(Epochs: input.LstmEpochs),
+                    [o.Train.Record.Key, o.Validation.Record.Key, o.Test?.Record.Key ?? "-"])))
+                .ToList();
+            var tickets = await FanOutAsync(
+                context,
+                "lstm-queue",
+                requests.Select(r => context.CallActivityAsync<LstmTrainingTicket>(TaskNames.EnqueueLstmTraining, r)).ToList());
+            var statuses = await FanOutAsync(
+                context,
+                "lstm-train",
+                tickets.Select(t => WaitForModelAsync(context, t.ModelKey, input.LstmPollSeconds)).ToList());
+            lstm.AddRange(requests.Zip(statuses).Select(p => new LstmCell(p.First, p.Second)));
+            activities.AddRange(tickets.Zip(statuses).Select(p => new ArtifactRef("lstm", p.First.ModelKey, p.Second.ModelBlob ?? string.Empty, Reused: !p.First.Enqueued)));
+        }
+
         // Stage 12: report.
         context.SetCustomStatus(new RunProgress("report", 0, 1));
-        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance));
+        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance, lstm));
         activities.Add(report);
 
         // Publish the run under runs/{runId}/ (not memoized: the run record is per run).
@@ -100,6 +129,44 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         context.SetCustomStatus(new RunProgress("done", 1, 1));
 
         return new ExperimentOutcome(report.Key, report.Blob, ReportBlobs.HtmlBlobFor(report.Blob), activities);
+    }
+
+    private static readonly string[] LstmTargets = ["arousal", "valence"];
+
+    /// <summary>Every (train, validation, test) order of the dimensional corpora: 6 for three corpora, 2 (no test) for two.</summary>
+    private static IEnumerable<(IngestedCorpus Train, IngestedCorpus Validation, IngestedCorpus? Test)> CorpusOrders(IReadOnlyList<IngestedCorpus> corpora)
+    {
+        foreach (var train in corpora)
+        {
+            foreach (var validation in corpora.Where(c => c != train))
+            {
+                var rest = corpora.Where(c => c != train && c != validation).ToList();
+                if (rest.Count == 0)
+                {
+                    yield return (train, validation, null);
+                }
+
+                foreach (var test in rest)
+                {
+                    yield return (train, validation, test);
+                }
+            }
+        }
+    }
+
+    /// <summary>Polls for a queued model on a durable timer until it exists or its job was poisoned.</summary>
+    private static async Task<LstmModelStatus> WaitForModelAsync(TaskOrchestrationContext context, string modelKey, int pollSeconds)
+    {
+        while (true)
+        {
+            var status = await context.CallActivityAsync<LstmModelStatus>(TaskNames.CheckLstmModel, modelKey);
+            if (status.Exists || status.Poisoned is not null)
+            {
+                return status;
+            }
+
+            await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(pollSeconds), CancellationToken.None);
+        }
     }
 
     /// <summary>Awaits a fan-out, publishing progress as each task finishes; results keep the order of <paramref name="tasks"/>.</summary>

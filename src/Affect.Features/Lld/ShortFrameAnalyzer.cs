@@ -1,0 +1,116 @@
+using Affect.Audio.Dsp;
+
+namespace Affect.Features.Lld;
+
+/// <summary>
+/// The 58 unsmoothed 20 ms-level ComParE values of one frame (Hamming window, 512-point FFT): auditory L1 norm,
+/// RASTA auditory L1 norm, RMS energy, 26 RASTA auditory bands, 15 spectral descriptors and MFCC 1–14. Stateful
+/// (RASTA filter, previous magnitude spectrum for the flux): frames must be fed in order. Holds its own scratch.
+/// </summary>
+internal sealed class ShortFrameAnalyzer
+{
+    /// <summary>Values per frame.</summary>
+    public const int Width = 3 + Bands + SpectralDescriptors.Count + 14;
+
+    /// <summary>Frame length in samples (20 ms).</summary>
+    public const int FrameSize = 320;
+
+    private const int Bands = 26;
+    private const int SampleRate = 16000;
+    private const int Step = 160;
+
+    private readonly Tables t;
+    private readonly double[] input;
+    private readonly double[] re;
+    private readonly double[] im;
+    private readonly double[] magnitude;
+    private readonly double[] previous;
+    private readonly double[] power;
+    private readonly double[] mel = new double[Bands];
+    private readonly double[] aud = new double[Bands];
+    private readonly double[] scratch = new double[Bands];
+    private readonly RastaFilter rasta = new(Bands, Step / (double)SampleRate);
+    private int frames;
+
+    /// <param name="tables">Shared immutable tables (window, FFT, filter bank, DCT).</param>
+    public ShortFrameAnalyzer(Tables tables)
+    {
+        t = tables;
+        int n = t.Fft.Size;
+        int bins = t.Fft.BinCount;
+        input = new double[n];
+        re = new double[bins];
+        im = new double[bins];
+        magnitude = new double[bins];
+        previous = new double[bins];
+        power = new double[bins];
+    }
+
+    /// <summary>Analyses the next frame (exactly 320 samples) into <paramref name="outRow"/> (<see cref="Width"/> values).</summary>
+    public void Analyze(ReadOnlySpan<float> frame, Span<float> outRow)
+    {
+        int pad = (t.Fft.Size - FrameSize) / 2; // zeroPadSymmetric = 1 (phase only; magnitudes unchanged)
+        outRow[2] = TimeDomain.RmsEnergy(frame);
+        double[] hamming = t.Hamming;
+        for (int i = 0; i < FrameSize; i++)
+        {
+            input[pad + i] = (float)(frame[i] * hamming[i]);
+        }
+
+        t.Fft.Forward(input, re, im);
+        SpectrumMagnitude.Compute(re, im, magnitude, power);
+        t.MelBank.Apply(power, mel);
+
+        t.Auditory.Plain(mel, aud);
+        double l1 = 0.0;
+        for (int b = 0; b < Bands; b++)
+        {
+            l1 += Math.Abs((float)aud[b]);
+        }
+
+        outRow[0] = (float)(l1 / Bands); // cVectorOperation ll1: L1 norm divided by the vector length
+
+        t.Auditory.Rasta(mel, rasta, aud);
+        l1 = 0.0;
+        for (int b = 0; b < Bands; b++)
+        {
+            outRow[3 + b] = (float)aud[b];
+            l1 += Math.Abs((float)aud[b]);
+        }
+
+        outRow[1] = (float)(l1 / Bands);
+
+        t.Spectral.Compute(magnitude, power, frames == 0 ? ReadOnlySpan<double>.Empty : previous, outRow.Slice(3 + Bands, SpectralDescriptors.Count));
+        t.Cepstrum.Compute(mel, scratch, outRow.Slice(3 + Bands + SpectralDescriptors.Count, t.Cepstrum.Count));
+        magnitude.AsSpan().CopyTo(previous);
+        frames++;
+    }
+
+    /// <summary>Immutable tables shared by all analysers (thread-safe).</summary>
+    internal sealed class Tables
+    {
+        public Tables()
+        {
+            int fftSize = RealFft.NextPowerOfTwo(FrameSize);
+            Fft = new RealFft(fftSize);
+            Hamming = WindowFunction.Hamming(FrameSize);
+            float binHz = (float)(1.0 / (FrameSize / (double)SampleRate * fftSize / FrameSize));
+            MelBank = new MelFilterBank(Fft.BinCount, binHz, Bands, 20f, 8000f);
+            Auditory = new AuditorySpectrum(MelBank.CentreHz);
+            Spectral = new SpectralDescriptors(Fft.BinCount, binHz);
+            Cepstrum = new Cepstrum(Bands, 1, 14, 22.0);
+        }
+
+        public RealFft Fft { get; }
+
+        public double[] Hamming { get; }
+
+        public MelFilterBank MelBank { get; }
+
+        public AuditorySpectrum Auditory { get; }
+
+        public SpectralDescriptors Spectral { get; }
+
+        public Cepstrum Cepstrum { get; }
+    }
+}
