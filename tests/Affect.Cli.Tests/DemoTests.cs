@@ -20,6 +20,18 @@ public sealed class DemoTests
         }
 
         Assert.Contains("[audio-summary]", r1.Stdout);
+
+        // Table 1 analogue: 6 orders × 2 targets trained by the queue worker; arousal transfers in every order.
+        using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(d1, "results.json")));
+        var lstm = results.RootElement.GetProperty("lstm").EnumerateArray().ToList();
+        Assert.Equal(12, lstm.Count);
+        Assert.All(lstm, r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("failure").ValueKind));
+        Assert.All(
+            lstm.Where(r => r.GetProperty("target").GetString() == "arousal"),
+            r => Assert.True(r.GetProperty("testCcAtBest").GetDouble() > 0.2, r.ToString()));
+        Assert.Equal(15, results.RootElement.GetProperty("classification").GetArrayLength());
+        Assert.Contains("Table 1", html);
+        Assert.Contains("Table 3", html);
         Assert.DoesNotContain("    reused ", r1.Stdout);
         Assert.Contains("    computed ingest/", r1.Stdout);
 
