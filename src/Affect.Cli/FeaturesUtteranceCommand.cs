@@ -157,7 +157,7 @@ internal static class FeaturesUtteranceCommand
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {clip.DurationSeconds:F3} s is shorter than one 60 ms LLD frame"));
             }
 
-            rows.Add(new FunctionalsRow(Path.GetFileNameWithoutExtension(path), ComParEFunctionals.Compute(m.Values, m.Rows, m.ColumnNames, path), label));
+            rows.Add(new FunctionalsRow(Path.GetFileNameWithoutExtension(path), ComParEFunctionals.Compute(m, path), label));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {m.Rows} frames"));
         }
 
