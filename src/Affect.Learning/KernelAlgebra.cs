@@ -14,6 +14,27 @@ public interface IKernelAlgebra
 
     /// <summary>The Gram matrix X·Xᵀ of the rows of <paramref name="x"/> (symmetric; computed once per pair).</summary>
     RealMatrix Gram(RealMatrix x);
+
+    /// <summary>
+    /// Factors the symmetric positive semi-definite <paramref name="a"/> (n × n) once, for the right-hand sides
+    /// <paramref name="b"/> (n × L), so that X(μ) = (A + μ·I)⁻¹·B costs O(n²·L) for every shift μ &gt; 0
+    /// (the KELM C grid: μ = 1/C). Neither argument is modified.
+    /// </summary>
+    IShiftedSymmetricSolve FactorShifted(RealMatrix a, RealMatrix b);
+
+    /// <summary>Solves A·X = B for a symmetric positive definite A (n × n, unchanged) and B (n × L) by Cholesky.</summary>
+    RealMatrix SolvePositiveDefinite(RealMatrix a, RealMatrix b);
+}
+
+/// <summary>
+/// A symmetric matrix A factored once for fixed right-hand sides B (<see cref="IKernelAlgebra.FactorShifted"/>):
+/// Householder tridiagonalization A = Q·T₃·Qᵀ (managed) or the eigen decomposition A = V·Λ·Vᵀ (LAPACK), after which
+/// (A + μ·I)⁻¹·B = Q·(T₃ + μ·I)⁻¹·Qᵀ·B = V·(Λ + μ·I)⁻¹·Vᵀ·B.
+/// </summary>
+public interface IShiftedSymmetricSolve
+{
+    /// <summary>X = (A + <paramref name="shift"/>·I)⁻¹·B (n × L, a new matrix) for a shift &gt; 0.</summary>
+    RealMatrix Solve(double shift);
 }
 
 /// <summary>
@@ -56,6 +77,36 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
         }
 
         return Products(a, b, symmetric: false);
+    }
+
+    /// <inheritdoc />
+    public IShiftedSymmetricSolve FactorShifted(RealMatrix a, RealMatrix b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        CheckSystem(a, b);
+        var reduction = SymmetricTridiagonalization.Compute(a);
+        var projected = b.Clone();
+        reduction.ApplyTransposeQ(projected);
+        return new TridiagonalShiftedSolve(reduction, projected);
+    }
+
+    /// <inheritdoc />
+    public RealMatrix SolvePositiveDefinite(RealMatrix a, RealMatrix b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        CheckSystem(a, b);
+        return Cholesky.Solve(a, b);
+    }
+
+    /// <summary>Checks that <paramref name="a"/> is n × n and <paramref name="b"/> has n rows.</summary>
+    internal static void CheckSystem(RealMatrix a, RealMatrix b)
+    {
+        if (a.Rows != a.Cols || b.Rows != a.Rows)
+        {
+            throw new ArgumentException($"matrix is {a.Rows}×{a.Cols} and right-hand sides {b.Rows}×{b.Cols}: expected n×n and n×L");
+        }
     }
 
     // G[i, j] = a_i · b_j; when symmetric only j ≥ i (by 2-aligned blocks) is computed.
@@ -193,5 +244,17 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
         {
             x[k] -= (alpha * u[k]) + (beta * v[k]);
         }
+    }
+}
+
+/// <summary>(A + μI)⁻¹·B = Q·(T₃ + μI)⁻¹·(Qᵀ·B) with Qᵀ·B computed once.</summary>
+internal sealed class TridiagonalShiftedSolve(SymmetricTridiagonalization reduction, RealMatrix projected) : IShiftedSymmetricSolve
+{
+    public RealMatrix Solve(double shift)
+    {
+        var y = projected.Clone();
+        reduction.SolveShifted(shift, y);
+        reduction.ApplyQ(y);
+        return y;
     }
 }

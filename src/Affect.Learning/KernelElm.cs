@@ -13,44 +13,40 @@ namespace Affect.Learning;
 /// </summary>
 public sealed class KernelElm
 {
-    private readonly SymmetricTridiagonalization reduction;
-    private readonly RealMatrix projectedTargets; // Qᵀ·S·T
+    private readonly IShiftedSymmetricSolve system; // S·K·S factored for the right-hand sides S·T
     private readonly double[]? sqrtWeights;
 
-    private KernelElm(SymmetricTridiagonalization reduction, RealMatrix projectedTargets, double[]? sqrtWeights)
+    private KernelElm(IShiftedSymmetricSolve system, double[]? sqrtWeights)
     {
-        this.reduction = reduction;
-        this.projectedTargets = projectedTargets;
+        this.system = system;
         this.sqrtWeights = sqrtWeights;
     }
 
     /// <summary>
     /// Reduces S·K·S once (S = W^½; W = I when <paramref name="weights"/> is null) so that <see cref="Coefficients"/>
-    /// costs O(n²·L) per C.
+    /// costs O(n²·L) per C: Householder tridiagonalization on the managed path, the eigen decomposition
+    /// S·K·S = V·Λ·Vᵀ (β = S·V·diag(1/(1/C + λ))·Vᵀ·S·T) on a LAPACK-backed <paramref name="algebra"/>.
     /// </summary>
     /// <param name="kernel">Training kernel matrix (n × n, symmetric positive semi-definite).</param>
     /// <param name="targets">Target code matrix (n × L), e.g. <see cref="TargetCoding.OneVsAll"/>.</param>
     /// <param name="weights">Instance weights (WKELM), or null (KELM).</param>
-    public static KernelElm Prepare(RealMatrix kernel, RealMatrix targets, IReadOnlyList<double>? weights = null)
+    /// <param name="algebra">The linear algebra (managed when null).</param>
+    public static KernelElm Prepare(RealMatrix kernel, RealMatrix targets, IReadOnlyList<double>? weights = null, IKernelAlgebra? algebra = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(targets);
         double[]? s = SqrtWeights(weights, kernel.Rows);
         Check(kernel, targets);
         var weighted = s is null ? kernel : Scale(kernel, s);
-        var reduction = SymmetricTridiagonalization.Compute(weighted);
-        var z = ScaleRows(targets, s);
-        reduction.ApplyTransposeQ(z);
-        return new KernelElm(reduction, z, s);
+        var system = (algebra ?? ManagedKernelAlgebra.Instance).FactorShifted(weighted, ScaleRows(targets, s));
+        return new KernelElm(system, s);
     }
 
-    /// <summary>β(C) = S·Q·(I/C + T₃)⁻¹·Qᵀ·S·T (n × L) for one regularization constant C &gt; 0.</summary>
+    /// <summary>β(C) = S·(I/C + S·K·S)⁻¹·S·T (n × L) for one regularization constant C &gt; 0.</summary>
     public RealMatrix Coefficients(double c)
     {
         CheckC(c);
-        var y = projectedTargets.Clone();
-        reduction.SolveShifted(1.0 / c, y);
-        reduction.ApplyQ(y);
+        var y = system.Solve(1.0 / c);
         return sqrtWeights is null ? y : ScaleRows(y, sqrtWeights);
     }
 
@@ -58,7 +54,12 @@ public sealed class KernelElm
     /// The same β by a direct Cholesky solve of (I/C + S·K·S)·γ = S·T, β = S·γ: the reference for one C
     /// (n³/3 operations instead of the reduction's 4n³/3, but nothing to reuse for another C).
     /// </summary>
-    public static RealMatrix SolveDirect(RealMatrix kernel, RealMatrix targets, double c, IReadOnlyList<double>? weights = null)
+    /// <param name="kernel">Training kernel matrix (n × n).</param>
+    /// <param name="targets">Target code matrix (n × L).</param>
+    /// <param name="c">Regularization constant C &gt; 0.</param>
+    /// <param name="weights">Instance weights (WKELM), or null (KELM).</param>
+    /// <param name="algebra">The linear algebra (managed when null).</param>
+    public static RealMatrix SolveDirect(RealMatrix kernel, RealMatrix targets, double c, IReadOnlyList<double>? weights = null, IKernelAlgebra? algebra = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(targets);
@@ -71,7 +72,7 @@ public sealed class KernelElm
             a[i, i] += 1.0 / c;
         }
 
-        var gamma = Cholesky.Solve(a, ScaleRows(targets, s));
+        var gamma = (algebra ?? ManagedKernelAlgebra.Instance).SolvePositiveDefinite(a, ScaleRows(targets, s));
         return s is null ? gamma : ScaleRows(gamma, s);
     }
 

@@ -271,12 +271,12 @@ public static class UtteranceClassifier
         }
         else if (points.Count == 1)
         {
-            var beta = KernelElm.SolveDirect(k, targets, points[0].C!.Value, weights);
+            var beta = KernelElm.SolveDirect(k, targets, points[0].C!.Value, weights, algebra);
             result.Add((points[0], ke.Multiply(beta)));
         }
         else
         {
-            var elm = KernelElm.Prepare(k, targets, weights);
+            var elm = KernelElm.Prepare(k, targets, weights, algebra);
             foreach (var p in points)
             {
                 result.Add((p, ke.Multiply(elm.Coefficients(p.C!.Value))));

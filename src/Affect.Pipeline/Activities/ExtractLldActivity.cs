@@ -15,7 +15,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<LldBatch, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
@@ -65,7 +65,17 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
                 }
 
                 side[json] = Encoding.UTF8.GetBytes(NpyFormat.Sidecar(m, file.Audio));
-                entries.Add(new LldIndexEntry(file.Id, file.Speaker, file.Partition, m.Rows, m.Columns, npy, json));
+                string? tail = null;
+                if (m.TrailingSpectralRow is { } trailing)
+                {
+                    // The genuine extra 20 ms frame openSMILE's functionals of the spectral deltas see (NaN elsewhere).
+                    tail = file.Id + ".tail.npy";
+                    using var ms = new MemoryStream();
+                    NpyFormat.Write(ms, trailing, 1, trailing.Length);
+                    side[tail] = ms.ToArray();
+                }
+
+                entries.Add(new LldIndexEntry(file.Id, file.Speaker, file.Partition, m.Rows, m.Columns, npy, json) { Tail = tail });
             }
 
             var index = new LldIndex(record.Corpus, input.Start, input.IncludeDeltas ? LldColumns.All : LldColumns.Lld, 0.01, entries);
@@ -99,4 +109,8 @@ public sealed record LldIndex(string Corpus, int Start, IReadOnlyList<string> Co
 /// <param name="Columns">Number of columns.</param>
 /// <param name="Npy">Blob name (relative to the artifact folder) of the float32 matrix.</param>
 /// <param name="Sidecar">Blob name (relative to the artifact folder) of the JSON sidecar.</param>
-public sealed record LldIndexEntry(string Id, string Speaker, string Partition, int Rows, int Columns, string Npy, string Sidecar);
+public sealed record LldIndexEntry(string Id, string Speaker, string Partition, int Rows, int Columns, string Npy, string Sidecar)
+{
+    /// <summary>Blob (relative to the index) of the 1 × columns trailing spectral row (<see cref="LldMatrix.TrailingSpectralRow"/>), if any.</summary>
+    public string? Tail { get; init; }
+}

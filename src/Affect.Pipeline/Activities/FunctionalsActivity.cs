@@ -1,4 +1,5 @@
 using System.Globalization;
+using Affect.Features;
 using Affect.Features.Functionals;
 using Affect.Features.IO;
 using Affect.Pipeline.Orchestration;
@@ -14,7 +15,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class FunctionalsActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<FunctionalsBatch, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>File name of the matrix inside the artifact.</summary>
     public const string MatrixFile = "functionals.npy";
@@ -46,11 +47,15 @@ public sealed class FunctionalsActivity(IBlobStore store, ActivityLog log) : IPi
                     throw new InvalidDataException($"{source}: rows: no LLD frames (audio shorter than one 60 ms frame)");
                 }
 
-                ComParEFunctionals.Compute(lld, rows, index.Columns, values.AsSpan(i * ComParEFunctionals.Count, ComParEFunctionals.Count), source);
+                float[]? tail = entry.Tail is null ? null : (await LldArtifactFiles.ReadBlobMatrixAsync(store, input.Lld.Blob, entry.Tail, ct)).Values;
+                var matrix = new LldMatrix(lld, rows, index.Columns, FrameTimes(rows), tail);
+                ComParEFunctionals.Compute(matrix, values.AsSpan(i * ComParEFunctionals.Count, ComParEFunctionals.Count), source);
             }
 
             using var ms = new MemoryStream();
             NpyFormat.Write(ms, values, index.Files.Count, ComParEFunctionals.Count);
+
+            static double[] FrameTimes(int rows) => [.. Enumerable.Range(0, rows).Select(r => r * ComParEFunctionals.FramePeriod)];
             var doc = new FunctionalsArtifact(
                 index.Corpus,
                 index.Start,
@@ -81,11 +86,15 @@ public sealed record FunctionalsArtifact(string Corpus, int Start, IReadOnlyList
 internal static class LldArtifactFiles
 {
     /// <summary>Reads one file's LLD matrix; <c>Source</c> is the blob path used in error messages.</summary>
-    public static async Task<(float[] Values, int Rows, int Cols, string Source)> ReadMatrixAsync(IBlobStore store, string indexBlob, LldIndexEntry entry, CancellationToken ct)
+    public static Task<(float[] Values, int Rows, int Cols, string Source)> ReadMatrixAsync(IBlobStore store, string indexBlob, LldIndexEntry entry, CancellationToken ct) =>
+        ReadBlobMatrixAsync(store, indexBlob, entry.Npy, ct);
+
+    /// <summary>Reads a <c>.npy</c> stored beside an LLD index.</summary>
+    public static async Task<(float[] Values, int Rows, int Cols, string Source)> ReadBlobMatrixAsync(IBlobStore store, string indexBlob, string file, CancellationToken ct)
     {
         string folder = indexBlob[..(indexBlob.LastIndexOf('/') + 1)];
-        string blob = folder + entry.Npy;
-        string source = $"{Containers.Artifacts}/{blob} ({entry.Id})";
+        string blob = folder + file;
+        string source = $"{Containers.Artifacts}/{blob}";
         byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, blob, ct);
         using var ms = new MemoryStream(bytes, writable: false);
         var (values, rows, cols) = NpyFormat.Read(ms, source);
