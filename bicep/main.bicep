@@ -231,7 +231,7 @@ resource trainer 'Microsoft.App/jobs@2025-01-01' = {
         {
           name: 'trainer'
           image: '${registry.properties.loginServer}/${trainerImage}'
-          args: [ 'worker', '--store', 'azure-identity:${storage.name}', '--drain' ]
+          args: [ 'worker', '--store', 'azure-identity:${storage.name}', '--drain', '--device', 'auto' ]
           env: [ { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId } ]
           resources: { cpu: 8, memory: '56Gi' }
         }

@@ -30,14 +30,14 @@ internal static class AffectCommand
               per-LLD agreement (Pearson r, NRMSE) with the openSMILE reference outputs in DIR
           affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N] [--method kmeans++|kmeans|random|random++] [--no-log]
               bag-of-audio-words (openXBOW semantics): LLD and delta codebooks from the train partition; DIR2/boaw.npy, boaw.csv, codebook/
-          affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST [--C x | --factors k | --grid --devel DEVEL [--retrain]] --scores OUT.csv [--scaling zscore|minmax|none] [--power p] [--seed N]
+          affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST [--C x | --factors k | --grid --devel DEVEL [--retrain]] --scores OUT.csv [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra torch|managed]
               utterance-level classifier on CSV/ARFF feature tables (name, features, class); writes class scores, prints UAR/WAR
           affect lstm train --train DIR --val DIR [--test DIR] --target arousal|valence --out OUT [--epochs 5] [--seed 1] [--hidden 32] [--layers 2]
                 [--batch 32] [--lr 0.001] [--loss mse|ccc] [--lag SECONDS|auto] [--hop 0.2] [--step-frames 1] [--features compare2016-lld|basic] [--threads 1]
               train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
           affect lstm predict --model OUT/model.onnx --corpus DIR --out preds.csv [--threads 1]
               frame-level predictions (name,time,value) at 25 Hz with ONNX Runtime, and per-file means in preds.means.csv
-          affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1]
+          affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto]
               LSTM training worker: takes jobs from the lstm-training queue, writes models/{key}/model.onnx + metrics.json
 
         exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error

@@ -1,11 +1,13 @@
 using System.Globalization;
 using Affect.Learning;
+using Affect.Training.Algebra;
 
 namespace Affect.Cli;
 
 /// <summary>
 /// <c>affect learn</c>: trains an utterance-level learner (KELM, WKELM, KPLS, WKPLS, SVM) on a feature table,
 /// optionally selects C / factors by development UAR, writes the test scores CSV and prints UAR/WAR when labelled.
+/// The kernel algebra is LAPACK/BLAS through libtorch unless <c>--algebra managed</c> is given.
 /// </summary>
 internal static class LearnCommand
 {
@@ -40,6 +42,12 @@ internal static class LearnCommand
         };
         string? power = args.Get("power");
         double? powerExponent = power is null ? null : args.GetDouble("power", 1, 1e-9, 1e9);
+        string algebraName = args.Get("algebra") ?? "torch";
+        if (algebraName is not ("torch" or "managed"))
+        {
+            throw new UsageException($"option --algebra: '{algebraName}' is not one of torch, managed");
+        }
+
         args.RejectUnknown();
         if (grid && develPath is null)
         {
@@ -50,7 +58,8 @@ internal static class LearnCommand
         var test = FeatureTable.Read(testPath);
         var devel = develPath is null ? null : FeatureTable.Read(develPath);
         var options = new LearnerOptions(learner, scale, powerExponent, C: c, Factors: factors, SearchGrid: grid, RetrainOnTrainDevel: retrain, Seed: seed);
-        var outcome = UtteranceClassifier.Run(train, devel, test, options);
+        var algebra = learner == LearnerKind.Svm ? null : Algebra(algebraName);
+        var outcome = UtteranceClassifier.Run(train, devel, test, options, algebra);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(scoresPath));
         if (dir is not null)
         {
@@ -68,5 +77,25 @@ internal static class LearnCommand
 
         Console.WriteLine($"scores: {scoresPath}");
         return 0;
+    }
+
+    // LAPACK/BLAS through libtorch is the faster path (docs/benchmarks.md, learn); the managed path is the fallback
+    // where libtorch cannot be loaded, and both give the same scores to rounding.
+    private static IKernelAlgebra Algebra(string name)
+    {
+        if (name == "managed")
+        {
+            return ManagedKernelAlgebra.Instance;
+        }
+
+        try
+        {
+            return new TorchKernelAlgebra();
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"learn: libtorch unavailable, using the managed algebra ({e.Message.Split('\n')[0]})");
+            return ManagedKernelAlgebra.Instance;
+        }
     }
 }

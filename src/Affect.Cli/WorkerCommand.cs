@@ -18,6 +18,11 @@ internal static class WorkerCommand
         var drain = a.Flag("drain");
         var poll = TimeSpan.FromSeconds(a.GetDouble("poll-seconds", 5, 0.1, 3600));
         var threads = a.GetInt("threads", 1, 1, 256);
+        var device = a.Get("device") ?? "cpu";
+        if (device is not ("cpu" or "cuda" or "auto"))
+        {
+            throw new UsageException($"--device: '{device}' is not cpu, cuda or auto");
+        }
         a.RejectUnknown();
 
         var store = BlobStore.Open(connection);
@@ -25,7 +30,7 @@ internal static class WorkerCommand
             store,
             TrainingQueues.Open(connection, TrainingQueueNames.Jobs),
             TrainingQueues.Open(connection, TrainingQueueNames.Poison),
-            new TorchJobRunner(threads, Console.WriteLine));
+            new TorchJobRunner(threads, Console.WriteLine, device));
         Console.WriteLine($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -51,7 +56,8 @@ internal static class WorkerCommand
 /// </summary>
 /// <param name="threads">Torch intra-op threads.</param>
 /// <param name="log">Progress lines.</param>
-internal sealed class TorchJobRunner(int threads, Action<string>? log) : ILstmJobRunner
+/// <param name="device">Torch device: cpu, cuda or auto.</param>
+internal sealed class TorchJobRunner(int threads, Action<string>? log, string device = "cpu") : ILstmJobRunner
 {
     // One cache per front-end for the worker's lifetime: the 12 jobs of Table 1 share three corpora.
     private readonly Dictionary<string, IFrameFeatureExtractor> extractors = new(StringComparer.Ordinal);
@@ -87,7 +93,7 @@ internal sealed class TorchJobRunner(int threads, Action<string>? log) : ILstmJo
             var validation = await Load(job.ValidationCorpus);
             var test = job.TestCorpus is null ? null : await Load(job.TestCorpus);
             var options = new LstmTrainingOptions(job.Parameters.HiddenSize, job.Parameters.Layers, job.Parameters.Epochs, job.Parameters.LearningRate,
-                job.Parameters.BatchSize, job.Parameters.Loss == "ccc" ? LstmLoss.Ccc : LstmLoss.Mse, job.Seed, Threads: threads);
+                job.Parameters.BatchSize, job.Parameters.Loss == "ccc" ? LstmLoss.Ccc : LstmLoss.Mse, job.Seed, Threads: threads, Device: device);
             var result = CrossCorpusExperiment.Run(train, validation, test, options, new ContextWindowOptions(StepFrames: job.Parameters.StepFrames), log);
             return new LstmJobOutput(result.Model, result.Metrics.ToJsonBytes());
         }

@@ -61,7 +61,7 @@ public sealed class LstmRegressor : nn.Module<Tensor, Tensor>
     public LstmWeights ExportWeights()
     {
         var named = NamedParameters();
-        float[] Values(string name) => named[name].data<float>().ToArray();
+        float[] Values(string name) => named[name].cpu().data<float>().ToArray();
         var layers = Enumerable.Range(0, Options.Layers).Select(l => new LstmLayerWeights(
             Values($"lstm.weight_ih_l{l}"), Values($"lstm.weight_hh_l{l}"), Values($"lstm.bias_ih_l{l}"), Values($"lstm.bias_hh_l{l}"))).ToArray();
         return new LstmWeights(Options.InputSize, Options.HiddenSize, layers, Values("head.weight"), Values("head.bias")[0]);

@@ -98,6 +98,7 @@ public static class LstmTrainer
         }
 
         using var model = CreateModel(train.Features, options);
+        model.to(ResolveDevice(options.Device));
         using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
         var epochs = new List<EpochMetrics>();
         var losses = new List<float>();
@@ -144,8 +145,9 @@ public static class LstmTrainer
         ArgumentNullException.ThrowIfNull(targets);
         using var scope = NewDisposeScope();
         var n = targets.Length / steps;
-        var x = torch.tensor(inputs, [n, steps, features]);
-        var y = torch.tensor(targets, [n, steps, 1]);
+        var device = model.parameters().First().device;
+        var x = torch.tensor(inputs, [n, steps, features]).to(device);
+        var y = torch.tensor(targets, [n, steps, 1]).to(device);
         optimizer.zero_grad();
         var output = model.forward(x);
         var value = loss == LstmLoss.Mse ? nn.functional.mse_loss(output, y) : 1 - Concordance(output, y);
@@ -162,12 +164,13 @@ public static class LstmTrainer
         var result = new float[windows.Count * windows.Steps];
         var stride = windows.Steps * windows.Features;
         using var noGrad = torch.no_grad();
+        var device = model.parameters().First().device;
         for (var start = 0; start < windows.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
             var count = Math.Min(batchSize, windows.Count - start);
-            var x = torch.tensor(windows.Inputs.AsSpan(start * stride, count * stride).ToArray(), [count, windows.Steps, windows.Features]);
-            model.forward(x).data<float>().ToArray().CopyTo(result, start * windows.Steps);
+            var x = torch.tensor(windows.Inputs.AsSpan(start * stride, count * stride).ToArray(), [count, windows.Steps, windows.Features]).to(device);
+            model.forward(x).cpu().data<float>().ToArray().CopyTo(result, start * windows.Steps);
         }
 
         return result;
@@ -176,6 +179,16 @@ public static class LstmTrainer
     /// <summary>Predictions of every recording on its label grid (overlapping windows averaged).</summary>
     public static double[][] Predict(LstmRegressor model, IReadOnlyList<SequenceRecording> recordings, ContextWindowSet windows) =>
         ContextWindows.ToLabelGrid(recordings, windows, PredictWindows(model, windows));
+
+    /// <summary>The torch device for <paramref name="name"/>: cpu, cuda (fails clearly without a GPU), or auto.</summary>
+    public static Device ResolveDevice(string name) => name switch
+    {
+        "cpu" => torch.CPU,
+        "cuda" when torch.cuda.is_available() => torch.CUDA,
+        "cuda" => throw new InvalidOperationException("Device cuda was asked for, but libtorch sees no CUDA GPU (is this the CUDA trainer image with TorchSharp-cuda-linux, on a GPU node?)."),
+        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+        _ => throw new ArgumentException($"Device '{name}' is not cpu, cuda or auto", nameof(name)),
+    };
 
     /// <summary>Lin's CCC over all elements: 2 cov / (var_x + var_y + (μx − μy)²), population moments.</summary>
     private static Tensor Concordance(Tensor x, Tensor y)

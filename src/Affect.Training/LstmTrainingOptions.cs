@@ -25,6 +25,7 @@ public enum LstmLoss
 /// <param name="Seed">Seed of the initial weights, the batch order and dropout.</param>
 /// <param name="Dropout">Dropout between stacked layers.</param>
 /// <param name="Threads">Torch intra-op threads (1 = bit-reproducible).</param>
+/// <param name="Device">cpu (default, bit-reproducible), cuda, or auto (cuda when libtorch sees a GPU, as in the trainer image).</param>
 public sealed record LstmTrainingOptions(
     int HiddenSize = 32,
     int Layers = 2,
@@ -34,7 +35,8 @@ public sealed record LstmTrainingOptions(
     LstmLoss Loss = LstmLoss.Mse,
     long Seed = 1,
     double Dropout = 0.0,
-    int Threads = 1)
+    int Threads = 1,
+    string Device = "cpu")
 {
     /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid field.</summary>
     public void Validate()
@@ -73,6 +75,11 @@ public sealed record LstmTrainingOptions(
         if (!(Dropout >= 0 && Dropout < 1))
         {
             errors.Add($"Dropout: {Dropout} must be in [0, 1)");
+        }
+
+        if (Device is not ("cpu" or "cuda" or "auto"))
+        {
+            errors.Add($"Device: '{Device}' is not cpu, cuda or auto");
         }
 
         if (Threads < 1)
