@@ -27,6 +27,7 @@ public sealed partial class LearnCommandTests : IDisposable
             var r = await CliProcess.RunAsync("learn", "--model", "kelm", "--train", train, "--devel", devel, "--test", testPath, "--grid", "--scores", scores, "--algebra", algebra);
             Assert.True(r.ExitCode == 0, CliProcess.Describe(r.Stdout, r.Stderr));
             Assert.Matches(@"learn: kelm C=[0-9.eE+-]+ \(devel UAR ", r.Stdout);
+            Assert.DoesNotContain("libtorch unavailable", r.Stderr, StringComparison.Ordinal); // the LAPACK path really ran
             outputs.Add((File.ReadAllText(scores), r.Stdout));
             CheckScores(File.ReadAllText(scores), test, r.Stdout);
         }

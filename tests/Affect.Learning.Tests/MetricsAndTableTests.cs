@@ -71,5 +71,26 @@ public sealed class MetricsAndTableTests
         Assert.Equal(0, (bytes[8] + 10) % 64);
         Assert.Equal(m.Data, NpyMatrix.Read(bytes, "m.npy").Data);
         Assert.Throws<InvalidDataException>(() => NpyMatrix.Read(bytes.AsSpan(0, bytes.Length - 1), "m.npy"));
+        var extra = Assert.Throws<InvalidDataException>(() => NpyMatrix.Read([.. bytes, 0, 0, 0, 0], "m.npy"));
+        Assert.StartsWith("m.npy: data: 4 bytes after", extra.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NpyMatrixIsTheFeatureArtifactFormat()
+    {
+        // The adapter writes exactly what Affect.Features.IO.NpyFormat writes and reads what it writes.
+        var m = new RealMatrix(3, 2, [0.1, -2, 3.5, 1e-3, 7, 8]);
+        var values = m.Data.Select(v => (float)v).ToArray();
+        using var ms = new MemoryStream();
+        Affect.Features.IO.NpyFormat.Write(ms, values, 3, 2);
+        Assert.Equal(ms.ToArray(), NpyMatrix.WriteFloat32(m));
+        var back = NpyMatrix.Read(ms.ToArray(), "f.npy");
+        Assert.Equal((3, 2), (back.Rows, back.Cols));
+        Assert.Equal(values.Select(v => (double)v), back.Data);
+        var f8 = ms.ToArray();
+        int at = System.Text.Encoding.ASCII.GetString(f8).IndexOf("<f4", StringComparison.Ordinal);
+        f8[at + 2] = (byte)'8';
+        var e = Assert.Throws<InvalidDataException>(() => NpyMatrix.Read(f8, "f.npy"));
+        Assert.StartsWith("f.npy: descr:", e.Message, StringComparison.Ordinal);
     }
 }

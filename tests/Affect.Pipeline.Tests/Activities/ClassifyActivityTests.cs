@@ -42,7 +42,8 @@ public sealed class ClassifyActivityTests : IDisposable
         Assert.InRange(metrics.TestWar!.Value, 0.0, 1.0);
         Assert.Equal(15, metrics.TestConfusion!.Sum(r => r.Sum()));
         Assert.Equal([6, 6, 3], metrics.DevelConfusion!.Select(r => r.Sum()));
-        double diagonal = Enumerable.Range(0, 3).Sum(i => metrics.TestConfusion[i][i]);
+        var confusion = metrics.TestConfusion!;
+        double diagonal = Enumerable.Range(0, 3).Sum(i => confusion[i][i]);
         Assert.Equal(metrics.TestWar.Value, diagonal / 15, 12);
 
         string folder = first.Blob[..(first.Blob.LastIndexOf('/') + 1)];
