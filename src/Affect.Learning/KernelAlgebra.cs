@@ -54,15 +54,7 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
     {
         ArgumentNullException.ThrowIfNull(x);
         var g = Products(x, x, symmetric: true);
-        int n = x.Rows;
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                g.Data[(i * n) + j] = g.Data[(j * n) + i];
-            }
-        }
-
+        g.CopyUpperToLower();
         return g;
     }
 

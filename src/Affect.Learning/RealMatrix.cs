@@ -130,4 +130,21 @@ public sealed class RealMatrix
         });
         return result;
     }
+
+    /// <summary>Copies the upper triangle onto the lower one, making a square matrix exactly symmetric.</summary>
+    public void CopyUpperToLower()
+    {
+        if (Rows != Cols)
+        {
+            throw new InvalidOperationException($"a {Rows} × {Cols} matrix is not square");
+        }
+
+        for (int i = 0; i < Rows; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                Data[(i * Cols) + j] = Data[(j * Cols) + i];
+            }
+        }
+    }
 }

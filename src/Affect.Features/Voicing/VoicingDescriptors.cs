@@ -162,30 +162,9 @@ public static class VoicingDescriptors
                 else
                 {
                     float x = raw[(r * LldCount) + f];
-                    if (x == 0f)
-                    {
-                        value = 0f;
-                    }
-                    else
-                    {
-                        float prev = r > 0 ? raw[((r - 1) * LldCount) + f] : x;
-                        float next = r + 1 < frames ? raw[((r + 1) * LldCount) + f] : x;
-                        float sum = x;
-                        int n = 1;
-                        if (prev != 0f)
-                        {
-                            sum += prev;
-                            n++;
-                        }
-
-                        if (next != 0f)
-                        {
-                            sum += next;
-                            n++;
-                        }
-
-                        value = sum / n;
-                    }
+                    float prev = r > 0 ? raw[((r - 1) * LldCount) + f] : x;
+                    float next = r + 1 < frames ? raw[((r + 1) * LldCount) + f] : x;
+                    value = NoZeroSmooth(prev, x, next);
                 }
 
                 output[(r * ColumnCount) + f] = value;
@@ -231,5 +210,33 @@ public static class VoicingDescriptors
                 output[(r * ColumnCount) + LldCount + f] = norm != 0f ? num / norm : 0f;
             }
         }
+    }
+
+    /// <summary>
+    /// openSMILE's 3-frame moving average with <c>noZeroSma=1</c>: a zero frame stays zero, and zero neighbours are left
+    /// out of the mean (edge frames pass themselves as the missing neighbour).
+    /// </summary>
+    internal static float NoZeroSmooth(float previous, float current, float next)
+    {
+        if (current == 0f)
+        {
+            return 0f;
+        }
+
+        float sum = current;
+        int n = 1;
+        if (previous != 0f)
+        {
+            sum += previous;
+            n++;
+        }
+
+        if (next != 0f)
+        {
+            sum += next;
+            n++;
+        }
+
+        return sum / n;
     }
 }

@@ -122,29 +122,9 @@ internal sealed class VoicingStream
         for (int f = 0; f < Lld; f++)
         {
             float x = raw[r][f];
-            if (x == 0f)
-            {
-                output[f] = 0f;
-                continue;
-            }
-
             float prev = r > 0 ? raw[r - 1][f] : x;
             float next = r + 1 < frames ? raw[r + 1][f] : x;
-            float sum = x;
-            int n = 1;
-            if (prev != 0f)
-            {
-                sum += prev;
-                n++;
-            }
-
-            if (next != 0f)
-            {
-                sum += next;
-                n++;
-            }
-
-            output[f] = sum / n;
+            output[f] = VoicingDescriptors.NoZeroSmooth(prev, x, next);
         }
     }
 

@@ -31,15 +31,7 @@ public sealed class TorchKernelAlgebra : IKernelAlgebra
         var g = ToMatrix(torch.mm(t, t.t()));
 
         // DGEMM computes both triangles separately; make the result exactly symmetric like the managed path.
-        int n = g.Rows;
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                g.Data[(j * n) + i] = g.Data[(i * n) + j];
-            }
-        }
-
+        g.CopyUpperToLower();
         return g;
     }
 
