@@ -29,10 +29,15 @@ public sealed class LstmRegressor : nn.Module<Tensor, Tensor>
         options.Validate();
         TorchRuntime.EnsureLoaded();
         Options = options;
-        torch.manual_seed(seed);
-        lstm = nn.LSTM(options.InputSize, options.HiddenSize, options.Layers, batchFirst: true,
-            dropout: options.Layers > 1 ? options.Dropout : 0.0);
-        head = nn.Linear(options.HiddenSize, 1);
+        // Seeding and initialisation share torch's global generator: hold it so concurrent model creation stays seeded.
+        lock (TorchRuntime.GlobalGenerator)
+        {
+            torch.manual_seed(seed);
+            lstm = nn.LSTM(options.InputSize, options.HiddenSize, options.Layers, batchFirst: true,
+                dropout: options.Layers > 1 ? options.Dropout : 0.0);
+            head = nn.Linear(options.HiddenSize, 1);
+        }
+
         RegisterComponents();
     }
 

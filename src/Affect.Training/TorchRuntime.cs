@@ -44,6 +44,9 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>Guards torch's process-wide random generator while a seed is set and consumed (model initialisation).</summary>
+    internal static readonly object GlobalGenerator = new();
+
     /// <summary>
     /// Seeds torch's global CPU generator (<c>torch.manual_seed</c>) and, when <paramref name="singleThread"/> is set,
     /// limits intra-op parallelism to one thread so floating-point reductions run in a fixed order.
