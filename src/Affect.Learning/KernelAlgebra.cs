@@ -199,8 +199,8 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
         }
     }
 
-    /// <summary>Vectorised dot product.</summary>
-    internal static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    /// <summary>Vectorised dot product Σ xᵢyᵢ over x's length (Vector&lt;double&gt; lanes, then the tail).</summary>
+    public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
         var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);

@@ -130,28 +130,9 @@ internal sealed class EigenShiftedSolve(RealMatrix vectors, double[] values, Rea
             var row = vectors.Row(i);
             for (int c = 0; c < l; c++)
             {
-                y[i, c] = Dot(row, wt.AsSpan(c * n, n));
+                y[i, c] = ManagedKernelAlgebra.Dot(row, wt.AsSpan(c * n, n));
             }
         });
         return y;
-    }
-
-    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
-        Vector<double> s = default;
-        for (int k = 0; k < vx.Length; k++)
-        {
-            s += vx[k] * vy[k];
-        }
-
-        double t = Vector.Sum(s);
-        for (int k = vx.Length * Vector<double>.Count; k < x.Length; k++)
-        {
-            t += x[k] * y[k];
-        }
-
-        return t;
     }
 }

@@ -6,27 +6,7 @@ namespace Affect.Features.Tests.Functionals;
 /// <summary>Locates and reads the openSMILE reference outputs under tests/data/opensmile.</summary>
 internal static class ReferenceData
 {
-    public static string Root
-    {
-        get
-        {
-            string? env = Environment.GetEnvironmentVariable("AFFECT_OPENSMILE_REFERENCE");
-            if (!string.IsNullOrEmpty(env))
-            {
-                return env;
-            }
-
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cloud.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir is null
-                ? throw new DirectoryNotFoundException("Cloud.sln not found above " + AppContext.BaseDirectory)
-                : Path.Combine(dir.FullName, "tests", "data", "opensmile");
-        }
-    }
+    public static string Root => Affect.Features.Tests.Lld.OpenSmileReference.Directory;
 
     /// <summary>Reads an HTK feature file (big-endian header + float32 frames).</summary>
     public static (float[] Data, int Frames, int Width) ReadHtk(string path)

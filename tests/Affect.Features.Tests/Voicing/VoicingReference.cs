@@ -14,27 +14,7 @@ internal static class VoicingReference
         "emodb_12a01Lb", "emodb_14a01Wa", "emodb_14a05Fa", "emodb_15a02Ta",
     ];
 
-    public static string Root
-    {
-        get
-        {
-            string? env = Environment.GetEnvironmentVariable("AFFECT_OPENSMILE_REFERENCE");
-            if (!string.IsNullOrEmpty(env))
-            {
-                return env;
-            }
-
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cloud.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir is null
-                ? throw new DirectoryNotFoundException("Cloud.sln not found above " + AppContext.BaseDirectory)
-                : Path.Combine(dir.FullName, "tests", "data", "opensmile");
-        }
-    }
+    public static string Root => Affect.Features.Tests.Lld.OpenSmileReference.Directory;
 
     /// <summary>Reads set-2 HTK: returns rows × 12 (columns 0–5 and 65–70).</summary>
     public static float[] ReadHtk(string name)
