@@ -177,7 +177,7 @@ public sealed class LldStream
             Span<float> next = shortRaw[Math.Min(smoothNext + 1, shortCount - 1)];
             for (int c = 0; c < Raw; c++)
             {
-                o[c] = (prev[c] + cur[c] + next[c]) / 3f;
+                o[c] = ContourSmoother.Mean3(prev[c], cur[c], next[c]);
             }
 
             smoothNext++;
@@ -210,7 +210,7 @@ public sealed class LldStream
             return zcr[frames - 1][0];
         }
 
-        return (zcr[Math.Max(j - 1, 0)][0] + zcr[j][0] + zcr[Math.Min(j + 1, frames - 1)][0]) / 3f;
+        return ContourSmoother.Mean3(zcr[Math.Max(j - 1, 0)][0], zcr[j][0], zcr[Math.Min(j + 1, frames - 1)][0]);
     }
 
     private void Emit(long r, long rows, long shortCount)

@@ -13,18 +13,23 @@ internal sealed class AuditorySpectrum
     /// <summary>Loudness compression exponent (Stevens' power law, cPlp <c>compression</c>).</summary>
     public const double Compression = 0.33;
 
-    private readonly double[] loudness;
-    private readonly double[] logLoudness;
+    // cPlp holds melfloor, compression and the equal-loudness curve as FLOAT_DMEM (float32).
+    private const float MelFloorF = (float)MelFloor;
+    private const float CompressionF = (float)Compression;
+
+    private readonly float[] loudness;
+    private readonly float[] logLoudness;
+    private readonly float logMelFloor = MathF.Log(MelFloorF);
 
     /// <param name="centreHz">Centre frequency of each band in Hz.</param>
     public AuditorySpectrum(IReadOnlyList<double> centreHz)
     {
-        loudness = new double[centreHz.Count];
-        logLoudness = new double[centreHz.Count];
+        loudness = new float[centreHz.Count];
+        logLoudness = new float[centreHz.Count];
         for (int i = 0; i < loudness.Length; i++)
         {
             loudness[i] = (float)EqualLoudness(centreHz[i]);
-            logLoudness[i] = (float)Math.Log((float)loudness[i]);
+            logLoudness[i] = MathF.Log(loudness[i]);
         }
     }
 
@@ -38,33 +43,42 @@ internal sealed class AuditorySpectrum
         return c > 0.0 ? 1e32 * ((w2 + 56.8e6) * w2 * w2) / (c * c * (w2 + 0.38e9) * ((w2 * w2 * w2 * w) + 1.7e31)) : 0.0;
     }
 
-    /// <summary>Plain auditory spectrum: y[b] = (E_b · max(x[b], floor))^0.33.</summary>
-    /// <param name="bands">Critical-band powers.</param>
+    /// <summary>
+    /// Plain auditory spectrum in cPlp's float32 order: y[b] = (float)pow((double)(max(x[b], floor)·E_b), (double)0.33f).
+    /// </summary>
+    /// <param name="bands">Critical-band powers (float32 values).</param>
     /// <param name="output">Destination.</param>
-    public void Plain(ReadOnlySpan<double> bands, Span<double> output)
+    public void Plain(ReadOnlySpan<float> bands, Span<float> output)
     {
         for (int i = 0; i < loudness.Length; i++)
         {
-            double x = Math.Max(bands[i], MelFloor);
-            output[i] = Math.Pow(x * loudness[i], Compression);
+            float x = bands[i] < MelFloorF ? MelFloorF : bands[i];
+            x *= loudness[i];
+            output[i] = (float)Math.Pow(x, (double)CompressionF);
         }
     }
 
-    /// <summary>RASTA auditory spectrum: y[b] = exp(0.33·(R(ln max(x[b], floor)) + ln E_b)) with R the stateful RASTA filter.</summary>
-    /// <param name="bands">Critical-band powers of the current frame.</param>
+    /// <summary>
+    /// RASTA auditory spectrum in cPlp's float32 order: y[b] = expf((R(logf max(x[b], floor)) + ln E_b)·0.33f) with R the
+    /// stateful RASTA filter (single-precision <c>logf</c>/<c>expf</c>, as openSMILE calls them on float data).
+    /// </summary>
+    /// <param name="bands">Critical-band powers of the current frame (float32 values).</param>
     /// <param name="filter">The RASTA filter state (one per stream, advanced by this call).</param>
-    /// <param name="output">Destination.</param>
-    public void Rasta(ReadOnlySpan<double> bands, RastaFilter filter, Span<double> output)
+    /// <param name="output">Destination, at least as many values as bands.</param>
+    public void Rasta(ReadOnlySpan<float> bands, RastaFilter filter, Span<float> output)
     {
-        for (int i = 0; i < loudness.Length; i++)
+        Span<float> x = output[..loudness.Length];
+        for (int i = 0; i < x.Length; i++)
         {
-            output[i] = Math.Log(Math.Max(bands[i], MelFloor));
+            x[i] = bands[i] < MelFloorF ? logMelFloor : MathF.Log(bands[i]);
         }
 
-        filter.Process(output[..loudness.Length]);
-        for (int i = 0; i < loudness.Length; i++)
+        filter.Process(x);
+        for (int i = 0; i < x.Length; i++)
         {
-            output[i] = Math.Exp((output[i] + logLoudness[i]) * Compression);
+            x[i] += logLoudness[i];
+            x[i] *= CompressionF;
+            x[i] = MathF.Exp(x[i]);
         }
     }
 }
@@ -76,9 +90,9 @@ internal sealed class AuditorySpectrum
 /// </summary>
 internal sealed class RastaFilter
 {
-    private readonly double[] state;
+    private readonly float[] state;
     private readonly int bands;
-    private readonly double b0, b1, b2, b3, b4, pole;
+    private readonly float b0, b1, b2, b3, b4, pole;
     private int initialised;
 
     /// <param name="bands">Number of bands filtered in parallel.</param>
@@ -86,32 +100,34 @@ internal sealed class RastaFilter
     public RastaFilter(int bands, double framePeriodSeconds)
     {
         this.bands = bands;
-        state = new double[bands * 4];
+        state = new float[bands * 4];
         pole = (float)(1.0 - Math.Sin(2.0 * Math.PI * 1.0 * framePeriodSeconds));
         float om = (float)Math.Cos(2.0 * Math.PI * 29.0 * framePeriodSeconds);
         float norm = (float)Math.Sqrt(10.0 * ((32.0 * om * om) + 8.0));
         b0 = (float)(2.0 / norm);
         b1 = (float)(-4.0 * om / norm);
-        b2 = 0.0;
+        b2 = 0f;
         b3 = -b1;
         b4 = -b0;
     }
 
-    /// <summary>Filters one frame of log band energies in place.</summary>
+    /// <summary>
+    /// Filters one frame of log band energies in place, in float32 with cPlp's operation order (the pole term added last).
+    /// </summary>
     /// <param name="x">Log energies of the current frame; replaced by the filter output.</param>
-    public void Process(Span<double> x)
+    public void Process(Span<float> x)
     {
-        double feedback = initialised >= 5 ? pole : 0.0;
+        float feedback = initialised >= 5 ? pole : 0f;
         for (int i = 0; i < bands; i++)
         {
             int s = i * 4;
-            double v = x[i];
-            double y = (b0 * v) + state[s];
-            state[s] = (b1 * v) + state[s + 1] + (feedback * y);
+            float v = x[i];
+            float y = (b0 * v) + state[s];
+            state[s] = ((b1 * v) + state[s + 1]) + (feedback * y);
             state[s + 1] = (b2 * v) + state[s + 2];
             state[s + 2] = (b3 * v) + state[s + 3];
             state[s + 3] = b4 * v;
-            x[i] = initialised >= 5 ? y : 0.0;
+            x[i] = initialised >= 5 ? y : 0f;
         }
 
         if (initialised < 5)

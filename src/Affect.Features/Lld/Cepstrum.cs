@@ -3,12 +3,14 @@ namespace Affect.Features.Lld;
 /// <summary>
 /// HTK-compatible MFCC (openSMILE cMelspec htkcompatible = 1 + cMfcc): mel band powers scaled to 16-bit sample units
 /// (× 32767²), floored at 1, c_i = √(2/M)·Σ_m ln(x_m)·cos(πi(m + ½)/M), liftered by 1 + (L/2)·sin(πi/L), L = 22.
+/// Evaluated in float32 in cMfcc's order (sequential DCT sum, then ·√(2/M), then ·lifter) so values round as openSMILE's.
 /// </summary>
 internal sealed class Cepstrum
 {
-    private const double HtkScale = 32767.0 * 32767.0;
-    private readonly double[] cosTable;
-    private readonly double[] lifter;
+    private const float HtkScale = (float)(32767.0 * 32767.0);
+    private readonly float[] cosTable;
+    private readonly float[] lifter;
+    private readonly float factor;
     private readonly int bands;
     private readonly int first;
     private readonly int count;
@@ -22,9 +24,10 @@ internal sealed class Cepstrum
         this.bands = bands;
         first = firstCoefficient;
         count = lastCoefficient - firstCoefficient + 1;
-        cosTable = new double[count * bands];
-        lifter = new double[count];
-        double factor = Math.Sqrt(2.0 / bands);
+        cosTable = new float[count * bands];
+        lifter = new float[count];
+        factor = (float)Math.Sqrt(2.0 / bands);
+        float l = (float)cepLifter;
         for (int k = 0; k < count; k++)
         {
             int i = first + k;
@@ -33,35 +36,36 @@ internal sealed class Cepstrum
                 cosTable[(k * bands) + m] = (float)Math.Cos(Math.PI * ((double)i / bands) * (m + 0.5));
             }
 
-            lifter[k] = (float)(1.0 + (cepLifter / 2.0 * Math.Sin(Math.PI * i / cepLifter))) * factor;
+            lifter[k] = 1f + (l / 2f * (float)Math.Sin((float)Math.PI * i / l));
         }
     }
 
     /// <summary>Number of coefficients written.</summary>
     public int Count => count;
 
-    /// <summary>Computes the cepstrum of one frame of mel band powers (openSMILE [-1, 1] sample scaling).</summary>
+    /// <summary>Computes the cepstrum of one frame of mel band powers (openSMILE [-1, 1] sample scaling, float32 values).</summary>
     /// <param name="melPower">Mel band powers.</param>
     /// <param name="scratch">Work span of at least M values.</param>
     /// <param name="output">Destination, <see cref="Count"/> values.</param>
-    public void Compute(ReadOnlySpan<double> melPower, Span<double> scratch, Span<float> output)
+    public void Compute(ReadOnlySpan<float> melPower, Span<float> scratch, Span<float> output)
     {
+        Span<float> x = scratch[..bands];
         for (int m = 0; m < bands; m++)
         {
-            double x = (float)(melPower[m] * HtkScale);
-            scratch[m] = x < 1.0 ? 0.0 : Math.Log(x);
+            float v = melPower[m] * HtkScale;
+            x[m] = v < 1f ? 0f : MathF.Log(v); // melfloor = 1 in HTK mode, ln 1 = 0
         }
 
         for (int k = 0; k < count; k++)
         {
-            double acc = 0.0;
+            float acc = 0f;
             int row = k * bands;
             for (int m = 0; m < bands; m++)
             {
-                acc += scratch[m] * cosTable[row + m];
+                acc += x[m] * cosTable[row + m];
             }
 
-            output[k] = (float)(acc * lifter[k]);
+            output[k] = acc * factor * lifter[k];
         }
     }
 }

@@ -80,10 +80,13 @@ internal sealed class MelFilterBank
     /// <param name="hz">Frequency in Hz.</param>
     public static double Mel(double hz) => hz > 0 ? 1127.0 * Math.Log(1.0 + (hz / 700.0)) : 0.0;
 
-    /// <summary>Band energies of a power spectrum: out[b] = Σ_n w_b(n)·P[n].</summary>
-    /// <param name="power">Power spectrum P[n] (|X|², N/2 + 1 bins).</param>
+    /// <summary>
+    /// Band energies of a power spectrum, out[b] = Σ_n w_b(n)·P[n], accumulated in float32 in bin order as cMelspec does
+    /// (each bin's share a = (float)(P[n]·w) goes to its left band, P[n] − a to its right band).
+    /// </summary>
+    /// <param name="power">Power spectrum P[n] (|X|² as float32, N/2 + 1 bins).</param>
     /// <param name="bands">Destination, <see cref="Bands"/> values.</param>
-    public void Apply(ReadOnlySpan<double> power, Span<double> bands)
+    public void Apply(ReadOnlySpan<float> power, Span<float> bands)
     {
         bands[..Bands].Clear();
         for (int n = firstBin; n < endBin; n++)
@@ -94,7 +97,8 @@ internal sealed class MelFilterBank
                 continue;
             }
 
-            double a = power[n] * fallWeight[n];
+            float p = power[n];
+            float a = p * fallWeight[n];
             if (m > -1)
             {
                 bands[m] += a;
@@ -102,7 +106,7 @@ internal sealed class MelFilterBank
 
             if (m < Bands - 1)
             {
-                bands[m + 1] += power[n] - a;
+                bands[m + 1] += p - a;
             }
         }
     }

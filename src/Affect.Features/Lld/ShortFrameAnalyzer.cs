@@ -20,15 +20,15 @@ internal sealed class ShortFrameAnalyzer
     private const int Step = 160;
 
     private readonly Tables t;
-    private readonly double[] input;
-    private readonly double[] re;
-    private readonly double[] im;
+    private readonly float[] input;
+    private readonly float[] magnitudeF;
+    private readonly float[] powerF;
     private readonly double[] magnitude;
     private readonly double[] previous;
     private readonly double[] power;
-    private readonly double[] mel = new double[Bands];
-    private readonly double[] aud = new double[Bands];
-    private readonly double[] scratch = new double[Bands];
+    private readonly float[] mel = new float[Bands];
+    private readonly float[] aud = new float[Bands];
+    private readonly float[] scratch = new float[Bands];
     private readonly RastaFilter rasta = new(Bands, Step / (double)SampleRate);
     private int frames;
 
@@ -37,10 +37,10 @@ internal sealed class ShortFrameAnalyzer
     {
         t = tables;
         int n = t.Fft.Size;
-        int bins = t.Fft.BinCount;
-        input = new double[n];
-        re = new double[bins];
-        im = new double[bins];
+        int bins = (n / 2) + 1;
+        input = new float[n];
+        magnitudeF = new float[bins];
+        powerF = new float[bins];
         magnitude = new double[bins];
         previous = new double[bins];
         power = new double[bins];
@@ -49,23 +49,31 @@ internal sealed class ShortFrameAnalyzer
     /// <summary>Analyses the next frame (exactly 320 samples) into <paramref name="outRow"/> (<see cref="Width"/> values).</summary>
     public void Analyze(ReadOnlySpan<float> frame, Span<float> outRow)
     {
-        int pad = (t.Fft.Size - FrameSize) / 2; // zeroPadSymmetric = 1 (phase only; magnitudes unchanged)
+        int pad = (t.Fft.Size - FrameSize) / 2; // zeroPadSymmetric = 1: the frame sits centred, as in openSMILE (float rounding depends on it)
         outRow[2] = TimeDomain.RmsEnergy(frame);
         double[] hamming = t.Hamming;
         for (int i = 0; i < FrameSize; i++)
         {
-            input[pad + i] = (float)(frame[i] * hamming[i]);
+            input[pad + i] = frame[i] * (float)hamming[i]; // cWindower: sample · (float)w[i]
         }
 
-        t.Fft.Forward(input, re, im);
-        SpectrumMagnitude.Compute(re, im, magnitude, power);
-        t.MelBank.Apply(power, mel);
+        input.AsSpan(0, pad).Clear();
+        input.AsSpan(pad + FrameSize).Clear();
+        t.Fft.Forward(input);
+        SpectrumMagnitude.Compute(input, magnitudeF, powerF);
+        for (int k = 0; k < magnitudeF.Length; k++)
+        {
+            magnitude[k] = magnitudeF[k];
+            power[k] = powerF[k];
+        }
+
+        t.MelBank.Apply(powerF, mel);
 
         t.Auditory.Plain(mel, aud);
         double l1 = 0.0;
         for (int b = 0; b < Bands; b++)
         {
-            l1 += Math.Abs((float)aud[b]);
+            l1 += Math.Abs(aud[b]);
         }
 
         outRow[0] = (float)(l1 / Bands); // cVectorOperation ll1: L1 norm divided by the vector length
@@ -74,8 +82,8 @@ internal sealed class ShortFrameAnalyzer
         l1 = 0.0;
         for (int b = 0; b < Bands; b++)
         {
-            outRow[3 + b] = (float)aud[b];
-            l1 += Math.Abs((float)aud[b]);
+            outRow[3 + b] = aud[b];
+            l1 += Math.Abs(aud[b]);
         }
 
         outRow[1] = (float)(l1 / Bands);
@@ -92,16 +100,16 @@ internal sealed class ShortFrameAnalyzer
         public Tables()
         {
             int fftSize = RealFft.NextPowerOfTwo(FrameSize);
-            Fft = new RealFft(fftSize);
+            Fft = new OpenSmileRealFft(fftSize);
             Hamming = WindowFunction.Hamming(FrameSize);
             float binHz = (float)(1.0 / (FrameSize / (double)SampleRate * fftSize / FrameSize));
-            MelBank = new MelFilterBank(Fft.BinCount, binHz, Bands, 20f, 8000f);
+            MelBank = new MelFilterBank((fftSize / 2) + 1, binHz, Bands, 20f, 8000f);
             Auditory = new AuditorySpectrum(MelBank.CentreHz);
-            Spectral = new SpectralDescriptors(Fft.BinCount, binHz);
+            Spectral = new SpectralDescriptors((fftSize / 2) + 1, binHz);
             Cepstrum = new Cepstrum(Bands, 1, 14, 22.0);
         }
 
-        public RealFft Fft { get; }
+        public OpenSmileRealFft Fft { get; }
 
         public double[] Hamming { get; }
 

@@ -3,17 +3,34 @@ namespace Affect.Features.Lld;
 /// <summary>Time-domain frame descriptors: RMS energy (cEnergy rms = 1) and zero-crossing rate (cMZcr).</summary>
 internal static class TimeDomain
 {
-    /// <summary>Root mean square √(Σx²/N) of an unwindowed frame.</summary>
+    /// <summary>
+    /// Root mean square √(Σx²/N) of an unwindowed frame, summed as openSMILE's reference build sums it (cEnergy compiled
+    /// with gcc -O3 -ffast-math, SSE2): float squares, widened to double in two lanes, lane 0 accumulating
+    /// x[4k]² + x[4k+2]² and lane 1 x[4k+1]² + x[4k+3]², the lanes added at the end and any tail added in order.
+    /// </summary>
     /// <param name="frame">Frame samples.</param>
     public static float RmsEnergy(ReadOnlySpan<float> frame)
     {
-        double acc = 0.0;
-        foreach (float x in frame)
+        if (frame.Length == 0)
         {
-            acc += (double)x * x;
+            return 0f;
         }
 
-        return frame.Length == 0 ? 0f : (float)Math.Sqrt(acc / frame.Length);
+        double lane0 = 0.0, lane1 = 0.0;
+        int i = 0;
+        for (; i + 4 <= frame.Length; i += 4)
+        {
+            lane0 += (double)(frame[i + 2] * frame[i + 2]) + (double)(frame[i] * frame[i]);
+            lane1 += (double)(frame[i + 3] * frame[i + 3]) + (double)(frame[i + 1] * frame[i + 1]);
+        }
+
+        double acc = lane0 + lane1;
+        for (; i < frame.Length; i++)
+        {
+            acc += (double)(frame[i] * frame[i]);
+        }
+
+        return (float)Math.Sqrt(acc * (1.0 / frame.Length));
     }
 
     /// <summary>
