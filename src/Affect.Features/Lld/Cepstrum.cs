@@ -65,7 +65,7 @@ internal sealed class Cepstrum
                 acc += x[m] * cosTable[row + m];
             }
 
-            output[k] = acc * factor * lifter[k];
+            output[k] = acc * (lifter[k] * factor);
         }
     }
 }

@@ -70,28 +70,28 @@ internal sealed class ShortFrameAnalyzer
         t.MelBank.Apply(powerF, mel);
 
         t.Auditory.Plain(mel, aud);
-        double l1 = 0.0;
-        for (int b = 0; b < Bands; b++)
-        {
-            l1 += Math.Abs(aud[b]);
-        }
-
-        outRow[0] = (float)(l1 / Bands); // cVectorOperation ll1: L1 norm divided by the vector length
+        outRow[0] = MeanOfBands(aud);
 
         t.Auditory.Rasta(mel, rasta, aud);
-        l1 = 0.0;
-        for (int b = 0; b < Bands; b++)
-        {
-            outRow[3 + b] = aud[b];
-            l1 += Math.Abs(aud[b]);
-        }
-
-        outRow[1] = (float)(l1 / Bands);
+        aud.AsSpan().CopyTo(outRow.Slice(3, Bands));
+        outRow[1] = MeanOfBands(aud);
 
         t.Spectral.Compute(magnitude, power, frames == 0 ? ReadOnlySpan<double>.Empty : previous, outRow.Slice(3 + Bands, SpectralDescriptors.Count));
         t.Cepstrum.Compute(mel, scratch, outRow.Slice(3 + Bands + SpectralDescriptors.Count, t.Cepstrum.Count));
         magnitude.AsSpan().CopyTo(previous);
         frames++;
+    }
+
+    // cVectorOperation "ll1": the float sum of the (non-negative) band values in order, divided by the vector length.
+    private static float MeanOfBands(ReadOnlySpan<float> bands)
+    {
+        float sum = 0f;
+        foreach (float b in bands)
+        {
+            sum += b;
+        }
+
+        return sum / bands.Length;
     }
 
     /// <summary>Immutable tables shared by all analysers (thread-safe).</summary>
