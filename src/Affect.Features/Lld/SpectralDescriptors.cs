@@ -208,29 +208,31 @@ internal sealed class SpectralDescriptors
         double slope = deno != 0.0 ? ((nBins * sumA) - (slopeSf * sumB)) / deno : 0.0;
         output[n++] = (float)(slope * (nBins - 1.0));
 
-        // Psychoacoustic sharpness: 0.11 · Σ z·g(z)·P / Σ P (Zwicker's weighting, z in Bark).
-        double sumAA = 0.0;
+        // Psychoacoustic sharpness: 0.11 · Σ z·g(z)·P / Σ P (Zwicker's weighting, z in Bark); cSpectral accumulates the
+        // float-rounded terms in a float sum.
+        float sumAA = 0f;
         for (int j = lo; j <= hi; j++)
         {
-            sumAA += sharpnessWeight[j] * power[j];
+            sumAA += (float)(sharpnessWeight[j] * power[j]);
         }
 
         output[n++] = frameSum != 0.0 ? (float)(0.11 * (float)(sumAA / frameSum)) : 0f;
 
-        // Harmonicity: mean absolute difference between consecutive local extrema (5-point test), per bin.
-        double ptp = 0.0;
-        double lastPeak = -99.0;
+        // Harmonicity: mean absolute difference between consecutive local extrema (5-point test), per bin; in float as
+        // cSpectral computes it.
+        float ptp = 0f;
+        float lastPeak = -99f;
         bool havePeak = false;
         for (int j = lo + 2; j < hi - 1; j++)
         {
-            double v = power[j];
+            float v = (float)power[j];
             bool max = power[j - 2] < v && power[j - 1] < v && v > power[j + 1] && v > power[j + 2];
             bool min = power[j - 2] > v && power[j - 1] > v && v < power[j + 1] && v < power[j + 2];
             if (max || min)
             {
                 if (havePeak)
                 {
-                    ptp += Math.Abs(v - lastPeak);
+                    ptp += MathF.Abs(v - lastPeak);
                 }
 
                 lastPeak = v;
@@ -238,7 +240,8 @@ internal sealed class SpectralDescriptors
             }
         }
 
-        output[n++] = (float)(ptp / 2.0 / nBins);
+        ptp /= 2f;
+        output[n++] = ptp / (float)nBins;
     }
 
     /// <summary>Shannon entropy (bits) of non-negative values normalised to sum 1 (openSMILE smileStat_entropy).</summary>
