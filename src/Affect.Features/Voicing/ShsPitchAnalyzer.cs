@@ -23,9 +23,9 @@ internal sealed class ShsPitchAnalyzer
 
     private static readonly Tables Shared = new();
 
-    private readonly double[] fftIn = new double[FftSize];
-    private readonly double[] re = new double[BinCount];
-    private readonly double[] im = new double[BinCount];
+    private readonly float[] fftIn = new float[FftSize];
+    private readonly float[] magnitude = new float[BinCount];
+    private readonly float[] power = new float[BinCount];
     private readonly double[] y = new double[BinCount];
     private readonly double[] y2 = new double[BinCount];
     private readonly double[] u = new double[BinCount];
@@ -38,16 +38,22 @@ internal sealed class ShsPitchAnalyzer
     {
         Tables t = Shared;
         double energy = 0;
+        const int pad = (FftSize - FrameSize) / 2; // zeroPadSymmetric = 1
         for (int i = 0; i < FrameSize; i++)
         {
-            float w = (float)(frame[i] * t.Window[i]);
-            energy += (double)w * w;
-            fftIn[i] = w;
+            float w = frame[i] * (float)t.Window[i]; // cWindower: sample · (float)w[i]
+            energy += (double)(w * w); // cEnergy: float squares summed in double
+            fftIn[pad + i] = w;
         }
 
-        Array.Clear(fftIn, FrameSize, FftSize - FrameSize);
-        t.Fft.Forward(fftIn, re, im);
-        SpectrumMagnitude.Compute(re, im, y, null);
+        Array.Clear(fftIn, 0, pad);
+        Array.Clear(fftIn, pad + FrameSize, FftSize - FrameSize - pad);
+        t.Fft.Forward(fftIn);
+        SpectrumMagnitude.Compute(fftIn, magnitude, power);
+        for (int k = 0; k < BinCount; k++)
+        {
+            y[k] = magnitude[k];
+        }
 
         EnhancePeaks(y);
         SmoothSpectrum(y);
@@ -337,7 +343,7 @@ internal sealed class ShsPitchAnalyzer
     private sealed class Tables
     {
         public readonly double[] Window = new double[FrameSize];
-        public readonly RealFft Fft = new(FftSize);
+        public readonly OpenSmileRealFft Fft = new(FftSize);
         public readonly double[] SourceAxis = new double[BinCount];
         public readonly double[] TargetAxis = new double[BinCount];
         public readonly int[] TargetLo = new int[BinCount];
