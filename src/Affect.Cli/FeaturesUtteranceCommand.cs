@@ -186,15 +186,22 @@ internal static class FeaturesUtteranceCommand
             throw new DirectoryNotFoundException($"{reference}: reference directory does not exist");
         }
 
-        string section = FunctionalsParity.RenderMarkdown(FunctionalsParityRun.RunSet2(reference));
+        string fromWav = FunctionalsParity.RenderMarkdownFromWav(FunctionalsParityRun.RunFromWav(reference));
+        string fromLld = FunctionalsParity.RenderMarkdown(FunctionalsParityRun.RunSet2(reference));
         if (markdown is null)
         {
-            Console.Out.Write(section);
+            Console.Out.Write(fromWav);
+            Console.Out.Write('\n');
+            Console.Out.Write(fromLld);
         }
         else
         {
             string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
-            File.WriteAllText(markdown, FunctionalsParityRun.ReplaceSection(doc, section), new UTF8Encoding(false));
+            doc = FunctionalsParityRun.ReplaceSection(doc, fromWav, FunctionalsParity.WavBeginMarker, FunctionalsParity.WavEndMarker);
+            doc = FunctionalsParityRun.ReplaceSection(doc, fromLld);
+            string tmp = markdown + ".tmp";
+            File.WriteAllText(tmp, doc, new UTF8Encoding(false));
+            File.Move(tmp, markdown, overwrite: true);
         }
 
         return 0;

@@ -14,6 +14,36 @@ public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int Sa
     /// <param name="bitsPerSample">Bits per sample of the decoded WAV file.</param>
     public static double OpenSmileGainFor(int bitsPerSample) => bitsPerSample == 16 ? OpenSmilePcm16Gain : 1.0;
 
+    /// <summary>
+    /// Scales samples by an input gain as the extractor does. For <see cref="OpenSmilePcm16Gain"/> the 16-bit sample s
+    /// (decoded exactly as s/32768) is rescaled the way openSMILE's wave source does it, (float)s / 32767f, instead of by a
+    /// multiplication that would differ from it in the last bit for some samples.
+    /// </summary>
+    /// <param name="samples">Samples as decoded.</param>
+    /// <param name="gain">Gain as float (1 for none).</param>
+    /// <param name="destination">Scaled samples; may be the same memory as <paramref name="samples"/>.</param>
+    public static void ApplyInputGain(ReadOnlySpan<float> samples, float gain, Span<float> destination)
+    {
+        if (gain == 1f)
+        {
+            samples.CopyTo(destination);
+        }
+        else if (gain == (float)OpenSmilePcm16Gain)
+        {
+            for (int i = 0; i < samples.Length; i++)
+            {
+                destination[i] = samples[i] * 32768f / 32767f;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < samples.Length; i++)
+            {
+                destination[i] = samples[i] * gain;
+            }
+        }
+    }
+
     /// <summary>Checks the options, reporting every problem at once.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()

@@ -66,27 +66,7 @@ internal sealed class SampleWindow
             Array.Resize(ref data, Math.Max(data.Length * 2, count + samples.Length));
         }
 
-        Span<float> dst = data.AsSpan(count, samples.Length);
-        if (gain == 1f)
-        {
-            samples.CopyTo(dst);
-        }
-        else if (gain == (float)LowLevelDescriptorOptions.OpenSmilePcm16Gain)
-        {
-            // 16-bit PCM decoded as s/32768 (exact): recover s and divide as openSMILE's wave source does, (float)s / 32767f.
-            for (int i = 0; i < samples.Length; i++)
-            {
-                dst[i] = samples[i] * 32768f / 32767f;
-            }
-        }
-        else
-        {
-            for (int i = 0; i < samples.Length; i++)
-            {
-                dst[i] = samples[i] * gain;
-            }
-        }
-
+        LowLevelDescriptorOptions.ApplyInputGain(samples, gain, data.AsSpan(count, samples.Length));
         count += samples.Length;
     }
 

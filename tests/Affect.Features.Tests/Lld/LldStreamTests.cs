@@ -139,7 +139,8 @@ public class LldStreamTests
     public void Voicing_columns_equal_the_batch_voicing_implementation()
     {
         var clip = WavReader.Read(Path.Combine(OpenSmileReference.Directory, "set2", "wav", "emodb_12a01Lb.wav"));
-        var samples = clip.Samples.Select(x => x * (float)LowLevelDescriptorOptions.OpenSmilePcm16Gain).ToArray();
+        var samples = new float[clip.Samples.Length];
+        LowLevelDescriptorOptions.ApplyInputGain(clip.Samples, (float)LowLevelDescriptorOptions.OpenSmilePcm16Gain, samples);
         LldMatrix m = Extractor.Extract(clip.Samples);
         float[] voicing = VoicingDescriptors.Compute(samples, m.Rows);
         for (int r = 0; r < m.Rows; r++)
