@@ -10,14 +10,28 @@ public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int Sa
     /// <summary>32768/32767: makes samples decoded as x/32768 equal openSMILE's x/32767 for 16-bit PCM input.</summary>
     public const double OpenSmilePcm16Gain = 32768.0 / 32767.0;
 
-    /// <summary>The gain that reproduces openSMILE's wave-source scaling for a source with this many bits per sample (1 otherwise).</summary>
-    /// <param name="bitsPerSample">Bits per sample of the decoded WAV file.</param>
-    public static double OpenSmileGainFor(int bitsPerSample) => bitsPerSample == 16 ? OpenSmilePcm16Gain : 1.0;
+    /// <summary>8388608/8388352: makes samples decoded as x/2²³ equal openSMILE's x/(32767·256) for 24-bit PCM input.</summary>
+    public const double OpenSmilePcm24Gain = 8388608.0 / 8388352.0;
 
     /// <summary>
-    /// Scales samples by an input gain as the extractor does. For <see cref="OpenSmilePcm16Gain"/> the 16-bit sample s
-    /// (decoded exactly as s/32768) is rescaled the way openSMILE's wave source does it, (float)s / 32767f, instead of by a
-    /// multiplication that would differ from it in the last bit for some samples.
+    /// The gain that reproduces openSMILE's wave-source scaling for a source with this many bits per sample: 16-bit PCM
+    /// is divided by 32767 and 24-bit PCM by 32767·256 there (instead of 2¹⁵ and 2²³); 32-bit PCM (÷ (float)2³¹−1, which
+    /// is 2³¹ in float) and float WAV need no gain. 8-bit PCM gets none either: openSMILE reads its unsigned bytes as
+    /// signed, which is not reproduced.
+    /// </summary>
+    /// <param name="bitsPerSample">Bits per sample of the decoded WAV file.</param>
+    public static double OpenSmileGainFor(int bitsPerSample) => bitsPerSample switch
+    {
+        16 => OpenSmilePcm16Gain,
+        24 => OpenSmilePcm24Gain,
+        _ => 1.0,
+    };
+
+    /// <summary>
+    /// Scales samples by an input gain as the extractor does. For <see cref="OpenSmilePcm16Gain"/> and
+    /// <see cref="OpenSmilePcm24Gain"/> the integer sample s (decoded exactly as s/2¹⁵ or s/2²³) is rescaled the way
+    /// openSMILE's wave source does it, (float)s / 32767f or (float)s / 8388352f, instead of by a multiplication that
+    /// would differ from it in the last bit for some samples.
     /// </summary>
     /// <param name="samples">Samples as decoded.</param>
     /// <param name="gain">Gain as float (1 for none).</param>
@@ -33,6 +47,13 @@ public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int Sa
             for (int i = 0; i < samples.Length; i++)
             {
                 destination[i] = samples[i] * 32768f / 32767f;
+            }
+        }
+        else if (gain == (float)OpenSmilePcm24Gain)
+        {
+            for (int i = 0; i < samples.Length; i++)
+            {
+                destination[i] = samples[i] * 8388608f / 8388352f;
             }
         }
         else
