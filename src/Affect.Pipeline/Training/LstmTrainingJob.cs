@@ -65,7 +65,7 @@ public sealed record LstmTrainingJob(
     IReadOnlyList<string> CorpusKeys)
 {
     /// <summary>Version of the training stage; bump it when the trainer's output changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The stage name in model keys.</summary>
     public const string Stage = "lstm";
