@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Affect.Audio.Dsp;
 
@@ -16,8 +18,15 @@ namespace Affect.Audio.Dsp;
 /// and sine in double, rounded to float), every butterfly computes each output with the same sequence of rounded single
 /// operations (IEEE binary32, no fused multiply–add, which RyuJIT never introduces on its own), and the sub-transforms are
 /// visited in an order that is equivalent because they touch disjoint data. The code is organised differently from the
-/// C (a recursive tree instead of the iterative schedule, shared butterfly helpers instead of hand-unrolled blocks), but
-/// each stored value is produced by the same operations.
+/// C (a recursive tree instead of the iterative schedule, shared inlined butterfly helpers instead of hand-unrolled
+/// blocks, the root stage's interpolated twiddles evaluated once in the constructor instead of on every call), but each
+/// stored value is produced by the same operations.
+/// </para>
+/// <para>
+/// Performance: the butterflies are written on scalar <see langword="float"/> locals and <c>ref float</c> offsets into
+/// the caller's span (no bounds checks, no complex-number struct, whose operators the JIT would not inline in the large
+/// leaf methods), and the bit-reversal swaps each complex point as one 64-bit unit. Any change here must keep every
+/// output bit: do not regroup sums, and do not use fused multiply–add or reciprocal approximations.
 /// </para>
 /// <para>
 /// Bit identity is with fftsg.c compiled as strict IEEE float code (verified against gcc 12 at -O2 and -O3 on x86-64),
@@ -43,6 +52,10 @@ public sealed class OpenSmileRealFft
     private readonly float[] twiddles;
     private readonly int tableEnd; // N/4, the "nw" that the block offsets are measured back from
 
+    // The root stage's twiddles (N > 32): at 2j … 2j+3 the w1 and w3 of the butterfly at float offset j, 0 < j < N/8,
+    // interpolated from the table as fftsg.c's cftf1st does it; cos π/4 at index 1.
+    private readonly float[] rootTwiddles;
+
     // Real split step (rftfsub): for k = 1 … N/4 − 1, the precomputed 0.5 − c[N/4 − k] and c[k] of makect's table.
     private readonly float[] splitRe;
     private readonly float[] splitIm;
@@ -62,6 +75,7 @@ public sealed class OpenSmileRealFft
         Size = size;
         tableEnd = size >> 2;
         twiddles = BuildTwiddles(tableEnd);
+        rootTwiddles = size > 32 ? BuildRootTwiddles(twiddles, size) : [];
 
         float[] cosTable = BuildSplitTable(size >> 2);
         int quarter = size >> 2;
@@ -94,15 +108,17 @@ public sealed class OpenSmileRealFft
             throw new ArgumentException($"data has {data.Length} samples, expected {Size}", nameof(data));
         }
 
-        ComplexTransform(data);
+        ref float a = ref MemoryMarshal.GetReference(data);
+        ComplexTransform(ref a);
         if (Size > 4)
         {
-            RealSplit(data);
+            RealSplit(ref a);
         }
 
-        float difference = data[0] - data[1];
-        data[0] += data[1];
-        data[1] = difference;
+        ref float a1 = ref Unsafe.Add(ref a, 1);
+        float difference = a - a1;
+        a += a1;
+        a1 = difference;
     }
 
     /// <summary>
@@ -204,6 +220,50 @@ public sealed class OpenSmileRealFft
         return w;
     }
 
+    /// <summary>
+    /// The root stage's per-butterfly twiddles. cftf1st reads only every other (w1, w3) pair from the table and
+    /// interpolates the ones in between as csc·(w_previous + w_next), with csc1 = 0.5/cos(2δ) and csc3 = 0.5/cos(6δ)
+    /// from the table head; this evaluates those same float operations once, here.
+    /// </summary>
+    private static float[] BuildRootTwiddles(float[] w, int size)
+    {
+        int eighth = size >> 3;
+        var r = new float[2 * eighth];
+        float wn4r = w[1];
+        float csc1 = w[2];
+        float csc3 = w[3];
+        r[1] = wn4r;
+
+        float d1r = 1f;
+        float d1i = 0f;
+        float d3r = 1f;
+        float d3i = 0f;
+        int k = 0;
+        for (int j = 2; j < eighth - 2; j += 4)
+        {
+            k += 4;
+            r[2 * j] = csc1 * (d1r + w[k]);
+            r[(2 * j) + 1] = csc1 * (d1i + w[k + 1]);
+            r[(2 * j) + 2] = csc3 * (d3r + w[k + 2]);
+            r[(2 * j) + 3] = csc3 * (d3i + w[k + 3]);
+            d1r = w[k];
+            d1i = w[k + 1];
+            d3r = w[k + 2];
+            d3i = w[k + 3];
+            r[2 * (j + 2)] = d1r;
+            r[(2 * (j + 2)) + 1] = d1i;
+            r[(2 * (j + 2)) + 2] = d3r;
+            r[(2 * (j + 2)) + 3] = d3i;
+        }
+
+        int e = 2 * (eighth - 2);
+        r[e] = csc1 * (d1r + wn4r);
+        r[e + 1] = csc1 * (d1i + wn4r);
+        r[e + 2] = csc3 * (d3r - wn4r);
+        r[e + 3] = csc3 * (d3i - wn4r);
+        return r;
+    }
+
     /// <summary>The real-split cosine table, built as fftsg.c's makect builds it: halves of cos/sin of multiples of δ.</summary>
     private static float[] BuildSplitTable(int count)
     {
@@ -257,69 +317,83 @@ public sealed class OpenSmileRealFft
     // ---------------------------------------------------------------- transform
 
     /// <summary>Complex FFT of the N/2 points interleaved in <paramref name="a"/> (fftsg.c's cftfsub, forward).</summary>
-    private void ComplexTransform(Span<float> a)
+    private void ComplexTransform(ref float a)
     {
         int n = Size;
+        ref float w = ref MemoryMarshal.GetArrayDataReference(twiddles);
         if (n > 32)
         {
             // Root split-radix stage, then the four quarter-size sub-trees (kinds 1, 2, 1, 1), then reorder.
-            RootStage(a);
+            StageFirstKind(ref a, n, ref MemoryMarshal.GetArrayDataReference(rootTwiddles));
             int q = n >> 2;
-            SubTransform(a, 0, q, firstKind: true);
-            SubTransform(a, q, q, firstKind: false);
-            SubTransform(a, 2 * q, q, firstKind: true);
-            SubTransform(a, 3 * q, q, firstKind: true);
-            BitReverse(a);
+            Node(ref a, q, firstKind: true);
+            Node(ref Unsafe.Add(ref a, q), q, firstKind: false);
+            Node(ref Unsafe.Add(ref a, 2 * q), q, firstKind: true);
+            Node(ref Unsafe.Add(ref a, 3 * q), q, firstKind: true);
         }
         else if (n == 32)
         {
-            Leaf16FirstKind(a[..32], twiddles.AsSpan(tableEnd - 8));
-            BitReverse(a);
+            Leaf16FirstKind(ref a, ref Unsafe.Add(ref w, tableEnd - 8));
         }
         else if (n == 16)
         {
-            Leaf8FirstKind(a[..16], twiddles.AsSpan(0));
-            BitReverse(a);
+            Leaf8FirstKind(ref a, Unsafe.Add(ref w, 1));
         }
         else if (n == 8)
         {
             // Four points: one radix-4 butterfly whose outputs are already in natural order.
-            Cf x0 = Load(a, 0) + Load(a, 4);
-            Cf x1 = Load(a, 0) - Load(a, 4);
-            Cf x2 = Load(a, 2) + Load(a, 6);
-            Cf x3 = Load(a, 2) - Load(a, 6);
-            Store(a, 0, x0 + x2);
-            Store(a, 2, PlusI(x1, x3));
-            Store(a, 4, x0 - x2);
-            Store(a, 6, MinusI(x1, x3));
+            float x0r = a + Unsafe.Add(ref a, 4);
+            float x0i = Unsafe.Add(ref a, 1) + Unsafe.Add(ref a, 5);
+            float x1r = a - Unsafe.Add(ref a, 4);
+            float x1i = Unsafe.Add(ref a, 1) - Unsafe.Add(ref a, 5);
+            float x2r = Unsafe.Add(ref a, 2) + Unsafe.Add(ref a, 6);
+            float x2i = Unsafe.Add(ref a, 3) + Unsafe.Add(ref a, 7);
+            float x3r = Unsafe.Add(ref a, 2) - Unsafe.Add(ref a, 6);
+            float x3i = Unsafe.Add(ref a, 3) - Unsafe.Add(ref a, 7);
+            a = x0r + x2r;
+            Unsafe.Add(ref a, 1) = x0i + x2i;
+            Unsafe.Add(ref a, 2) = x1r - x3i;
+            Unsafe.Add(ref a, 3) = x1i + x3r;
+            Unsafe.Add(ref a, 4) = x0r - x2r;
+            Unsafe.Add(ref a, 5) = x0i - x2i;
+            Unsafe.Add(ref a, 6) = x1r + x3i;
+            Unsafe.Add(ref a, 7) = x1i - x3r;
+            return;
         }
         else
         {
-            Cf p0 = Load(a, 0);
-            Cf p1 = Load(a, 2);
-            Store(a, 0, p0 + p1);
-            Store(a, 2, p0 - p1);
+            float p0r = a;
+            float p0i = Unsafe.Add(ref a, 1);
+            float p1r = Unsafe.Add(ref a, 2);
+            float p1i = Unsafe.Add(ref a, 3);
+            a = p0r + p1r;
+            Unsafe.Add(ref a, 1) = p0i + p1i;
+            Unsafe.Add(ref a, 2) = p0r - p1r;
+            Unsafe.Add(ref a, 3) = p0i - p1i;
+            return;
         }
+
+        BitReverse(ref a);
     }
 
     /// <summary>
-    /// A split-radix node of <paramref name="length"/> floats at <paramref name="offset"/>: its own radix-4 stage, then
-    /// four children a quarter the size. A first-kind node's children are of kinds (1, 2, 1, 1), a second-kind node's
-    /// (1, 2, 1, 2); 16- and 32-float nodes are the hand-unrolled leaves. This is the tree that fftsg.c's cftrec4,
-    /// cfttree, cftleaf and cftfx41 walk iteratively; since siblings touch disjoint data, the visiting order is free.
+    /// A split-radix node of <paramref name="length"/> floats: its own radix-4 stage, then four children a quarter the
+    /// size. A first-kind node's children are of kinds (1, 2, 1, 1), a second-kind node's (1, 2, 1, 2); 16- and
+    /// 32-float nodes are the hand-unrolled leaves. This is the tree that fftsg.c's cftrec4, cfttree, cftleaf and
+    /// cftfx41 walk iteratively; since siblings touch disjoint data, the visiting order is free.
     /// </summary>
-    private void SubTransform(Span<float> a, int offset, int length, bool firstKind)
+    private void Node(ref float a, int length, bool firstKind)
     {
-        Span<float> node = a.Slice(offset, length);
+        ref float w = ref MemoryMarshal.GetArrayDataReference(twiddles);
         if (length == 32)
         {
             if (firstKind)
             {
-                Leaf16FirstKind(node, twiddles.AsSpan(tableEnd - 8));
+                Leaf16FirstKind(ref a, ref Unsafe.Add(ref w, tableEnd - 8));
             }
             else
             {
-                Leaf16SecondKind(node, twiddles.AsSpan(tableEnd - 32));
+                Leaf16SecondKind(ref a, ref Unsafe.Add(ref w, tableEnd - 32));
             }
 
             return;
@@ -329,11 +403,11 @@ public sealed class OpenSmileRealFft
         {
             if (firstKind)
             {
-                Leaf8FirstKind(node, twiddles.AsSpan(tableEnd - 8));
+                Leaf8FirstKind(ref a, Unsafe.Add(ref w, tableEnd - 7));
             }
             else
             {
-                Leaf8SecondKind(node, twiddles.AsSpan(tableEnd - 8));
+                Leaf8SecondKind(ref a, ref Unsafe.Add(ref w, tableEnd - 8));
             }
 
             return;
@@ -341,405 +415,565 @@ public sealed class OpenSmileRealFft
 
         if (firstKind)
         {
-            StageFirstKind(node, twiddles.AsSpan(tableEnd - (length >> 1)));
+            StageFirstKind(ref a, length, ref Unsafe.Add(ref w, tableEnd - (length >> 1)));
         }
         else
         {
-            StageSecondKind(node, twiddles.AsSpan(tableEnd - length));
+            StageSecondKind(ref a, length, ref Unsafe.Add(ref w, tableEnd - length));
         }
 
         int q = length >> 2;
-        SubTransform(a, offset, q, firstKind: true);
-        SubTransform(a, offset + q, q, firstKind: false);
-        SubTransform(a, offset + (2 * q), q, firstKind: true);
-        SubTransform(a, offset + (3 * q), q, firstKind);
+        Node(ref a, q, firstKind: true);
+        Node(ref Unsafe.Add(ref a, q), q, firstKind: false);
+        Node(ref Unsafe.Add(ref a, 2 * q), q, firstKind: true);
+        Node(ref Unsafe.Add(ref a, 3 * q), q, firstKind);
     }
 
     /// <summary>
-    /// The top radix-4 stage over all N floats (cftf1st): every other twiddle is interpolated from its table neighbours
-    /// as csc·(w_previous + w_next), computed here with the same float operations.
+    /// Radix-4 stage of a first-kind node of <paramref name="length"/> floats (cftmdl1, and cftf1st for the root).
+    /// <paramref name="w"/> holds, at 2j … 2j+3, the twiddles w1 and conj-stored w3 of the butterfly at float offset j
+    /// (0 &lt; j &lt; length/8), and cos π/4 at index 1; the butterfly at q − j uses the same twiddles with parts exchanged.
     /// </summary>
-    private void RootStage(Span<float> a)
+    private static void StageFirstKind(ref float a, int length, ref float w)
     {
-        int q = Size >> 2;
-        int eighth = Size >> 3;
-        ReadOnlySpan<float> w = twiddles;
-        float wn4r = w[1];
-        float csc1 = w[2];
-        float csc3 = w[3];
+        int q = length >> 2;
+        int eighth = length >> 3;
 
-        Radix4Sums(a, 0, q, out Cf u, out Cf v);
-        Store(a, 2 * q, u);
-        Store(a, 3 * q, v);
+        Radix4Sums(ref a, q, out float ur, out float ui, out float vr, out float vi);
+        ref float a2 = ref Unsafe.Add(ref a, 2 * q);
+        ref float a3 = ref Unsafe.Add(ref a, 3 * q);
+        a2 = ur;
+        Unsafe.Add(ref a2, 1) = ui;
+        a3 = vr;
+        Unsafe.Add(ref a3, 1) = vi;
 
-        var d1 = new Cf(1f, 0f);
-        var d3 = new Cf(1f, 0f);
-        int k = 0;
-        for (int j = 2; j < eighth - 2; j += 4)
+        for (int j = 2; j < eighth; j += 2)
         {
-            k += 4;
-            var t1 = new Cf(csc1 * (d1.Re + w[k]), csc1 * (d1.Im + w[k + 1]));
-            var t3 = new Cf(csc3 * (d3.Re + w[k + 2]), csc3 * (d3.Im + w[k + 3]));
-            d1 = new Cf(w[k], w[k + 1]);
-            d3 = new Cf(w[k + 2], w[k + 3]);
-            TwiddledFirstKind(a, j, q, t1, t3);
-            TwiddledFirstKind(a, j + 2, q, d1, d3);
-            TwiddledFirstKind(a, q - j, q, t1.Swap(), t3.Swap());
-            TwiddledFirstKind(a, q - j - 2, q, d1.Swap(), d3.Swap());
+            ref float wj = ref Unsafe.Add(ref w, 2 * j);
+            float w1r = wj;
+            float w1i = Unsafe.Add(ref wj, 1);
+            float w3r = Unsafe.Add(ref wj, 2);
+            float w3i = Unsafe.Add(ref wj, 3);
+            ButterflyFirstKind(ref Unsafe.Add(ref a, j), q, w1r, w1i, w3r, w3i);
+            ButterflyFirstKind(ref Unsafe.Add(ref a, q - j), q, w1i, w1r, w3i, w3r);
         }
 
-        var e1 = new Cf(csc1 * (d1.Re + wn4r), csc1 * (d1.Im + wn4r));
-        var e3 = new Cf(csc3 * (d3.Re - wn4r), csc3 * (d3.Im - wn4r));
-        TwiddledFirstKind(a, eighth - 2, q, e1, e3);
-        EighthFirstKind(a, eighth, q, wn4r);
-        TwiddledFirstKind(a, eighth + 2, q, e1.Swap(), e3.Swap());
-    }
-
-    /// <summary>Radix-4 stage of a first-kind node (cftmdl1); <paramref name="w"/> is the node's table block.</summary>
-    private static void StageFirstKind(Span<float> a, ReadOnlySpan<float> w)
-    {
-        int q = a.Length >> 2;
-        int eighth = a.Length >> 3;
-        Radix4Sums(a, 0, q, out Cf u, out Cf v);
-        Store(a, 2 * q, u);
-        Store(a, 3 * q, v);
-        for (int j = 2, k = 4; j < eighth; j += 2, k += 4)
-        {
-            var w1 = new Cf(w[k], w[k + 1]);
-            var w3 = new Cf(w[k + 2], w[k + 3]);
-            TwiddledFirstKind(a, j, q, w1, w3);
-            TwiddledFirstKind(a, q - j, q, w1.Swap(), w3.Swap());
-        }
-
-        EighthFirstKind(a, eighth, q, w[1]);
+        // At the eighth point both twiddles are multiples of (1 ± i)/√2.
+        float wn4r = Unsafe.Add(ref w, 1);
+        float minusWn4r = -wn4r;
+        ref float ae = ref Unsafe.Add(ref a, eighth);
+        Radix4Sums(ref ae, q, out ur, out ui, out vr, out vi);
+        a2 = ref Unsafe.Add(ref ae, 2 * q);
+        a3 = ref Unsafe.Add(ref ae, 3 * q);
+        a2 = wn4r * (ur - ui);
+        Unsafe.Add(ref a2, 1) = wn4r * (ui + ur);
+        a3 = minusWn4r * (vr + vi);
+        Unsafe.Add(ref a3, 1) = minusWn4r * (vi - vr);
     }
 
     /// <summary>Radix-4 stage of a second-kind node (cftmdl2); <paramref name="w"/> is the node's table block.</summary>
-    private static void StageSecondKind(Span<float> a, ReadOnlySpan<float> w)
+    private static void StageSecondKind(ref float a, int length, ref float w)
     {
-        int q = a.Length >> 2;
-        int eighth = a.Length >> 3;
-        float wn4r = w[1];
+        int q = length >> 2;
+        int eighth = length >> 3;
+        float wn4r = Unsafe.Add(ref w, 1);
 
-        SecondKindInputs(a, 0, q, out Cf x0, out Cf x1, out Cf x2, out Cf x3);
-        Cf y = Eighth(wn4r, x2);
-        Store(a, 0, x0 + y);
-        Store(a, q, x0 - y);
-        y = Eighth(wn4r, x3);
-        Store(a, 2 * q, PlusI(x1, y));
-        Store(a, 3 * q, MinusI(x1, y));
+        SecondKindInputs(
+            ref a, q, out float x0r, out float x0i, out float x1r, out float x1i, out float x2r, out float x2i, out float x3r, out float x3i);
+        float yr = wn4r * (x2r - x2i);
+        float yi = wn4r * (x2i + x2r);
+        a = x0r + yr;
+        Unsafe.Add(ref a, 1) = x0i + yi;
+        ref float a1 = ref Unsafe.Add(ref a, q);
+        a1 = x0r - yr;
+        Unsafe.Add(ref a1, 1) = x0i - yi;
+        yr = wn4r * (x3r - x3i);
+        yi = wn4r * (x3i + x3r);
+        ref float a2 = ref Unsafe.Add(ref a1, q);
+        a2 = x1r - yi;
+        Unsafe.Add(ref a2, 1) = x1i + yr;
+        ref float a3 = ref Unsafe.Add(ref a2, q);
+        a3 = x1r + yi;
+        Unsafe.Add(ref a3, 1) = x1i - yr;
 
         for (int j = 2, k = 4; j < eighth; j += 2, k += 4)
         {
             int kr = (2 * q) - k;
-            var wk1 = new Cf(w[k], w[k + 1]);
-            var wk3 = new Cf(w[k + 2], w[k + 3]);
-            var wd1 = new Cf(w[kr + 1], w[kr]);
-            var wd3 = new Cf(w[kr + 3], w[kr + 2]);
-            TwiddledSecondKind(a, j, q, wk1, wd1, wk3, wd3);
-            TwiddledSecondKind(a, q - j, q, wd1.Swap(), wk1.Swap(), wd3.Swap(), wk3.Swap());
+            float wk1r = Unsafe.Add(ref w, k);
+            float wk1i = Unsafe.Add(ref w, k + 1);
+            float wk3r = Unsafe.Add(ref w, k + 2);
+            float wk3i = Unsafe.Add(ref w, k + 3);
+            float wd1r = Unsafe.Add(ref w, kr + 1);
+            float wd1i = Unsafe.Add(ref w, kr);
+            float wd3r = Unsafe.Add(ref w, kr + 3);
+            float wd3i = Unsafe.Add(ref w, kr + 2);
+            ButterflySecondKind(ref Unsafe.Add(ref a, j), q, wk1r, wk1i, wd1r, wd1i, wk3r, wk3i, wd3r, wd3i);
+            ButterflySecondKind(ref Unsafe.Add(ref a, q - j), q, wd1i, wd1r, wk1i, wk1r, wd3i, wd3r, wk3i, wk3r);
         }
 
-        var wm = new Cf(w[q], w[q + 1]);
-        SecondKindInputs(a, eighth, q, out x0, out x1, out x2, out x3);
-        Cf y0 = Rotate(wm, x0);
-        Cf y2 = Rotate(wm.Swap(), x2);
-        Store(a, eighth, y0 + y2);
-        Store(a, eighth + q, y0 - y2);
-        y0 = Rotate(wm.Swap(), x1);
-        y2 = Rotate(wm, x3);
-        Store(a, eighth + (2 * q), y0 - y2);
-        Store(a, eighth + (3 * q), y0 + y2);
+        float wmr = Unsafe.Add(ref w, q);
+        float wmi = Unsafe.Add(ref w, q + 1);
+        ref float ae = ref Unsafe.Add(ref a, eighth);
+        SecondKindInputs(ref ae, q, out x0r, out x0i, out x1r, out x1i, out x2r, out x2i, out x3r, out x3i);
+        float y0r = (wmr * x0r) - (wmi * x0i);
+        float y0i = (wmr * x0i) + (wmi * x0r);
+        float y2r = (wmi * x2r) - (wmr * x2i);
+        float y2i = (wmi * x2i) + (wmr * x2r);
+        ae = y0r + y2r;
+        Unsafe.Add(ref ae, 1) = y0i + y2i;
+        a1 = ref Unsafe.Add(ref ae, q);
+        a1 = y0r - y2r;
+        Unsafe.Add(ref a1, 1) = y0i - y2i;
+        y0r = (wmi * x1r) - (wmr * x1i);
+        y0i = (wmi * x1i) + (wmr * x1r);
+        y2r = (wmr * x3r) - (wmi * x3i);
+        y2i = (wmr * x3i) + (wmi * x3r);
+        a2 = ref Unsafe.Add(ref a1, q);
+        a2 = y0r - y2r;
+        Unsafe.Add(ref a2, 1) = y0i - y2i;
+        a3 = ref Unsafe.Add(ref a2, q);
+        a3 = y0r + y2r;
+        Unsafe.Add(ref a3, 1) = y0i + y2i;
     }
 
     /// <summary>16-point first-kind leaf (cftf161): a radix-4 stage with twiddles w^1, w^2 = e^(∓iπ/4), w^3, then four 4-point DFTs.</summary>
-    private static void Leaf16FirstKind(Span<float> a, ReadOnlySpan<float> w)
+    private static void Leaf16FirstKind(ref float a, ref float w)
     {
-        float wn4r = w[1];
-        var wk1 = new Cf(w[2], w[3]);
+        float wn4r = Unsafe.Add(ref w, 1);
+        float wk1r = Unsafe.Add(ref w, 2);
+        float wk1i = Unsafe.Add(ref w, 3);
 
-        Radix4Columns(a, 0, out Cf y0, out Cf y4, out Cf y8, out Cf y12);
-        Radix4Columns(a, 2, out Cf y1, out Cf y5, out Cf u, out Cf v);
-        Cf y9 = Rotate(wk1, u);
-        Cf y13 = Rotate(wk1.Swap(), v);
-        Radix4Columns(a, 4, out Cf y2, out Cf y6, out u, out v);
-        Cf y10 = Eighth(wn4r, u);
-        Cf y14 = EighthConj(wn4r, v);
-        Radix4Columns(a, 6, out Cf y3, out Cf y7, out u, out v);
-        Cf y11 = Rotate(wk1.Swap(), u);
-        Cf y15 = Rotate(wk1, v);
+        Radix4Column(ref a, out float y0r, out float y0i, out float y4r, out float y4i, out float y8r, out float y8i, out float y12r, out float y12i);
 
-        Dft4(a, 24, y12 - y14, y12 + y14, y13 - y15, y13 + y15);
-        Dft4(a, 16, y8 + y10, y8 - y10, y9 + y11, y9 - y11);
-        Cf x2 = Eighth(wn4r, PlusI(y5, y7));
-        Cf x3 = Eighth(wn4r, MinusI(y5, y7));
-        Dft4(a, 8, PlusI(y4, y6), MinusI(y4, y6), x2, x3);
-        Dft4(a, 0, y0 + y2, y0 - y2, y1 + y3, y1 - y3);
+        Radix4Column(ref Unsafe.Add(ref a, 2), out float y1r, out float y1i, out float y5r, out float y5i, out float ur, out float ui, out float vr, out float vi);
+        float y9r = (wk1r * ur) - (wk1i * ui);
+        float y9i = (wk1r * ui) + (wk1i * ur);
+        float y13r = (wk1i * vr) - (wk1r * vi);
+        float y13i = (wk1i * vi) + (wk1r * vr);
+
+        Radix4Column(ref Unsafe.Add(ref a, 4), out float y2r, out float y2i, out float y6r, out float y6i, out ur, out ui, out vr, out vi);
+        float y10r = wn4r * (ur - ui);
+        float y10i = wn4r * (ui + ur);
+        float y14r = wn4r * (vr + vi);
+        float y14i = wn4r * (vi - vr);
+
+        Radix4Column(ref Unsafe.Add(ref a, 6), out float y3r, out float y3i, out float y7r, out float y7i, out ur, out ui, out vr, out vi);
+        float y11r = (wk1i * ur) - (wk1r * ui);
+        float y11i = (wk1i * ui) + (wk1r * ur);
+        float y15r = (wk1r * vr) - (wk1i * vi);
+        float y15i = (wk1r * vi) + (wk1i * vr);
+
+        Dft4(ref Unsafe.Add(ref a, 24), y12r - y14r, y12i - y14i, y13r - y15r, y13i - y15i, y12r + y14r, y12i + y14i, y13r + y15r, y13i + y15i);
+        Dft4(ref Unsafe.Add(ref a, 16), y8r + y10r, y8i + y10i, y9r + y11r, y9i + y11i, y8r - y10r, y8i - y10i, y9r - y11r, y9i - y11i);
+        float pr = y5r - y7i;
+        float pi = y5i + y7r;
+        float mr = y5r + y7i;
+        float mi = y5i - y7r;
+        Dft4(
+            ref Unsafe.Add(ref a, 8),
+            y4r - y6i,
+            y4i + y6r,
+            wn4r * (pr - pi),
+            wn4r * (pi + pr),
+            y4r + y6i,
+            y4i - y6r,
+            wn4r * (mr - mi),
+            wn4r * (mi + mr));
+        Dft4(ref a, y0r + y2r, y0i + y2i, y1r + y3r, y1i + y3i, y0r - y2r, y0i - y2i, y1r - y3r, y1i - y3i);
     }
 
     /// <summary>16-point second-kind leaf (cftf162).</summary>
-    private static void Leaf16SecondKind(Span<float> a, ReadOnlySpan<float> w)
+    private static void Leaf16SecondKind(ref float a, ref float w)
     {
-        float wn4r = w[1];
-        var wk1 = new Cf(w[4], w[5]);
-        var wk3 = new Cf(w[6], -w[7]);
-        var wk2 = new Cf(w[8], w[9]);
+        float wn4r = Unsafe.Add(ref w, 1);
+        float wk1r = Unsafe.Add(ref w, 4);
+        float wk1i = Unsafe.Add(ref w, 5);
+        float wk3r = Unsafe.Add(ref w, 6);
+        float wk3i = -Unsafe.Add(ref w, 7);
+        float wk2r = Unsafe.Add(ref w, 8);
+        float wk2i = Unsafe.Add(ref w, 9);
 
         // Column 0: no twiddle on the even part, e^(∓iπ/4) on the odd part.
-        Cf x2 = Eighth(wn4r, PlusI(Load(a, 8), Load(a, 24)));
-        Cf x1 = PlusI(Load(a, 0), Load(a, 16));
-        Cf y0 = x1 + x2;
-        Cf y4 = x1 - x2;
-        x1 = MinusI(Load(a, 0), Load(a, 16));
-        x2 = Eighth(wn4r, MinusI(Load(a, 8), Load(a, 24)));
-        Cf y8 = PlusI(x1, x2);
-        Cf y12 = MinusI(x1, x2);
+        float tr = Unsafe.Add(ref a, 8) - Unsafe.Add(ref a, 25);
+        float ti = Unsafe.Add(ref a, 9) + Unsafe.Add(ref a, 24);
+        float x2r = wn4r * (tr - ti);
+        float x2i = wn4r * (ti + tr);
+        float x1r = a - Unsafe.Add(ref a, 17);
+        float x1i = Unsafe.Add(ref a, 1) + Unsafe.Add(ref a, 16);
+        float y0r = x1r + x2r;
+        float y0i = x1i + x2i;
+        float y4r = x1r - x2r;
+        float y4i = x1i - x2i;
+        x1r = a + Unsafe.Add(ref a, 17);
+        x1i = Unsafe.Add(ref a, 1) - Unsafe.Add(ref a, 16);
+        tr = Unsafe.Add(ref a, 8) + Unsafe.Add(ref a, 25);
+        ti = Unsafe.Add(ref a, 9) - Unsafe.Add(ref a, 24);
+        x2r = wn4r * (tr - ti);
+        x2i = wn4r * (ti + tr);
+        float y8r = x1r - x2i;
+        float y8i = x1i + x2r;
+        float y12r = x1r + x2i;
+        float y12i = x1i - x2r;
 
-        x1 = Rotate(wk1, PlusI(Load(a, 2), Load(a, 18)));
-        x2 = Rotate(wk3.Swap(), PlusI(Load(a, 10), Load(a, 26)));
-        Cf y1 = x1 + x2;
-        Cf y5 = x1 - x2;
-        x1 = Rotate(wk3, MinusI(Load(a, 2), Load(a, 18)));
-        x2 = RotateConj(wk1, MinusI(Load(a, 10), Load(a, 26)));
-        Cf y9 = x1 - x2;
-        Cf y13 = x1 + x2;
+        // Column 2.
+        tr = Unsafe.Add(ref a, 2) - Unsafe.Add(ref a, 19);
+        ti = Unsafe.Add(ref a, 3) + Unsafe.Add(ref a, 18);
+        x1r = (wk1r * tr) - (wk1i * ti);
+        x1i = (wk1r * ti) + (wk1i * tr);
+        tr = Unsafe.Add(ref a, 10) - Unsafe.Add(ref a, 27);
+        ti = Unsafe.Add(ref a, 11) + Unsafe.Add(ref a, 26);
+        x2r = (wk3i * tr) - (wk3r * ti);
+        x2i = (wk3i * ti) + (wk3r * tr);
+        float y1r = x1r + x2r;
+        float y1i = x1i + x2i;
+        float y5r = x1r - x2r;
+        float y5i = x1i - x2i;
+        tr = Unsafe.Add(ref a, 2) + Unsafe.Add(ref a, 19);
+        ti = Unsafe.Add(ref a, 3) - Unsafe.Add(ref a, 18);
+        x1r = (wk3r * tr) - (wk3i * ti);
+        x1i = (wk3r * ti) + (wk3i * tr);
+        tr = Unsafe.Add(ref a, 10) + Unsafe.Add(ref a, 27);
+        ti = Unsafe.Add(ref a, 11) - Unsafe.Add(ref a, 26);
+        x2r = (wk1r * tr) + (wk1i * ti);
+        x2i = (wk1r * ti) - (wk1i * tr);
+        float y9r = x1r - x2r;
+        float y9i = x1i - x2i;
+        float y13r = x1r + x2r;
+        float y13i = x1i + x2i;
 
-        x1 = Rotate(wk2, PlusI(Load(a, 4), Load(a, 20)));
-        x2 = Rotate(wk2.Swap(), PlusI(Load(a, 12), Load(a, 28)));
-        Cf y2 = x1 + x2;
-        Cf y6 = x1 - x2;
-        x1 = Rotate(wk2.Swap(), MinusI(Load(a, 4), Load(a, 20)));
-        x2 = Rotate(wk2, MinusI(Load(a, 12), Load(a, 28)));
-        Cf y10 = x1 - x2;
-        Cf y14 = x1 + x2;
+        // Column 4.
+        tr = Unsafe.Add(ref a, 4) - Unsafe.Add(ref a, 21);
+        ti = Unsafe.Add(ref a, 5) + Unsafe.Add(ref a, 20);
+        x1r = (wk2r * tr) - (wk2i * ti);
+        x1i = (wk2r * ti) + (wk2i * tr);
+        tr = Unsafe.Add(ref a, 12) - Unsafe.Add(ref a, 29);
+        ti = Unsafe.Add(ref a, 13) + Unsafe.Add(ref a, 28);
+        x2r = (wk2i * tr) - (wk2r * ti);
+        x2i = (wk2i * ti) + (wk2r * tr);
+        float y2r = x1r + x2r;
+        float y2i = x1i + x2i;
+        float y6r = x1r - x2r;
+        float y6i = x1i - x2i;
+        tr = Unsafe.Add(ref a, 4) + Unsafe.Add(ref a, 21);
+        ti = Unsafe.Add(ref a, 5) - Unsafe.Add(ref a, 20);
+        x1r = (wk2i * tr) - (wk2r * ti);
+        x1i = (wk2i * ti) + (wk2r * tr);
+        tr = Unsafe.Add(ref a, 12) + Unsafe.Add(ref a, 29);
+        ti = Unsafe.Add(ref a, 13) - Unsafe.Add(ref a, 28);
+        x2r = (wk2r * tr) - (wk2i * ti);
+        x2i = (wk2r * ti) + (wk2i * tr);
+        float y10r = x1r - x2r;
+        float y10i = x1i - x2i;
+        float y14r = x1r + x2r;
+        float y14i = x1i + x2i;
 
-        x1 = Rotate(wk3, PlusI(Load(a, 6), Load(a, 22)));
-        x2 = Rotate(wk1.Swap(), PlusI(Load(a, 14), Load(a, 30)));
-        Cf y3 = x1 + x2;
-        Cf y7 = x1 - x2;
-        x1 = RotateConj(wk1.Swap(), MinusI(Load(a, 6), Load(a, 22)));
-        x2 = Rotate(wk3.Swap(), MinusI(Load(a, 14), Load(a, 30)));
-        Cf y11 = x1 + x2;
-        Cf y15 = x1 - x2;
+        // Column 6.
+        tr = Unsafe.Add(ref a, 6) - Unsafe.Add(ref a, 23);
+        ti = Unsafe.Add(ref a, 7) + Unsafe.Add(ref a, 22);
+        x1r = (wk3r * tr) - (wk3i * ti);
+        x1i = (wk3r * ti) + (wk3i * tr);
+        tr = Unsafe.Add(ref a, 14) - Unsafe.Add(ref a, 31);
+        ti = Unsafe.Add(ref a, 15) + Unsafe.Add(ref a, 30);
+        x2r = (wk1i * tr) - (wk1r * ti);
+        x2i = (wk1i * ti) + (wk1r * tr);
+        float y3r = x1r + x2r;
+        float y3i = x1i + x2i;
+        float y7r = x1r - x2r;
+        float y7i = x1i - x2i;
+        tr = Unsafe.Add(ref a, 6) + Unsafe.Add(ref a, 23);
+        ti = Unsafe.Add(ref a, 7) - Unsafe.Add(ref a, 22);
+        x1r = (wk1i * tr) + (wk1r * ti);
+        x1i = (wk1i * ti) - (wk1r * tr);
+        tr = Unsafe.Add(ref a, 14) + Unsafe.Add(ref a, 31);
+        ti = Unsafe.Add(ref a, 15) - Unsafe.Add(ref a, 30);
+        x2r = (wk3i * tr) - (wk3r * ti);
+        x2i = (wk3i * ti) + (wk3r * tr);
+        float y11r = x1r + x2r;
+        float y11i = x1i + x2i;
+        float y15r = x1r - x2r;
+        float y15i = x1i - x2i;
 
-        SumDiffThenTurn(a, 0, y0 + y2, y1 + y3, y0 - y2, y1 - y3);
-        SumDiffThenTurn(
-            a, 8, PlusI(y4, y6), Eighth(wn4r, PlusI(y5, y7)), MinusI(y4, y6), Eighth(wn4r, MinusI(y5, y7)));
-        SumDiffThenTurn(a, 16, y8 + y10, y9 - y11, y8 - y10, y9 + y11);
-        SumDiffThenTurn(
-            a, 24, PlusI(y12, y14), Eighth(wn4r, MinusI(y13, y15)), MinusI(y12, y14), Eighth(wn4r, PlusI(y13, y15)));
+        Dft4(ref a, y0r + y2r, y0i + y2i, y1r + y3r, y1i + y3i, y0r - y2r, y0i - y2i, y1r - y3r, y1i - y3i);
+        float pr = y5r - y7i;
+        float pi = y5i + y7r;
+        float mr = y5r + y7i;
+        float mi = y5i - y7r;
+        Dft4(
+            ref Unsafe.Add(ref a, 8),
+            y4r - y6i,
+            y4i + y6r,
+            wn4r * (pr - pi),
+            wn4r * (pi + pr),
+            y4r + y6i,
+            y4i - y6r,
+            wn4r * (mr - mi),
+            wn4r * (mi + mr));
+        Dft4(ref Unsafe.Add(ref a, 16), y8r + y10r, y8i + y10i, y9r - y11r, y9i - y11i, y8r - y10r, y8i - y10i, y9r + y11r, y9i + y11i);
+        mr = y13r + y15i;
+        mi = y13i - y15r;
+        pr = y13r - y15i;
+        pi = y13i + y15r;
+        Dft4(
+            ref Unsafe.Add(ref a, 24),
+            y12r - y14i,
+            y12i + y14r,
+            wn4r * (mr - mi),
+            wn4r * (mi + mr),
+            y12r + y14i,
+            y12i - y14r,
+            wn4r * (pr - pi),
+            wn4r * (pi + pr));
     }
 
-    /// <summary>8-point first-kind leaf (cftf081).</summary>
-    private static void Leaf8FirstKind(Span<float> a, ReadOnlySpan<float> w)
+    /// <summary>8-point first-kind leaf (cftf081); <paramref name="wn4r"/> is cos π/4.</summary>
+    private static void Leaf8FirstKind(ref float a, float wn4r)
     {
-        float wn4r = w[1];
-        Cf x0 = Load(a, 0) + Load(a, 8);
-        Cf x1 = Load(a, 0) - Load(a, 8);
-        Cf x2 = Load(a, 4) + Load(a, 12);
-        Cf x3 = Load(a, 4) - Load(a, 12);
-        Cf y0 = x0 + x2;
-        Cf y2 = x0 - x2;
-        Cf y1 = PlusI(x1, x3);
-        Cf y3 = MinusI(x1, x3);
+        float x0r = a + Unsafe.Add(ref a, 8);
+        float x0i = Unsafe.Add(ref a, 1) + Unsafe.Add(ref a, 9);
+        float x1r = a - Unsafe.Add(ref a, 8);
+        float x1i = Unsafe.Add(ref a, 1) - Unsafe.Add(ref a, 9);
+        float x2r = Unsafe.Add(ref a, 4) + Unsafe.Add(ref a, 12);
+        float x2i = Unsafe.Add(ref a, 5) + Unsafe.Add(ref a, 13);
+        float x3r = Unsafe.Add(ref a, 4) - Unsafe.Add(ref a, 12);
+        float x3i = Unsafe.Add(ref a, 5) - Unsafe.Add(ref a, 13);
+        float y0r = x0r + x2r;
+        float y0i = x0i + x2i;
+        float y2r = x0r - x2r;
+        float y2i = x0i - x2i;
+        float y1r = x1r - x3i;
+        float y1i = x1i + x3r;
+        float y3r = x1r + x3i;
+        float y3i = x1i - x3r;
 
-        x0 = Load(a, 2) + Load(a, 10);
-        x1 = Load(a, 2) - Load(a, 10);
-        x2 = Load(a, 6) + Load(a, 14);
-        x3 = Load(a, 6) - Load(a, 14);
-        Cf y4 = x0 + x2;
-        Cf y6 = x0 - x2;
-        Cf y5 = Eighth(wn4r, PlusI(x1, x3));
-        Cf y7 = Eighth(wn4r, MinusI(x1, x3));
+        x0r = Unsafe.Add(ref a, 2) + Unsafe.Add(ref a, 10);
+        x0i = Unsafe.Add(ref a, 3) + Unsafe.Add(ref a, 11);
+        x1r = Unsafe.Add(ref a, 2) - Unsafe.Add(ref a, 10);
+        x1i = Unsafe.Add(ref a, 3) - Unsafe.Add(ref a, 11);
+        x2r = Unsafe.Add(ref a, 6) + Unsafe.Add(ref a, 14);
+        x2i = Unsafe.Add(ref a, 7) + Unsafe.Add(ref a, 15);
+        x3r = Unsafe.Add(ref a, 6) - Unsafe.Add(ref a, 14);
+        x3i = Unsafe.Add(ref a, 7) - Unsafe.Add(ref a, 15);
+        float y4r = x0r + x2r;
+        float y4i = x0i + x2i;
+        float y6r = x0r - x2r;
+        float y6i = x0i - x2i;
+        float tr = x1r - x3i;
+        float ti = x1i + x3r;
+        float y5r = wn4r * (tr - ti);
+        float y5i = wn4r * (ti + tr);
+        tr = x1r + x3i;
+        ti = x1i - x3r;
+        float y7r = wn4r * (tr - ti);
+        float y7i = wn4r * (ti + tr);
 
-        SumDiffThenTurn(a, 8, y1, y5, y3, y7);
-        SumDiffThenTurn(a, 0, y0, y4, y2, y6);
+        Dft4(ref Unsafe.Add(ref a, 8), y1r, y1i, y5r, y5i, y3r, y3i, y7r, y7i);
+        Dft4(ref a, y0r, y0i, y4r, y4i, y2r, y2i, y6r, y6i);
     }
 
     /// <summary>8-point second-kind leaf (cftf082).</summary>
-    private static void Leaf8SecondKind(Span<float> a, ReadOnlySpan<float> w)
+    private static void Leaf8SecondKind(ref float a, ref float w)
     {
-        float wn4r = w[1];
-        var wk1 = new Cf(w[2], w[3]);
-        Cf y0 = PlusI(Load(a, 0), Load(a, 8));
-        Cf y1 = MinusI(Load(a, 0), Load(a, 8));
-        Cf y2 = Eighth(wn4r, PlusI(Load(a, 4), Load(a, 12)));
-        Cf y3 = Eighth(wn4r, MinusI(Load(a, 4), Load(a, 12)));
-        Cf y4 = Rotate(wk1, PlusI(Load(a, 2), Load(a, 10)));
-        Cf y5 = Rotate(wk1.Swap(), MinusI(Load(a, 2), Load(a, 10)));
-        Cf y6 = Rotate(wk1.Swap(), PlusI(Load(a, 6), Load(a, 14)));
-        Cf y7 = Rotate(wk1, MinusI(Load(a, 6), Load(a, 14)));
+        float wn4r = Unsafe.Add(ref w, 1);
+        float wk1r = Unsafe.Add(ref w, 2);
+        float wk1i = Unsafe.Add(ref w, 3);
 
-        SumDiffThenTurn(a, 0, y0 + y2, y4 + y6, y0 - y2, y4 - y6);
-        SumDiffThenTurn(a, 8, PlusI(y1, y3), y5 - y7, MinusI(y1, y3), y5 + y7);
+        float y0r = a - Unsafe.Add(ref a, 9);
+        float y0i = Unsafe.Add(ref a, 1) + Unsafe.Add(ref a, 8);
+        float y1r = a + Unsafe.Add(ref a, 9);
+        float y1i = Unsafe.Add(ref a, 1) - Unsafe.Add(ref a, 8);
+        float tr = Unsafe.Add(ref a, 4) - Unsafe.Add(ref a, 13);
+        float ti = Unsafe.Add(ref a, 5) + Unsafe.Add(ref a, 12);
+        float y2r = wn4r * (tr - ti);
+        float y2i = wn4r * (ti + tr);
+        tr = Unsafe.Add(ref a, 4) + Unsafe.Add(ref a, 13);
+        ti = Unsafe.Add(ref a, 5) - Unsafe.Add(ref a, 12);
+        float y3r = wn4r * (tr - ti);
+        float y3i = wn4r * (ti + tr);
+        tr = Unsafe.Add(ref a, 2) - Unsafe.Add(ref a, 11);
+        ti = Unsafe.Add(ref a, 3) + Unsafe.Add(ref a, 10);
+        float y4r = (wk1r * tr) - (wk1i * ti);
+        float y4i = (wk1r * ti) + (wk1i * tr);
+        tr = Unsafe.Add(ref a, 2) + Unsafe.Add(ref a, 11);
+        ti = Unsafe.Add(ref a, 3) - Unsafe.Add(ref a, 10);
+        float y5r = (wk1i * tr) - (wk1r * ti);
+        float y5i = (wk1i * ti) + (wk1r * tr);
+        tr = Unsafe.Add(ref a, 6) - Unsafe.Add(ref a, 15);
+        ti = Unsafe.Add(ref a, 7) + Unsafe.Add(ref a, 14);
+        float y6r = (wk1i * tr) - (wk1r * ti);
+        float y6i = (wk1i * ti) + (wk1r * tr);
+        tr = Unsafe.Add(ref a, 6) + Unsafe.Add(ref a, 15);
+        ti = Unsafe.Add(ref a, 7) - Unsafe.Add(ref a, 14);
+        float y7r = (wk1r * tr) - (wk1i * ti);
+        float y7i = (wk1r * ti) + (wk1i * tr);
+
+        Dft4(ref a, y0r + y2r, y0i + y2i, y4r + y6r, y4i + y6i, y0r - y2r, y0i - y2i, y4r - y6r, y4i - y6i);
+        Dft4(ref Unsafe.Add(ref a, 8), y1r - y3i, y1i + y3r, y5r - y7r, y5i - y7i, y1r + y3i, y1i - y3r, y5r + y7r, y5i + y7i);
     }
 
     /// <summary>Real split step (rftfsub): turns the N/2-point complex FFT of the even/odd pairs into the real spectrum.</summary>
-    private void RealSplit(Span<float> a)
+    private void RealSplit(ref float a)
     {
         int n = Size;
         int half = n >> 1;
+        ref float wr = ref MemoryMarshal.GetArrayDataReference(splitRe);
+        ref float wi = ref MemoryMarshal.GetArrayDataReference(splitIm);
         for (int j = 2; j < half; j += 2)
         {
-            int k = n - j;
-            float wkr = splitRe[j >> 1];
-            float wki = splitIm[j >> 1];
-            float xr = a[j] - a[k];
-            float xi = a[j + 1] + a[k + 1];
+            ref float aj = ref Unsafe.Add(ref a, j);
+            ref float ak = ref Unsafe.Add(ref a, n - j);
+            float wkr = Unsafe.Add(ref wr, j >> 1);
+            float wki = Unsafe.Add(ref wi, j >> 1);
+            float xr = aj - ak;
+            float xi = Unsafe.Add(ref aj, 1) + Unsafe.Add(ref ak, 1);
             float yr = (wkr * xr) - (wki * xi);
             float yi = (wkr * xi) + (wki * xr);
-            a[j] -= yr;
-            a[j + 1] -= yi;
-            a[k] += yr;
-            a[k + 1] -= yi;
+            aj -= yr;
+            Unsafe.Add(ref aj, 1) -= yi;
+            ak += yr;
+            Unsafe.Add(ref ak, 1) -= yi;
         }
     }
 
-    private void BitReverse(Span<float> a)
+    /// <summary>Bit-reversal permutation of the N/2 complex points: each pair is swapped as one 64-bit (re, im) unit.</summary>
+    private void BitReverse(ref float a)
     {
-        int[] pairs = swapPairs;
-        for (int p = 0; p < pairs.Length; p += 2)
+        int[] swaps = swapPairs;
+        ref int pairs = ref MemoryMarshal.GetArrayDataReference(swaps);
+        for (int p = 0; p < swaps.Length; p += 2)
         {
-            int i = pairs[p];
-            int r = pairs[p + 1];
-            (a[i], a[r]) = (a[r], a[i]);
-            (a[i + 1], a[r + 1]) = (a[r + 1], a[i + 1]);
+            ref long x = ref Unsafe.As<float, long>(ref Unsafe.Add(ref a, Unsafe.Add(ref pairs, p)));
+            ref long y = ref Unsafe.As<float, long>(ref Unsafe.Add(ref a, Unsafe.Add(ref pairs, p + 1)));
+            (x, y) = (y, x);
         }
     }
 
     // ---------------------------------------------------------------- butterflies
 
     /// <summary>
-    /// The sums and differences shared by every first-kind radix-4 butterfly over the points at float offsets
-    /// p, p+q, p+2q, p+3q: stores (a0 + a2) ± (a1 + a3) at p and p+q and returns u = (a0 − a2) + i(a1 − a3) and
-    /// v = (a0 − a2) − i(a1 − a3), still to be twiddled into p+2q and p+3q.
+    /// The sums and differences shared by every first-kind radix-4 butterfly over the points at float offsets 0, q, 2q,
+    /// 3q from <paramref name="a0"/>: stores (a0 + a2) ± (a1 + a3) at 0 and q and returns u = (a0 − a2) + i(a1 − a3)
+    /// and v = (a0 − a2) − i(a1 − a3), still to be twiddled into 2q and 3q.
     /// </summary>
-    private static void Radix4Sums(Span<float> a, int p, int q, out Cf u, out Cf v)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Radix4Sums(ref float a0, int q, out float ur, out float ui, out float vr, out float vi)
     {
-        Cf e0 = Load(a, p);
-        Cf e1 = Load(a, p + q);
-        Cf e2 = Load(a, p + (2 * q));
-        Cf e3 = Load(a, p + (3 * q));
-        Cf x0 = e0 + e2;
-        Cf x1 = e0 - e2;
-        Cf x2 = e1 + e3;
-        Cf x3 = e1 - e3;
-        Store(a, p, x0 + x2);
-        Store(a, p + q, x0 - x2);
-        u = PlusI(x1, x3);
-        v = MinusI(x1, x3);
+        ref float a1 = ref Unsafe.Add(ref a0, q);
+        ref float a2 = ref Unsafe.Add(ref a1, q);
+        ref float a3 = ref Unsafe.Add(ref a2, q);
+        float x0r = a0 + a2;
+        float x0i = Unsafe.Add(ref a0, 1) + Unsafe.Add(ref a2, 1);
+        float x1r = a0 - a2;
+        float x1i = Unsafe.Add(ref a0, 1) - Unsafe.Add(ref a2, 1);
+        float x2r = a1 + a3;
+        float x2i = Unsafe.Add(ref a1, 1) + Unsafe.Add(ref a3, 1);
+        float x3r = a1 - a3;
+        float x3i = Unsafe.Add(ref a1, 1) - Unsafe.Add(ref a3, 1);
+        a0 = x0r + x2r;
+        Unsafe.Add(ref a0, 1) = x0i + x2i;
+        a1 = x0r - x2r;
+        Unsafe.Add(ref a1, 1) = x0i - x2i;
+        ur = x1r - x3i;
+        ui = x1i + x3r;
+        vr = x1r + x3i;
+        vi = x1i - x3r;
     }
 
-    /// <summary>First-kind butterfly with twiddles: p+2q gets w1·u, p+3q gets conj(w3)·v.</summary>
-    private static void TwiddledFirstKind(Span<float> a, int p, int q, Cf w1, Cf w3)
+    /// <summary>First-kind butterfly with twiddles: 2q gets w1·u, 3q gets conj(w3)·v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ButterflyFirstKind(ref float a0, int q, float w1r, float w1i, float w3r, float w3i)
     {
-        Radix4Sums(a, p, q, out Cf u, out Cf v);
-        Store(a, p + (2 * q), Rotate(w1, u));
-        Store(a, p + (3 * q), RotateConj(w3, v));
-    }
-
-    /// <summary>First-kind butterfly at the eighth point, where both twiddles are multiples of (1 ± i)/√2.</summary>
-    private static void EighthFirstKind(Span<float> a, int p, int q, float wn4r)
-    {
-        Radix4Sums(a, p, q, out Cf u, out Cf v);
-        Store(a, p + (2 * q), Eighth(wn4r, u));
-        Store(a, p + (3 * q), EighthConj(-wn4r, v));
+        Radix4Sums(ref a0, q, out float ur, out float ui, out float vr, out float vi);
+        ref float a2 = ref Unsafe.Add(ref a0, 2 * q);
+        ref float a3 = ref Unsafe.Add(ref a0, 3 * q);
+        a2 = (w1r * ur) - (w1i * ui);
+        Unsafe.Add(ref a2, 1) = (w1r * ui) + (w1i * ur);
+        a3 = (w3r * vr) + (w3i * vi);
+        Unsafe.Add(ref a3, 1) = (w3r * vi) - (w3i * vr);
     }
 
     /// <summary>The inputs of a second-kind butterfly: x0,1 = a0 ± i·a2 and x2,3 = a1 ± i·a3.</summary>
-    private static void SecondKindInputs(Span<float> a, int p, int q, out Cf x0, out Cf x1, out Cf x2, out Cf x3)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SecondKindInputs(
+        ref float a0, int q, out float x0r, out float x0i, out float x1r, out float x1i, out float x2r, out float x2i, out float x3r, out float x3i)
     {
-        Cf e0 = Load(a, p);
-        Cf e1 = Load(a, p + q);
-        Cf e2 = Load(a, p + (2 * q));
-        Cf e3 = Load(a, p + (3 * q));
-        x0 = PlusI(e0, e2);
-        x1 = MinusI(e0, e2);
-        x2 = PlusI(e1, e3);
-        x3 = MinusI(e1, e3);
+        ref float a1 = ref Unsafe.Add(ref a0, q);
+        ref float a2 = ref Unsafe.Add(ref a1, q);
+        ref float a3 = ref Unsafe.Add(ref a2, q);
+        x0r = a0 - Unsafe.Add(ref a2, 1);
+        x0i = Unsafe.Add(ref a0, 1) + a2;
+        x1r = a0 + Unsafe.Add(ref a2, 1);
+        x1i = Unsafe.Add(ref a0, 1) - a2;
+        x2r = a1 - Unsafe.Add(ref a3, 1);
+        x2i = Unsafe.Add(ref a1, 1) + a3;
+        x3r = a1 + Unsafe.Add(ref a3, 1);
+        x3i = Unsafe.Add(ref a1, 1) - a3;
     }
 
-    /// <summary>General second-kind butterfly: (w0·x0 ± w2·x2) to p, p+q and (conj(w1)·x1 ± conj(w3)·x3) to p+2q, p+3q.</summary>
-    private static void TwiddledSecondKind(Span<float> a, int p, int q, Cf w0, Cf w2, Cf w1, Cf w3)
+    /// <summary>General second-kind butterfly: (w0·x0 ± w2·x2) to 0, q and (conj(w1)·x1 ± conj(w3)·x3) to 2q, 3q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ButterflySecondKind(
+        ref float a0, int q, float w0r, float w0i, float w2r, float w2i, float w1r, float w1i, float w3r, float w3i)
     {
-        SecondKindInputs(a, p, q, out Cf x0, out Cf x1, out Cf x2, out Cf x3);
-        Cf y0 = Rotate(w0, x0);
-        Cf y2 = Rotate(w2, x2);
-        Store(a, p, y0 + y2);
-        Store(a, p + q, y0 - y2);
-        y0 = RotateConj(w1, x1);
-        y2 = RotateConj(w3, x3);
-        Store(a, p + (2 * q), y0 + y2);
-        Store(a, p + (3 * q), y0 - y2);
+        SecondKindInputs(ref a0, q, out float x0r, out float x0i, out float x1r, out float x1i, out float x2r, out float x2i, out float x3r, out float x3i);
+        float y0r = (w0r * x0r) - (w0i * x0i);
+        float y0i = (w0r * x0i) + (w0i * x0r);
+        float y2r = (w2r * x2r) - (w2i * x2i);
+        float y2i = (w2r * x2i) + (w2i * x2r);
+        ref float a1 = ref Unsafe.Add(ref a0, q);
+        a0 = y0r + y2r;
+        Unsafe.Add(ref a0, 1) = y0i + y2i;
+        a1 = y0r - y2r;
+        Unsafe.Add(ref a1, 1) = y0i - y2i;
+        y0r = (w1r * x1r) + (w1i * x1i);
+        y0i = (w1r * x1i) - (w1i * x1r);
+        y2r = (w3r * x3r) + (w3i * x3i);
+        y2i = (w3r * x3i) - (w3i * x3r);
+        ref float a2 = ref Unsafe.Add(ref a1, q);
+        a2 = y0r + y2r;
+        Unsafe.Add(ref a2, 1) = y0i + y2i;
+        ref float a3 = ref Unsafe.Add(ref a2, q);
+        a3 = y0r - y2r;
+        Unsafe.Add(ref a3, 1) = y0i - y2i;
     }
 
-    /// <summary>Radix-4 column of a 16-point leaf over the complex points c/2 + {0, 4, 8, 12} (float offsets c … c+24).</summary>
-    private static void Radix4Columns(Span<float> a, int c, out Cf sum, out Cf diff, out Cf u, out Cf v)
+    /// <summary>
+    /// Radix-4 column of a 16-point leaf over the complex points at float offsets 0, 8, 16, 24 from
+    /// <paramref name="a"/>: the sum (x0 + x2), the difference (x0 − x2) and u, v = x1 ± i·x3, where x0,1 = a0 ± a16 and
+    /// x2,3 = a8 ± a24.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Radix4Column(
+        ref float a, out float sr, out float si, out float dr, out float di, out float ur, out float ui, out float vr, out float vi)
     {
-        Cf x0 = Load(a, c) + Load(a, c + 16);
-        Cf x1 = Load(a, c) - Load(a, c + 16);
-        Cf x2 = Load(a, c + 8) + Load(a, c + 24);
-        Cf x3 = Load(a, c + 8) - Load(a, c + 24);
-        sum = x0 + x2;
-        diff = x0 - x2;
-        u = PlusI(x1, x3);
-        v = MinusI(x1, x3);
+        float x0r = a + Unsafe.Add(ref a, 16);
+        float x0i = Unsafe.Add(ref a, 1) + Unsafe.Add(ref a, 17);
+        float x1r = a - Unsafe.Add(ref a, 16);
+        float x1i = Unsafe.Add(ref a, 1) - Unsafe.Add(ref a, 17);
+        float x2r = Unsafe.Add(ref a, 8) + Unsafe.Add(ref a, 24);
+        float x2i = Unsafe.Add(ref a, 9) + Unsafe.Add(ref a, 25);
+        float x3r = Unsafe.Add(ref a, 8) - Unsafe.Add(ref a, 24);
+        float x3i = Unsafe.Add(ref a, 9) - Unsafe.Add(ref a, 25);
+        sr = x0r + x2r;
+        si = x0i + x2i;
+        dr = x0r - x2r;
+        di = x0i - x2i;
+        ur = x1r - x3i;
+        ui = x1i + x3r;
+        vr = x1r + x3i;
+        vi = x1i - x3r;
     }
 
-    /// <summary>4-point DFT output of a leaf: x0 ± x2 to o, o+2 and x1 ± i·x3 to o+4, o+6.</summary>
-    private static void Dft4(Span<float> a, int o, Cf x0, Cf x1, Cf x2, Cf x3)
+    /// <summary>Leaf output of two pairs: s0 ± s1 to 0, 2 and t0 ± i·t1 to 4, 6 (float offsets from <paramref name="o"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dft4(ref float o, float s0r, float s0i, float s1r, float s1i, float t0r, float t0i, float t1r, float t1i)
     {
-        Store(a, o, x0 + x2);
-        Store(a, o + 2, x0 - x2);
-        Store(a, o + 4, PlusI(x1, x3));
-        Store(a, o + 6, MinusI(x1, x3));
-    }
-
-    /// <summary>Leaf output of two pairs: s0 ± s1 to o, o+2 and t0 ± i·t1 to o+4, o+6.</summary>
-    private static void SumDiffThenTurn(Span<float> a, int o, Cf s0, Cf s1, Cf t0, Cf t1)
-    {
-        Store(a, o, s0 + s1);
-        Store(a, o + 2, s0 - s1);
-        Store(a, o + 4, PlusI(t0, t1));
-        Store(a, o + 6, MinusI(t0, t1));
-    }
-
-    // ---------------------------------------------------------------- complex helpers (one rounded float op per part)
-
-    private static Cf Load(ReadOnlySpan<float> a, int i) => new(a[i], a[i + 1]);
-
-    private static void Store(Span<float> a, int i, Cf value)
-    {
-        a[i] = value.Re;
-        a[i + 1] = value.Im;
-    }
-
-    /// <summary>x + i·y.</summary>
-    private static Cf PlusI(Cf x, Cf y) => new(x.Re - y.Im, x.Im + y.Re);
-
-    /// <summary>x − i·y.</summary>
-    private static Cf MinusI(Cf x, Cf y) => new(x.Re + y.Im, x.Im - y.Re);
-
-    /// <summary>w·x, as (wr·xr − wi·xi, wr·xi + wi·xr).</summary>
-    private static Cf Rotate(Cf w, Cf x) => new((w.Re * x.Re) - (w.Im * x.Im), (w.Re * x.Im) + (w.Im * x.Re));
-
-    /// <summary>conj(w)·x, as (wr·xr + wi·xi, wr·xi − wi·xr).</summary>
-    private static Cf RotateConj(Cf w, Cf x) => new((w.Re * x.Re) + (w.Im * x.Im), (w.Re * x.Im) - (w.Im * x.Re));
-
-    /// <summary>s·(1 + i)·x, as (s·(xr − xi), s·(xi + xr)); with s = cos π/4 a rotation by π/4.</summary>
-    private static Cf Eighth(float s, Cf x) => new(s * (x.Re - x.Im), s * (x.Im + x.Re));
-
-    /// <summary>s·(1 − i)·x, as (s·(xr + xi), s·(xi − xr)).</summary>
-    private static Cf EighthConj(float s, Cf x) => new(s * (x.Re + x.Im), s * (x.Im - x.Re));
-
-    /// <summary>A single-precision complex value; its operators add or subtract part by part.</summary>
-    private readonly record struct Cf(float Re, float Im)
-    {
-        public static Cf operator +(Cf x, Cf y) => new(x.Re + y.Re, x.Im + y.Im);
-
-        public static Cf operator -(Cf x, Cf y) => new(x.Re - y.Re, x.Im - y.Im);
-
-        /// <summary>The twiddle of the mirrored butterfly: real and imaginary parts exchanged.</summary>
-        public Cf Swap() => new(Im, Re);
+        o = s0r + s1r;
+        Unsafe.Add(ref o, 1) = s0i + s1i;
+        Unsafe.Add(ref o, 2) = s0r - s1r;
+        Unsafe.Add(ref o, 3) = s0i - s1i;
+        Unsafe.Add(ref o, 4) = t0r - t1i;
+        Unsafe.Add(ref o, 5) = t0i + t1r;
+        Unsafe.Add(ref o, 6) = t0r + t1i;
+        Unsafe.Add(ref o, 7) = t0i - t1r;
     }
 }
