@@ -168,7 +168,7 @@ public static class FunctionalsParity
         {
             return functional.StartsWith("lp", StringComparison.Ordinal)
                 ? "float32 Levinson–Durbin on a near-unit-root contour: rounding order decides"
-                : "a few voicing-group LLD frames differ from openSMILE's by float rounding (period detection in jitter/shimmer/HNR)";
+                : "the last frames of a recording that ends voiced: jitter/shimmer/HNR differ (openSMILE's end-of-input scheduling is not reproduced)";
         }
 
         if (group == "spectral contour, delta")
