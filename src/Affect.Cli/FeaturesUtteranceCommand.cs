@@ -199,9 +199,7 @@ internal static class FeaturesUtteranceCommand
             string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
             doc = FunctionalsParityRun.ReplaceSection(doc, fromWav, FunctionalsParity.WavBeginMarker, FunctionalsParity.WavEndMarker);
             doc = FunctionalsParityRun.ReplaceSection(doc, fromLld);
-            string tmp = markdown + ".tmp";
-            File.WriteAllText(tmp, doc, new UTF8Encoding(false));
-            File.Move(tmp, markdown, overwrite: true);
+            WriteAtomically(markdown, w => w.Write(doc));
         }
 
         return 0;

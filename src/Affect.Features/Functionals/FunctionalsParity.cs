@@ -247,7 +247,7 @@ public static class FunctionalsParityRun
                     continue;
                 }
 
-                float[] expected = ext == ".htk" ? HtkFeatureFile.Read(reference).Data : ReadCsvRow(reference);
+                float[] expected = ReadReference(reference);
                 var clip = Affect.Audio.AudioLoader.LoadMono(wav);
                 var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
                 float[] ours = ComParEFunctionals.Compute(extractor.Extract(clip.Samples), wav);
@@ -258,7 +258,14 @@ public static class FunctionalsParityRun
         return result;
     }
 
-    // First data row of an openSMILE functionals CSV (name;frameTime;6373 values).
+    /// <summary>
+    /// Reads openSMILE's 6373 functionals of one recording: an HTK file (<c>.htk</c>, one frame) or the first data row
+    /// of an openSMILE functionals CSV (<c>name;frameTime;</c> + 6373 values).
+    /// </summary>
+    /// <param name="path">Reference file (named in errors).</param>
+    public static float[] ReadReference(string path) =>
+        path.EndsWith(".htk", StringComparison.OrdinalIgnoreCase) ? HtkFeatureFile.Read(path).Data : ReadCsvRow(path);
+
     private static float[] ReadCsvRow(string path)
     {
         string[] lines = File.ReadAllLines(path);

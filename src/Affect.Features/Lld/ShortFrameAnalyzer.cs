@@ -37,7 +37,7 @@ internal sealed class ShortFrameAnalyzer
     {
         t = tables;
         int n = t.Fft.Size;
-        int bins = (n / 2) + 1;
+        int bins = t.Fft.BinCount;
         input = new float[n];
         magnitudeF = new float[bins];
         powerF = new float[bins];
@@ -103,9 +103,9 @@ internal sealed class ShortFrameAnalyzer
             Fft = new OpenSmileRealFft(fftSize);
             Hamming = WindowFunction.Hamming(FrameSize);
             float binHz = (float)(1.0 / (FrameSize / (double)SampleRate * fftSize / FrameSize));
-            MelBank = new MelFilterBank((fftSize / 2) + 1, binHz, Bands, 20f, 8000f);
+            MelBank = new MelFilterBank(Fft.BinCount, binHz, Bands, 20f, 8000f);
             Auditory = new AuditorySpectrum(MelBank.CentreHz);
-            Spectral = new SpectralDescriptors((fftSize / 2) + 1, binHz);
+            Spectral = new SpectralDescriptors(Fft.BinCount, binHz);
             Cepstrum = new Cepstrum(Bands, 1, 14, 22.0);
         }
 

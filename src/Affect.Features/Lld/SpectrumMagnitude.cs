@@ -12,7 +12,7 @@ internal static class SpectrumMagnitude
     /// </summary>
     /// <param name="packed">N packed FFT values.</param>
     /// <param name="magnitude">Destination |X[k]|, N/2 + 1 bins.</param>
-    /// <param name="power">Destination P[k], N/2 + 1 bins.</param>
+    /// <param name="power">Destination P[k], N/2 + 1 bins; empty when only the magnitudes are needed.</param>
     public static void Compute(ReadOnlySpan<float> packed, Span<float> magnitude, Span<float> power)
     {
         int half = packed.Length / 2;
@@ -25,6 +25,11 @@ internal static class SpectrumMagnitude
         }
 
         magnitude[half] = MathF.Abs(packed[1]);
+        if (power.IsEmpty)
+        {
+            return;
+        }
+
         for (int k = 0; k <= half; k++)
         {
             power[k] = magnitude[k] * magnitude[k];

@@ -4,9 +4,10 @@ namespace Affect.Features.Lld;
 internal static class TimeDomain
 {
     /// <summary>
-    /// Root mean square √(Σx²/N) of an unwindowed frame, summed as openSMILE's reference build sums it (cEnergy compiled
-    /// with gcc -O3 -ffast-math, SSE2): float squares, widened to double in two lanes, lane 0 accumulating
-    /// x[4k]² + x[4k+2]² and lane 1 x[4k+1]² + x[4k+3]², the lanes added at the end and any tail added in order.
+    /// Root mean square √(Σx²/N) of an unwindowed frame as cEnergy computes it: float squares summed in double. The
+    /// summation order (two interleaved lanes, lane 0 taking x[4k]² + x[4k+2]², lane 1 x[4k+1]² + x[4k+3]², then any
+    /// tail in order) is that of gcc's vectorised loop; on the reference recordings it gives the same bits as a plain
+    /// sequential sum (both reproduce openSMILE's pcm_RMSenergy in every frame).
     /// </summary>
     /// <param name="frame">Frame samples.</param>
     public static float RmsEnergy(ReadOnlySpan<float> frame)

@@ -25,7 +25,6 @@ internal sealed class ShsPitchAnalyzer
 
     private readonly float[] fftIn = new float[FftSize];
     private readonly float[] magnitude = new float[BinCount];
-    private readonly float[] power = new float[BinCount];
     private readonly double[] y = new double[BinCount];
     private readonly double[] y2 = new double[BinCount];
     private readonly double[] u = new double[BinCount];
@@ -49,7 +48,7 @@ internal sealed class ShsPitchAnalyzer
         Array.Clear(fftIn, 0, pad);
         Array.Clear(fftIn, pad + FrameSize, FftSize - FrameSize - pad);
         t.Fft.Forward(fftIn);
-        SpectrumMagnitude.Compute(fftIn, magnitude, power);
+        SpectrumMagnitude.Compute(fftIn, magnitude, Span<float>.Empty);
         for (int k = 0; k < BinCount; k++)
         {
             y[k] = magnitude[k];

@@ -64,9 +64,7 @@ public sealed class FunctionalsFromWavTests
         string reference = wav.StartsWith("set2/", StringComparison.Ordinal)
             ? Path.Combine(ReferenceData.Root, "set2", "functionals_htk", Path.GetFileNameWithoutExtension(wav) + ".htk")
             : Path.Combine(ReferenceData.Root, "functionals", Path.GetFileNameWithoutExtension(wav) + ".csv");
-        float[] expected = reference.EndsWith(".htk", StringComparison.Ordinal)
-            ? HtkFeatureFile.Read(reference).Data
-            : File.ReadAllLines(reference)[1].Split(';').Skip(2).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        float[] expected = FunctionalsParityRun.ReadReference(reference);
         var estimated = FunctionalsParity.Compare(ComParEFunctionals.Compute(m.Values, m.Rows, m.ColumnNames, wav), expected);
         Assert.True(genuine.Matches >= estimated.Matches, $"{wav}: trailing frame {genuine.Matches} < estimate {estimated.Matches}");
     }
