@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK, idempotently:
-#   - Debian packages: patchelf and gcc (TorchSharp loader fix on Debian 12), sox and espeak-ng (test audio),
+#   - Debian packages: sox and espeak-ng (test audio),
 #     python3 with numpy/scipy/scikit-learn/torch (parity references)
 #   - Azurite (npm) into .tools/ for the Azure Blob Storage and Durable Task engine tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
-command -v patchelf >/dev/null 2>&1 || need_apt+=(patchelf)
-command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 /usr/bin/python3 -c 'import numpy, scipy, sklearn' >/dev/null 2>&1 || need_apt+=(python3-numpy python3-scipy python3-sklearn)
 if ((${#need_apt[@]})); then

@@ -34,9 +34,9 @@ public static class TorchRuntime
                 throw new InvalidOperationException(
                     $"TorchSharp's native library libLibTorchSharp.so (TorchSharp-cpu, libtorch 2.10) could not be loaded from " +
                     $"{AppContext.BaseDirectory}: {error.Message} " +
-                    "On Linux hosts whose libstdc++ lacks GLIBCXX_3.4.32 (e.g. Debian 12) run " +
-                    "infra/torchsharp/patch-libtorchsharp.sh <that folder> (the build does this automatically via " +
-                    "Directory.Build.targets; it needs gcc, patchelf and python3: apt-get install gcc patchelf python3-minimal).",
+                    "On Linux hosts whose libstdc++ lacks GLIBCXX_3.4.32 (e.g. Debian 12) the build patches this library " +
+                    "(Directory.Build.targets, AffectPatchLibTorchSharp; .NET SDK only): rebuild with AffectTorchSharpPatch " +
+                    "not set to false, and run from the build output rather than the NuGet package folder (see infra/torchsharp/README.md).",
                     error);
             }
 
