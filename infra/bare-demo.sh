@@ -60,11 +60,18 @@ for file in results.json report.html; do
   [ -s "$out/$file" ] || { tail -n 20 "$log" >&2; fail "$out/$file was not written"; }
 done
 
-# The LSTMs ran, so TorchSharp's native library loaded; say whether the build patched it (hosts without GLIBCXX_3.4.32).
+# Every cross-corpus LSTM trained (a TorchSharp load failure would leave "failure": "..." and no bestEpoch), so the
+# native library loaded; say whether the build patched it (it does on hosts without GLIBCXX_3.4.32).
+results="$out/results.json"
+lstm=$(grep -c '"failure":' "$results" || true)
+trained=$(grep -c '"bestEpoch": [0-9]' "$results" || true)
+succeeded=$(grep -c '"failure": null' "$results" || true)
+[ "$lstm" -gt 0 ] && [ "$trained" -eq "$lstm" ] && [ "$succeeded" -eq "$lstm" ] \
+  || fail "$results: lstm: $trained of $lstm LSTM trainings succeeded (TorchSharp's native library did not load?)"
 lib="$tmp/clone/src/Affect.Cli/bin/Debug/net10.0/linux-x64/libLibTorchSharp.so"
 package_lib="$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/torchsharp" -path '*/runtimes/linux-x64/native/libLibTorchSharp.so' | head -n 1)"
 state="as packaged"
 if [ -n "$package_lib" ] && ! cmp -s "$lib" "$package_lib"; then
   state="patched by the build"
 fi
-echo "bare-demo: '$demo_command' on a fresh clone without patchelf/gcc/python/node: ok in $((SECONDS - started)) s (libLibTorchSharp.so $state)"
+echo "bare-demo: '$demo_command' on a fresh clone without patchelf/gcc/python/node: ok in $((SECONDS - started)) s ($lstm LSTMs trained; libLibTorchSharp.so $state)"
