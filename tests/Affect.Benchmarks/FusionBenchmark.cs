@@ -62,8 +62,10 @@ public sealed class FusionBenchmark : IBenchmark
         // Warm-up (JIT, tiering), then the timed runs.
         _ = WeightedFusion.SearchChunk(systems, truth, seed, 0, 20_000);
         var sw = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var one = WeightedFusion.SearchChunk(systems, truth, seed, 0, pool);
         double oneS = sw.Elapsed.TotalSeconds;
+        double oneCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         sw.Restart();
         var all = WeightedFusion.Search(systems, truth, seed, pool, Environment.ProcessorCount);
         double allS = sw.Elapsed.TotalSeconds;
@@ -73,7 +75,7 @@ public sealed class FusionBenchmark : IBenchmark
             return 1;
         }
 
-        Console.WriteLine(string.Create(inv, $"  Affect 1 thread      {oneS,8:F3} s   {pool / oneS,12:N0} matrices/s   best index {one.Index}, devel UAR {one.DevelUar:F6}"));
+        Console.WriteLine(string.Create(inv, $"  Affect 1 thread      {oneS,8:F3} s   {pool / oneS,12:N0} matrices/s   (CPU {oneCpu:F3} s: {pool / oneCpu:N0} matrices per CPU-second)   best index {one.Index}, devel UAR {one.DevelUar:F6}"));
         Console.WriteLine(string.Create(inv, $"  Affect {Environment.ProcessorCount} chunks/cores {allS,8:F3} s   {pool / allS,12:N0} matrices/s"));
 
         var np = await NumPyAsync(systems, truth, seed, npPool, batch, keepEnv);
@@ -84,8 +86,8 @@ public sealed class FusionBenchmark : IBenchmark
 
         double npRate = npPool / np.Value.Seconds;
         string partial = npPool < pool ? $" (first {npPool} candidates)" : string.Empty;
-        Console.WriteLine(string.Create(inv, $"  NumPy ({np.Value.Kernel}, {np.Value.Threads} BLAS threads) {np.Value.Seconds,8:F3} s   {npRate,12:N0} matrices/s{partial}   best index {np.Value.Index}, devel UAR {np.Value.Uar:F6}"));
-        Console.WriteLine(string.Create(inv, $"  ratio Affect/NumPy: 1 thread {pool / oneS / npRate,6:F1}×   all cores {pool / allS / npRate,6:F1}×"));
+        Console.WriteLine(string.Create(inv, $"  NumPy ({np.Value.Kernel}, {np.Value.Threads} BLAS threads) {np.Value.Seconds,8:F3} s   {npRate,12:N0} matrices/s   (CPU {np.Value.Cpu:F3} s: {npPool / np.Value.Cpu:N0} matrices per CPU-second){partial}   best index {np.Value.Index}, devel UAR {np.Value.Uar:F6}"));
+        Console.WriteLine(string.Create(inv, $"  ratio Affect/NumPy: wall, 1 thread {pool / oneS / npRate,6:F1}×   wall, all cores {pool / allS / npRate,6:F1}×   per CPU-second {pool / oneCpu / (npPool / np.Value.Cpu),6:F1}×"));
         if (npPool == pool)
         {
             Console.WriteLine(np.Value.Index == one.Index ? "  same best candidate in both" : $"  NOTE: NumPy's best index {np.Value.Index} differs (BLAS summation order / FMA can flip near-ties)");
@@ -103,20 +105,24 @@ public sealed class FusionBenchmark : IBenchmark
 
         _ = ThresholdSearch.Fit(scores.AsSpan(0, 1000), classes.AsSpan(0, 1000), 3);
         var times = new List<double>();
+        var cpuTimes = new List<double>();
         ThresholdRule? rule = null;
-        for (int r = 0; r < 5; r++)
+        for (int r = 0; r < 7; r++)
         {
             sw.Restart();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime;
             rule = ThresholdSearch.Fit(scores, classes, 3);
             times.Add(sw.Elapsed.TotalSeconds);
+            cpuTimes.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
 
         times.Sort();
-        Console.WriteLine(string.Create(inv, $"  thresholds: {thresholdRows} utterances, auto direction: median {times[2] * 1000,7:F1} ms (min {times[0] * 1000:F1} ms), UAR {rule!.FitUar:F4}"));
+        cpuTimes.Sort();
+        Console.WriteLine(string.Create(inv, $"  thresholds: {thresholdRows} utterances, auto direction: wall median {times[3] * 1000,7:F1} ms (min {times[0] * 1000:F1} ms), CPU median {cpuTimes[3] * 1000:F1} ms, UAR {rule!.FitUar:F4}"));
         return 0;
     }
 
-    private static async Task<(double Seconds, long Index, double Uar, string Kernel, int Threads)?> NumPyAsync(List<RealMatrix> systems, int[] truth, ulong seed, long pool, int batch, bool keepEnv)
+    private static async Task<(double Seconds, double Cpu, long Index, double Uar, string Kernel, int Threads)?> NumPyAsync(List<RealMatrix> systems, int[] truth, ulong seed, long pool, int batch, bool keepEnv)
     {
         var inv = CultureInfo.InvariantCulture;
         string dir = Path.Combine(Path.GetTempPath(), "affect-fusion-bench");
@@ -165,7 +171,7 @@ public sealed class FusionBenchmark : IBenchmark
                 return w
             np.seterr(over='ignore')
             best, best_uar = -1, -1.0
-            t0 = time.perf_counter()
+            t0 = time.perf_counter(); c0 = time.process_time()
             for k0 in range(0, pool, B):
                 k1 = min(pool, k0 + B)
                 W = candidates(k0, k1)                               # K × M × L
@@ -177,10 +183,10 @@ public sealed class FusionBenchmark : IBenchmark
                 b = int(np.argmax(uar))
                 if uar[b] > best_uar:
                     best, best_uar = k0 + b, float(uar[b])
-            secs = time.perf_counter() - t0
+            secs = time.perf_counter() - t0; cpu = time.process_time() - c0
             info = threadpool_info()
             blas = next((x for x in info if x.get('internal_api') == 'openblas'), info[0] if info else {})
-            print(secs, best, best_uar, blas.get('architecture', blas.get('internal_api', '?')), blas.get('num_threads', 0))
+            print(secs, best, best_uar, blas.get('architecture', blas.get('internal_api', '?')), blas.get('num_threads', 0), cpu)
             """;
         string py = Path.Combine(dir, "bench.py");
         await File.WriteAllTextAsync(py, script);
@@ -202,7 +208,7 @@ public sealed class FusionBenchmark : IBenchmark
         }
 
         var f = (await output).Trim().Split(' ');
-        return (double.Parse(f[0], inv), long.Parse(f[1], inv), double.Parse(f[2], inv), f[3], int.Parse(f[4], inv));
+        return (double.Parse(f[0], inv), double.Parse(f[5], inv), long.Parse(f[1], inv), double.Parse(f[2], inv), f[3], int.Parse(f[4], inv));
     }
 
     // M systems of noisy class evidence with system-specific noise and class bias.
