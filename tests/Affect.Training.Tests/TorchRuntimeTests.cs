@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Xunit.Abstractions;
 
@@ -19,6 +20,8 @@ public sealed class TorchRuntimeTests(ITestOutputHelper output)
         Assert.Equal(["MKL_CBWR", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA"], TorchRuntime.CpuPins.Select(p => p.Key));
         foreach (var (name, value) in TorchRuntime.CpuPins)
         {
+            // What libtorch, oneMKL and oneDNN read: libc's environment, not .NET's copy.
+            Assert.Equal(value, Marshal.PtrToStringUTF8(NativeGetEnv(name)));
             Assert.Equal(value, TorchRuntime.NativeEnvironmentVariable(name));
             Assert.Equal(value, Environment.GetEnvironmentVariable(name));
         }
@@ -99,6 +102,9 @@ public sealed class TorchRuntimeTests(ITestOutputHelper output)
             dir.Delete(recursive: true);
         }
     }
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr NativeGetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 
     private sealed record ProbeRun(string Name, byte[] Onnx, Dictionary<string, string> Report, double Worst);
 }
