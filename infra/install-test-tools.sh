@@ -8,7 +8,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
-/usr/bin/python3 -c 'import numpy, scipy, sklearn' >/dev/null 2>&1 || need_apt+=(python3-numpy python3-scipy python3-sklearn)
+# Every module the tests import in /usr/bin/python3 (parity references), checked one by one with its Debian package.
+for module_package in numpy:python3-numpy scipy:python3-scipy sklearn:python3-sklearn torch:python3-torch; do
+  /usr/bin/python3 -c "import ${module_package%%:*}" >/dev/null 2>&1 || need_apt+=("${module_package#*:}")
+done
 if ((${#need_apt[@]})); then
   echo "install-test-tools: apt-get install ${need_apt[*]}"
   sudo_cmd=()

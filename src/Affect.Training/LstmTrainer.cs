@@ -181,14 +181,18 @@ public static class LstmTrainer
         ContextWindows.ToLabelGrid(recordings, windows, PredictWindows(model, windows));
 
     /// <summary>The torch device for <paramref name="name"/>: cpu, cuda (fails clearly without a GPU), or auto.</summary>
-    public static Device ResolveDevice(string name) => name switch
+    public static Device ResolveDevice(string name)
     {
-        "cpu" => torch.CPU,
-        "cuda" when torch.cuda.is_available() => torch.CUDA,
-        "cuda" => throw new InvalidOperationException("Device cuda was asked for, but libtorch sees no CUDA GPU (is this the CUDA trainer image with TorchSharp-cuda-linux, on a GPU node?)."),
-        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
-        _ => throw new ArgumentException($"Device '{name}' is not cpu, cuda or auto", nameof(name)),
-    };
+        TorchRuntime.EnsureLoaded();
+        return name switch
+        {
+            "cpu" => torch.CPU,
+            "cuda" when torch.cuda.is_available() => torch.CUDA,
+            "cuda" => throw new InvalidOperationException("Device cuda was asked for, but libtorch sees no CUDA GPU (is this the CUDA trainer image with TorchSharp-cuda-linux, on a GPU node?)."),
+            "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+            _ => throw new ArgumentException($"Device '{name}' is not cpu, cuda or auto", nameof(name)),
+        };
+    }
 
     /// <summary>Lin's CCC over all elements: 2 cov / (var_x + var_y + (μx − μy)²), population moments.</summary>
     private static Tensor Concordance(Tensor x, Tensor y)

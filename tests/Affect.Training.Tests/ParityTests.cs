@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Affect.Sequence.Features;
 using Affect.Sequence.Onnx;
 using Affect.Sequence.Windows;
 using Xunit.Abstractions;
@@ -9,36 +8,12 @@ namespace Affect.Training.Tests;
 
 public sealed class ParityTests(ITestOutputHelper output)
 {
-    private const int Features = 6;
-
-    /// <summary>Two seeded recordings of 60 s: AR(1) features at 100 Hz, a label at 25 Hz driven by two of them.</summary>
-    private static SequenceRecording[] Recordings(ulong seed, int count = 2, double seconds = 60)
-    {
-        var random = new SplitMix64(seed);
-        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - ((random.Next() >> 11) * (1.0 / (1UL << 53))))) * Math.Cos(2 * Math.PI * ((random.Next() >> 11) * (1.0 / (1UL << 53))));
-        return Enumerable.Range(0, count).Select(r =>
-        {
-            var frames = (int)(seconds * 100);
-            var values = new float[frames * Features];
-            var state = new double[Features];
-            for (var f = 0; f < frames; f++)
-            {
-                for (var j = 0; j < Features; j++)
-                {
-                    state[j] = (0.99 * state[j]) + (0.14 * Gaussian());
-                    values[(f * Features) + j] = (float)state[j];
-                }
-            }
-
-            var labels = Enumerable.Range(0, (int)(seconds * 25)).Select(i => Math.Tanh(values[i * 4 * Features] - (0.5 * values[(i * 4 * Features) + 1]))).ToArray();
-            return new SequenceRecording($"r{r}", $"s{r}", new FeatureMatrix(values, frames, Features, 100), labels);
-        }).ToArray();
-    }
+    private const int Features = SyntheticSequences.Features;
 
     [Fact]
     public void OnnxRuntimeMatchesTheTorchSharpForwardPass()
     {
-        var recordings = Recordings(3, 1, 12);
+        var recordings = SyntheticSequences.Recordings(3, 1, 12);
         var windows = ContextWindows.Build(recordings, new ContextWindowOptions(HopSeconds: 0.4));
         var options = new LstmTrainingOptions(HiddenSize: 8, Layers: 2, Seed: 5);
         using var model = LstmTrainer.CreateModel(Features, options);
@@ -57,7 +32,7 @@ public sealed class ParityTests(ITestOutputHelper output)
     [Fact]
     public void SameSeedGivesIdenticalTrainingAndModelBytes()
     {
-        var recordings = Recordings(8, 1, 20);
+        var recordings = SyntheticSequences.Recordings(8, 1, 20);
         var train = ContextWindows.Build(recordings, new ContextWindowOptions());
         var validation = EvaluationCorpus.Build("val", recordings, new ContextWindowOptions());
         var options = new LstmTrainingOptions(HiddenSize: 8, Layers: 1, Epochs: 2, BatchSize: 8, Seed: 42);
@@ -91,7 +66,7 @@ public sealed class ParityTests(ITestOutputHelper output)
     public async Task LossCurveMatchesPyTorch()
     {
         const int Steps = 50, Batch = 4, Hidden = 8, Layers = 2;
-        var recordings = Recordings(11);
+        var recordings = SyntheticSequences.Recordings(11);
         var windows = ContextWindows.Build(recordings, new ContextWindowOptions());
         var validation = EvaluationCorpus.Build("val", recordings[..1], new ContextWindowOptions(HopSeconds: 1));
         var options = new LstmTrainingOptions(HiddenSize: Hidden, Layers: Layers, Epochs: 1, BatchSize: Batch, Seed: 2018);
