@@ -37,15 +37,15 @@ public static class CorpusValidator
         }
 
         var source = new FolderCorpusSource(directory);
-        if (!source.Exists(CorpusManifest.FileName))
-        {
-            return [new CorpusProblem(CorpusManifest.FileName, "file", $"does not exist in {source.Root} (expected the corpus manifest at the corpus root)")];
-        }
-
         string? json;
         string? unreadable;
         try
         {
+            if (!source.Exists(CorpusManifest.FileName))
+            {
+                return [new CorpusProblem(CorpusManifest.FileName, "file", $"does not exist in {source.Root} (expected the corpus manifest at the corpus root)")];
+            }
+
             using var stream = source.Open(CorpusManifest.FileName);
             json = BoundedText.Read(stream, CorpusManifest.MaxFileBytes, out unreadable);
         }

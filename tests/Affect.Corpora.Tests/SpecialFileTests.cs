@@ -103,6 +103,26 @@ public sealed class SpecialFileTests : IDisposable
     }
 
     [Fact]
+    public void A_manifest_linked_outside_or_too_large_is_a_problem()
+    {
+        string outsideManifest = Path.Combine(_outside, "manifest.json");
+        File.Copy(At("manifest.json"), outsideManifest);
+        Link("manifest.json", outsideManifest);
+        var p = Assert.Single(ValidateWithoutHanging());
+        Assert.Equal(("manifest.json", "file"), (p.File, p.Field));
+        Assert.Contains("outside the corpus folder", p.Message);
+
+        File.Delete(At("manifest.json"));
+        using (var fs = new FileStream(At("manifest.json"), FileMode.Create))
+        {
+            fs.SetLength(CorpusManifest.MaxFileBytes + 1);
+        }
+
+        p = Assert.Single(ValidateWithoutHanging());
+        Assert.Contains($"expected at most {CorpusManifest.MaxFileBytes} bytes", p.Message);
+    }
+
+    [Fact]
     public void An_oversized_label_file_is_refused_before_it_is_read()
     {
         using (var fs = new FileStream(At("labels/a1.csv"), FileMode.Create))
