@@ -38,7 +38,7 @@ public static class AudioLoader
     public static AudioClip LoadMono(string path, int targetRate = DefaultSampleRate)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using var stream = RegularFile.OpenRead(path, Path.GetFileName(path)); // FIFOs and devices are refused, not read
         return LoadMono(stream, Path.GetFileName(path), targetRate);
     }
 }

@@ -160,7 +160,7 @@ public static class WavReader
     public static AudioClip Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using var stream = RegularFile.OpenRead(path, Path.GetFileName(path)); // FIFOs and devices are refused, not read
         return Read(stream, Path.GetFileName(path));
     }
 

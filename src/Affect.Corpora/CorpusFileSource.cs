@@ -1,3 +1,5 @@
+using Affect.Audio;
+
 namespace Affect.Corpora;
 
 /// <summary>
@@ -16,12 +18,14 @@ public interface ICorpusFileSource
 }
 
 /// <summary>
-/// A corpus stored as a folder. Paths are checked with <see cref="CorpusPath.Problem"/> and must resolve inside the root,
-/// so a manifest cannot make the reader leave the corpus folder through '..', absolute paths or drive letters.
+/// A corpus stored as a folder. Paths are checked with <see cref="CorpusPath.Problem"/> and must resolve inside the root
+/// after every symbolic link is followed, so a manifest cannot make the reader leave the corpus folder through '..',
+/// absolute paths, drive letters or links; only regular files are opened (no FIFOs, devices or directories).
 /// </summary>
 public sealed class FolderCorpusSource : ICorpusFileSource
 {
     private readonly string _rootWithSeparator;
+    private readonly string _realRootWithSeparator;
 
     /// <summary>Opens the corpus folder at <paramref name="root"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -34,24 +38,32 @@ public sealed class FolderCorpusSource : ICorpusFileSource
             throw new DirectoryNotFoundException($"{Root}: the corpus folder does not exist.");
         }
 
-        _rootWithSeparator = Path.EndsInDirectorySeparator(Root) ? Root : Root + Path.DirectorySeparatorChar;
+        _rootWithSeparator = WithSeparator(Root);
+        _realRootWithSeparator = WithSeparator(RegularFile.RealPath(Root));
     }
 
     /// <summary>The absolute path of the corpus folder.</summary>
     public string Root { get; }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The path is not a safe corpus-relative path.</exception>
-    public bool Exists(string relativePath) => File.Exists(Resolve(relativePath));
+    /// <exception cref="ArgumentException">The path is not a safe corpus-relative path or a link leads outside the folder.</exception>
+    public bool Exists(string relativePath)
+    {
+        string full = Resolve(relativePath);
+        return File.Exists(full) || Directory.Exists(full) || new FileInfo(full).LinkTarget is not null;
+    }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The path is not a safe corpus-relative path.</exception>
+    /// <exception cref="ArgumentException">The path is not a safe corpus-relative path or a link leads outside the folder.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public Stream Open(string relativePath) =>
-        new FileStream(Resolve(relativePath), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    /// <exception cref="IOException">The path names a FIFO, device, socket or directory rather than a regular file.</exception>
+    public Stream Open(string relativePath) => RegularFile.OpenRead(Resolve(relativePath), relativePath);
 
-    /// <summary>Maps a corpus-relative path to an absolute path inside <see cref="Root"/>.</summary>
-    /// <exception cref="ArgumentException">The path is not a safe corpus-relative path.</exception>
+    /// <summary>
+    /// Maps a corpus-relative path to the absolute path of the file it names, every symbolic link followed, and checks
+    /// that this file lies inside <see cref="Root"/> (itself resolved the same way).
+    /// </summary>
+    /// <exception cref="ArgumentException">The path is not a safe corpus-relative path, or it resolves outside the corpus folder.</exception>
     public string Resolve(string relativePath)
     {
         string? problem = CorpusPath.Problem(relativePath);
@@ -66,8 +78,16 @@ public sealed class FolderCorpusSource : ICorpusFileSource
             throw new ArgumentException($"{Root}: path '{relativePath}' resolves outside the corpus folder", nameof(relativePath));
         }
 
-        return full;
+        string real = RegularFile.RealPath(full);
+        if (!real.StartsWith(_realRootWithSeparator, StringComparison.Ordinal))
+        {
+            throw new CorpusPathException(relativePath, "is a symbolic link, or lies under one, that leads outside the corpus folder (expected every corpus file inside the corpus folder)");
+        }
+
+        return real;
     }
+
+    private static string WithSeparator(string path) => Path.EndsInDirectorySeparator(path) ? path : path + Path.DirectorySeparatorChar;
 }
 
 /// <summary>A corpus held in memory, e.g. straight from <see cref="Synthetic.SyntheticCorpusGenerator.Generate"/>.</summary>

@@ -50,6 +50,9 @@ public sealed record CorpusManifest(
     /// <summary>The manifest's file name at the corpus root.</summary>
     public const string FileName = "manifest.json";
 
+    /// <summary>Largest manifest file read, in bytes (256 MiB); a larger <c>manifest.json</c> is reported as a problem.</summary>
+    public const long MaxFileBytes = BoundedText.MaxFileBytes;
+
     /// <summary>
     /// Parses and checks a manifest. Every problem found (JSON syntax, missing or mistyped fields, unknown values,
     /// unsafe paths, duplicate ids, labels outside the classes, ...) is collected before throwing.

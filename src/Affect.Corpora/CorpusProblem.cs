@@ -1,3 +1,5 @@
+using Affect.Audio;
+
 namespace Affect.Corpora;
 
 /// <summary>
@@ -9,6 +11,6 @@ namespace Affect.Corpora;
 /// <param name="Message">What is wrong and, where it helps, what was expected.</param>
 public sealed record CorpusProblem(string File, string Field, string Message)
 {
-    /// <summary>Formats the problem as <c>FILE: FIELD: MESSAGE</c>.</summary>
-    public override string ToString() => $"{File}: {Field}: {Message}";
+    /// <summary>Formats the problem as one line <c>FILE: FIELD: MESSAGE</c>, control characters escaped (<see cref="DisplayText.Escape"/>).</summary>
+    public override string ToString() => $"{DisplayText.Escape(File)}: {DisplayText.Escape(Field)}: {DisplayText.Escape(Message)}";
 }

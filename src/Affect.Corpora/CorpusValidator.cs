@@ -37,15 +37,26 @@ public static class CorpusValidator
         }
 
         var source = new FolderCorpusSource(directory);
-        if (!source.Exists(CorpusManifest.FileName))
+        string? json;
+        string? unreadable;
+        try
         {
-            return [new CorpusProblem(CorpusManifest.FileName, "file", $"does not exist in {source.Root} (expected the corpus manifest at the corpus root)")];
+            if (!source.Exists(CorpusManifest.FileName))
+            {
+                return [new CorpusProblem(CorpusManifest.FileName, "file", $"does not exist in {source.Root} (expected the corpus manifest at the corpus root)")];
+            }
+
+            using var stream = source.Open(CorpusManifest.FileName);
+            json = BoundedText.Read(stream, CorpusManifest.MaxFileBytes, out unreadable);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return [new CorpusProblem(CorpusManifest.FileName, "file", Unreadable(ex))];
         }
 
-        string json;
-        using (var reader = new StreamReader(source.Open(CorpusManifest.FileName)))
+        if (json is null)
         {
-            json = reader.ReadToEnd();
+            return [new CorpusProblem(CorpusManifest.FileName, "file", unreadable!)];
         }
 
         var (manifest, problems) = ManifestJsonReader.Read(json, CorpusManifest.FileName);
@@ -66,7 +77,6 @@ public static class CorpusValidator
 
     private static void CheckFiles(CorpusManifest m, ICorpusFileSource files, List<CorpusProblem> problems)
     {
-        const string manifestFile = CorpusManifest.FileName;
         var entries = m.Files ?? [];
         for (int i = 0; i < entries.Count; i++)
         {
@@ -85,9 +95,8 @@ public static class CorpusValidator
             if (m.Kind == CorpusKind.Dimensional && f.Labels is { } labels && labels.Path is not null && CorpusPath.Problem(labels.Path) is null)
             {
                 string at = $"files[{i}].labels";
-                if (!files.Exists(labels.Path))
+                if (!Exists(files, labels.Path, at + ".path", problems))
                 {
-                    problems.Add(new CorpusProblem(manifestFile, at + ".path", $"'{labels.Path}' does not exist in the corpus"));
                     continue;
                 }
 
@@ -98,9 +107,8 @@ public static class CorpusValidator
 
     private static double? CheckAudio(CorpusManifest m, ICorpusFileSource files, string audio, string field, List<CorpusProblem> problems)
     {
-        if (!files.Exists(audio))
+        if (!Exists(files, audio, field, problems))
         {
-            problems.Add(new CorpusProblem(CorpusManifest.FileName, field, $"'{audio}' does not exist in the corpus"));
             return null;
         }
 
@@ -115,9 +123,9 @@ public static class CorpusValidator
             problems.Add(new CorpusProblem(audio, ex.Field, ex.Problem));
             return null;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            problems.Add(new CorpusProblem(audio, "file", $"cannot be read: {ex.Message}"));
+            problems.Add(new CorpusProblem(audio, "file", Unreadable(ex)));
             return null;
         }
 
@@ -145,9 +153,9 @@ public static class CorpusValidator
             (table, var found) = LabelTable.Read(stream, path);
             problems.AddRange(found);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            problems.Add(new CorpusProblem(path, "file", $"cannot be read: {ex.Message}"));
+            problems.Add(new CorpusProblem(path, "file", Unreadable(ex)));
             return;
         }
 
@@ -162,7 +170,7 @@ public static class CorpusValidator
             {
                 if (!string.IsNullOrEmpty(column) && !table.Contains(column))
                 {
-                    problems.Add(new CorpusProblem(path, $"line 1, column {column}", $"the header has no column '{column}' listed in manifest.json {at}.raters.{dim} (header: {string.Join(",", table.Columns)})"));
+                    problems.Add(new CorpusProblem(path, $"line 1, column {column}", $"the header has no column '{column}' listed in manifest.json {at}.raters.{dim} (header: {DisplayText.Excerpt(string.Join(",", table.Columns), 120)})"));
                 }
             }
         }
@@ -203,6 +211,43 @@ public static class CorpusValidator
                 $"{table.RowCount} rows at {F(rate)} Hz cover {F(labelSeconds)} s but '{audio}' lasts {F(seconds)} s (expected the labels to cover the audio within {F(DurationToleranceSeconds)} s)"));
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="path"/> names something in the corpus; a link leading outside the corpus folder is
+    /// reported at the manifest field instead, and nothing of the file it leads to is read.
+    /// </summary>
+    private static bool Exists(ICorpusFileSource files, string path, string field, List<CorpusProblem> problems)
+    {
+        try
+        {
+            if (files.Exists(path))
+            {
+                return true;
+            }
+
+            problems.Add(new CorpusProblem(CorpusManifest.FileName, field, $"'{path}' does not exist in the corpus"));
+        }
+        catch (CorpusPathException ex)
+        {
+            problems.Add(new CorpusProblem(CorpusManifest.FileName, field, $"'{path}' {ex.Problem}"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            problems.Add(new CorpusProblem(CorpusManifest.FileName, field, $"'{path}' cannot be inspected: {ex.GetType().Name}"));
+        }
+
+        return false;
+    }
+
+    /// <summary>Why a file could not be read, without quoting anything but the problem (the messages name corpus paths only).</summary>
+    private static string Unreadable(Exception ex) => ex switch
+    {
+        CorpusPathException p => p.Problem,
+        FileNotFoundException => "does not exist",
+        UnauthorizedAccessException => "cannot be read: permission denied",
+        IOException io when io.Message.Contains(": file: ", StringComparison.Ordinal) => io.Message[(io.Message.IndexOf(": file: ", StringComparison.Ordinal) + 8)..],
+        _ => $"cannot be read: {ex.Message}",
+    };
 
     private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

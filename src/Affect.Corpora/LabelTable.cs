@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Affect.Audio;
 
 namespace Affect.Corpora;
 
@@ -11,6 +12,9 @@ public sealed class LabelTable
 {
     /// <summary>The name of the time column (seconds; row i at rate r has time i / r).</summary>
     public const string TimeColumn = "time";
+
+    /// <summary>Largest label file read, in bytes (256 MiB, about 2 days of 8 raters at 25 Hz); larger files are a problem, not a crash.</summary>
+    public const long MaxFileBytes = BoundedText.MaxFileBytes;
 
     /// <summary>Most problems reported for one label file; the rest are counted in a final problem.</summary>
     public const int MaxProblemsPerFile = 20;
@@ -63,17 +67,10 @@ public sealed class LabelTable
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(source);
-        string text;
-        using (var reader = new StreamReader(stream, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true, leaveOpen: true))
+        string? text = BoundedText.Read(stream, MaxFileBytes, out string? unreadable);
+        if (text is null)
         {
-            try
-            {
-                text = reader.ReadToEnd();
-            }
-            catch (DecoderFallbackException)
-            {
-                return (null, [new CorpusProblem(source, "file", "is not valid UTF-8 text (expected a UTF-8 CSV)")]);
-            }
+            return (null, [new CorpusProblem(source, "file", unreadable + (unreadable!.Contains("UTF-8", StringComparison.Ordinal) ? " (expected a UTF-8 CSV)" : string.Empty))]);
         }
 
         var problems = new List<CorpusProblem>();
@@ -221,5 +218,5 @@ public sealed class LabelTable
         return sb.ToString();
     }
 
-    private static string Clip(string s) => s.Length > 40 ? s[..40] + "..." : s;
+    private static string Clip(string s) => DisplayText.Excerpt(s, 40);
 }

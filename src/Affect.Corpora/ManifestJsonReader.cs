@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Affect.Corpora;
@@ -36,6 +38,12 @@ internal static class ManifestJsonReader
 
         using (doc)
         {
+            problems.AddRange(FindUndecodableStrings(json, source));
+            if (problems.Count > 0)
+            {
+                return (null, problems);
+            }
+
             var r = new Reader(source, problems);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -159,6 +167,91 @@ internal static class ManifestJsonReader
         }
 
         return new CorpusLabels(file, rate, raters);
+    }
+
+    /// <summary>
+    /// Finds strings and property names that parse as JSON but cannot become .NET strings, such as a lone UTF-16
+    /// surrogate escape (<c>"\ud800"</c>); each is reported at its JSON path instead of crashing a later read.
+    /// </summary>
+    internal static List<CorpusProblem> FindUndecodableStrings(string json, string source)
+    {
+        var problems = new List<CorpusProblem>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 });
+        var frames = new List<(bool IsArray, int Index, string? Name)>();
+        string Path()
+        {
+            var sb = new StringBuilder();
+            foreach (var (isArray, index, name) in frames)
+            {
+                if (isArray)
+                {
+                    sb.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
+                }
+                else if (name is not null)
+                {
+                    sb.Append(sb.Length == 0 ? "" : ".").Append(name);
+                }
+            }
+
+            return sb.Length == 0 ? "$" : sb.ToString();
+        }
+
+        while (reader.Read())
+        {
+            var token = reader.TokenType;
+            if (token is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && frames.Count > 0 && frames[^1].IsArray)
+            {
+                frames[^1] = frames[^1] with { Index = frames[^1].Index + 1 };
+            }
+
+            switch (token)
+            {
+                case JsonTokenType.StartObject:
+                    frames.Add((false, -1, null));
+                    break;
+                case JsonTokenType.StartArray:
+                    frames.Add((true, -1, null));
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    frames.RemoveAt(frames.Count - 1);
+                    break;
+                case JsonTokenType.PropertyName:
+                    string? name = TryDecode(ref reader);
+                    if (name is null)
+                    {
+                        frames[^1] = frames[^1] with { Name = null };
+                        problems.Add(new CorpusProblem(source, Path(), $"a property name is not valid text: {UndecodableHint}"));
+                        name = "?";
+                    }
+
+                    frames[^1] = frames[^1] with { Name = name };
+                    break;
+                case JsonTokenType.String:
+                    if (TryDecode(ref reader) is null)
+                    {
+                        problems.Add(new CorpusProblem(source, Path(), $"is not valid text: {UndecodableHint}"));
+                    }
+
+                    break;
+            }
+        }
+
+        return problems;
+    }
+
+    private const string UndecodableHint = "it holds a lone UTF-16 surrogate escape such as \\ud800 (expected a high surrogate \\ud800-\\udbff followed by a low surrogate \\udc00-\\udfff, or plain text)";
+
+    private static string? TryDecode(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static string Describe(JsonValueKind kind) => kind switch

@@ -9,10 +9,10 @@ internal static partial class ManifestRules
     /// <summary>Highest accepted label frame rate in Hz.</summary>
     public const double MaxLabelRate = 1000;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex Token();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex DimensionName();
 
     /// <summary>
@@ -51,7 +51,7 @@ internal static partial class ManifestRules
 
         if (m.Name is null || !Token().IsMatch(m.Name) || m.Name.Length > 64)
         {
-            Add("name", $"'{m.Name}' is not a valid corpus name (expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
+            Add("name", $"'{Quote(m.Name)}' is not a valid corpus name (expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
         }
 
         if (!Enum.IsDefined(m.Kind))
@@ -105,11 +105,11 @@ internal static partial class ManifestRules
 
             if (f.Id is null || !Token().IsMatch(f.Id))
             {
-                Add(at + ".id", $"'{f.Id}' is not a valid id (expected 1-128 letters, digits, '.', '_' or '-')");
+                Add(at + ".id", $"'{Quote(f.Id)}' is not a valid id (expected 1-128 letters, digits, '.', '_' or '-')");
             }
             else if (ids.TryGetValue(f.Id, out int first))
             {
-                Add(at + ".id", $"'{f.Id}' is already the id of files[{first}] (expected unique ids)");
+                Add(at + ".id", $"'{Quote(f.Id)}' is already the id of files[{first}] (expected unique ids)");
             }
             else
             {
@@ -119,7 +119,7 @@ internal static partial class ManifestRules
             CheckPath(f.Audio, at + ".audio", ".wav", audioPaths, i, Add);
             if (string.IsNullOrWhiteSpace(f.Speaker) || f.Speaker.Any(char.IsControl) || f.Speaker.Length > 128)
             {
-                Add(at + ".speaker", $"'{f.Speaker}' is not a valid speaker id (expected 1-128 printable characters)");
+                Add(at + ".speaker", $"'{Quote(f.Speaker)}' is not a valid speaker id (expected 1-128 printable characters)");
             }
 
             if (!Enum.IsDefined(f.Partition))
@@ -159,7 +159,7 @@ internal static partial class ManifestRules
                 }
                 else if (!classSet.Contains(f.Label))
                 {
-                    Add(at + ".label", $"'{f.Label}' is not one of the classes (expected one of {string.Join(", ", classes)})");
+                    Add(at + ".label", $"'{Quote(f.Label)}' is not one of the classes (expected one of {string.Join(", ", classes)})");
                 }
             }
         }
@@ -177,13 +177,16 @@ internal static partial class ManifestRules
             {
                 if (!trainClasses.Contains(c))
                 {
-                    Add("classes", $"class '{c}' has no file in the train partition (expected every class to be trainable)");
+                    Add("classes", $"class '{Quote(c)}' has no file in the train partition (expected every class to be trainable)");
                 }
             }
         }
 
         return problems;
     }
+
+    /// <summary>A user value as quoted in a problem: control characters escaped, clipped to 80 characters.</summary>
+    private static string Quote(string? value) => DisplayText.Excerpt(value, 80);
 
     private static void CheckNames(IReadOnlyList<string> names, string field, Regex pattern, string expected, Action<string, string> add)
     {
@@ -193,11 +196,11 @@ internal static partial class ManifestRules
             string n = names[i];
             if (n is null || !pattern.IsMatch(n))
             {
-                add($"{field}[{i}]", $"'{n}' is not a valid name (expected {expected})");
+                add($"{field}[{i}]", $"'{Quote(n)}' is not a valid name (expected {expected})");
             }
             else if (!seen.Add(n))
             {
-                add($"{field}[{i}]", $"'{n}' appears twice (expected unique names)");
+                add($"{field}[{i}]", $"'{Quote(n)}' appears twice (expected unique names)");
             }
         }
     }
@@ -239,7 +242,7 @@ internal static partial class ManifestRules
         {
             if (!raters.ContainsKey(dim))
             {
-                add($"{at}.raters.{dim}", $"is missing (expected the rater columns of dimension '{dim}')");
+                add($"{at}.raters.{dim}", $"is missing (expected the rater columns of dimension '{Quote(dim)}')");
             }
         }
 
@@ -249,7 +252,7 @@ internal static partial class ManifestRules
             string field = $"{at}.raters.{dim}";
             if (!dimensions.Contains(dim))
             {
-                add(field, $"'{dim}' is not one of the dimensions (expected one of {string.Join(", ", dimensions)})");
+                add(field, $"'{Quote(dim)}' is not one of the dimensions (expected one of {string.Join(", ", dimensions)})");
             }
 
             if (cols is null || cols.Count == 0)
@@ -263,15 +266,15 @@ internal static partial class ManifestRules
                 string c = cols[i];
                 if (string.IsNullOrEmpty(c) || c.Trim() != c || c.Any(ch => ch == ',' || ch == '"' || char.IsControl(ch)))
                 {
-                    add($"{field}[{i}]", $"'{c}' is not a valid column name (expected a non-empty name without commas, quotes or surrounding spaces)");
+                    add($"{field}[{i}]", $"'{Quote(c)}' is not a valid column name (expected a non-empty name without commas, quotes or surrounding spaces)");
                 }
                 else if (c == LabelTable.TimeColumn)
                 {
-                    add($"{field}[{i}]", $"'{c}' is the time column (expected a rater column)");
+                    add($"{field}[{i}]", $"'{Quote(c)}' is the time column (expected a rater column)");
                 }
                 else if (columns.TryGetValue(c, out string? other))
                 {
-                    add($"{field}[{i}]", $"column '{c}' is already listed under {other} (expected each column once)");
+                    add($"{field}[{i}]", $"column '{Quote(c)}' is already listed under {other} (expected each column once)");
                 }
                 else
                 {

@@ -71,6 +71,10 @@ public sealed class ResamplerTests
     [InlineData(9000, 48000)]
     [InlineData(15000, 44100)]
     [InlineData(20000, 44100)]
+    [InlineData(8100, 44101)]
+    [InlineData(20000, 44101)]
+    [InlineData(8100, 767999)]
+    [InlineData(100000, 767999)]
     public void StopbandAttenuationIsAtLeast80dB(double frequency, int fromRate)
     {
         float[] x = TestWav.Sine(frequency, fromRate, fromRate / 2);
@@ -111,13 +115,66 @@ public sealed class ResamplerTests
     [Fact]
     public void OddRatePairsWork()
     {
-        // 16001 → 16000 has L = 16000 phases, computed per output sample instead of from a table.
+        // 16001 → 16000 has L = 16000 phases of 115 taps: still an exact table.
         float[] x = TestWav.Sine(500, 16001, 16001, 0.5);
         float[] y = Resampler.Resample(x, 16001, 16000);
         Assert.Equal(16000, y.Length);
         for (int i = 200; i < y.Length - 200; i += 7)
         {
             Assert.True(Math.Abs(y[i] - (0.5 * Math.Sin(2 * Math.PI * 500 * i / 16000.0))) < 1e-3, $"sample {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(44101)]
+    [InlineData(767999)]
+    [InlineData(8001 * 7)]
+    public void InterpolatedPhasesStillMatchTheAnalyticSine(int fromRate)
+    {
+        float[] x = TestWav.Sine(1000, fromRate, fromRate / 2, 0.5);
+        float[] y = Resampler.Resample(x, fromRate, 16000, out var work);
+        Assert.True(work.Interpolated || fromRate == 8001 * 7);
+        double worst = 0;
+        for (int i = 300; i < y.Length - 300; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(y[i] - (0.5 * Math.Sin(2 * Math.PI * 1000 * i / 16000.0))));
+        }
+
+        Assert.True(worst < 1e-4, $"worst error {worst} at {fromRate} Hz");
+    }
+
+    [Fact]
+    public void OddRatesCostABoundedNumberOfPhasesLikeTheirRoundNeighbours()
+    {
+        // Cost model from the resampler's own counters: kernel evaluations build the table (each a Bessel series and a
+        // sine, far dearer than a multiply-add); multiply-adds are the dot products.
+        ResamplerWork Work(int rate, int seconds)
+        {
+            Resampler.Resample(new float[rate * seconds], rate, 16000, out var w);
+            return w;
+        }
+
+        var at48k = Work(48000, 1);
+        foreach (var (odd, round) in new[] { (767999, 768000), (44101, 44100) })
+        {
+            var w1 = Work(odd, 1);
+            var w3 = Work(odd, 3);
+            var r1 = Work(round, 1);
+            Assert.True(w1.Interpolated);
+            Assert.InRange(w1.Phases, Resampler.MinInterpolatedPhases, Resampler.MaxInterpolatedPhases);
+
+            // The table does not grow with the input: before, every output sample evaluated the kernel anew.
+            Assert.Equal(w1.KernelEvaluations, w3.KernelEvaluations);
+            Assert.Equal(3 * w1.MultiplyAdds, w3.MultiplyAdds, tolerance: 0.001 * w3.MultiplyAdds);
+
+            // At most twice the dot products of the round neighbour (two phases blended), and a table that stays small
+            // next to the work per second of input.
+            Assert.True(w1.MultiplyAdds <= 2 * r1.MultiplyAdds, $"{odd}: {w1.MultiplyAdds} vs {r1.MultiplyAdds}");
+            Assert.True(w1.KernelEvaluations <= r1.MultiplyAdds / 4, $"{odd}: {w1.KernelEvaluations} evaluations");
+
+            // Proportional to the 48 kHz case: the kernel is longer in proportion to the input rate, nothing more.
+            double inputRatio = odd / 48000.0;
+            Assert.True(w1.MultiplyAdds + w1.KernelEvaluations <= 4 * inputRatio * (at48k.MultiplyAdds + at48k.KernelEvaluations), $"{odd}: {w1}");
         }
     }
 

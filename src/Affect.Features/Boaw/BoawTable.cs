@@ -40,6 +40,8 @@ public static class BoawTable
                 throw new ArgumentException($"{row.Name}: histogram: {row.Histogram.Length} values, expected {wordNames.Count}", nameof(rows));
             }
 
+            OpenSmileCsv.RequireCell(row.Name, "name");
+            OpenSmileCsv.RequireCell(row.Label ?? "?", "label");
             writer.Write('\'');
             writer.Write(row.Name);
             writer.Write('\'');

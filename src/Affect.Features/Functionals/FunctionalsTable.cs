@@ -34,6 +34,7 @@ public static class FunctionalsTable
         foreach (var row in rows)
         {
             Check(row);
+            OpenSmileCsv.RequireCell(row.Name, "name");
             writer.Write('\'');
             writer.Write(row.Name);
             writer.Write("';0.000000");
@@ -82,6 +83,7 @@ public static class FunctionalsTable
         foreach (var row in rows)
         {
             Check(row);
+            OpenSmileCsv.RequireCell(row.Name, "name");
             writer.Write(Quote(row.Name));
             writer.Write(",0.000000");
             foreach (float v in row.Values)

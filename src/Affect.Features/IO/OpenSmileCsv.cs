@@ -27,6 +27,23 @@ public static class OpenSmileCsv
         writer.Write('\n');
     }
 
+    /// <summary>
+    /// Rejects an instance name or label that would break a semicolon-separated row: a ';' would shift the columns and
+    /// a newline or other control character would split the row (the manifest rules already refuse such names).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value holds ';' or a control character.</exception>
+    public static void RequireCell(string value, string field)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        foreach (char c in value)
+        {
+            if (c == ';' || char.IsControl(c))
+            {
+                throw new ArgumentException($"{field} '{Affect.Audio.DisplayText.Excerpt(value, 80)}' holds ';' or a control character (expected a name that fits one CSV cell)", field);
+            }
+        }
+    }
+
     /// <summary>Writes the rows of one instance (no header); several instances may be appended to one file.</summary>
     /// <param name="writer">Destination.</param>
     /// <param name="instanceName">Instance name (written in single quotes).</param>
@@ -35,6 +52,7 @@ public static class OpenSmileCsv
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(matrix);
+        RequireCell(instanceName, nameof(instanceName));
         var line = new StringBuilder(matrix.Columns * 14);
         for (int r = 0; r < matrix.Rows; r++)
         {
