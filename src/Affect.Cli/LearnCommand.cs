@@ -11,7 +11,19 @@ namespace Affect.Cli;
 /// </summary>
 internal static class LearnCommand
 {
-    public static int Run(Arguments args)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("learn", """
+        affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST --scores OUT.csv [--C x | --factors k | --grid --devel DEVEL [--retrain]]
+            [--class-column class] [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra torch|managed]
+            utterance-level classifier on CSV/ARFF feature tables (name first, then numeric features, and a class column named
+            'class' unless --class-column names another; a table without it is refused); writes class scores, prints UAR/WAR
+        """, CliCommand.Sync(Run))
+    {
+        Options = ["model", "train", "test", "scores", "devel", "C", "factors", "seed", "scaling", "power", "algebra", "class-column"],
+        Flags = ["grid", "retrain"],
+    };
+
+    private static int Run(Arguments args)
     {
         string model = args.Require("model");
         var learner = model switch
@@ -48,15 +60,16 @@ internal static class LearnCommand
             throw new UsageException($"option --algebra: '{algebraName}' is not one of torch, managed");
         }
 
+        string classColumn = args.Get("class-column") ?? FeatureTable.DefaultClassColumn;
         args.RejectUnknown();
         if (grid && develPath is null)
         {
             throw new UsageException("--grid needs --devel DEVEL");
         }
 
-        var train = FeatureTable.Read(trainPath);
-        var test = FeatureTable.Read(testPath);
-        var devel = develPath is null ? null : FeatureTable.Read(develPath);
+        var train = FeatureTable.Read(trainPath, classColumn);
+        var test = FeatureTable.Read(testPath, classColumn);
+        var devel = develPath is null ? null : FeatureTable.Read(develPath, classColumn);
         var options = new LearnerOptions(learner, scale, powerExponent, C: c, Factors: factors, SearchGrid: grid, RetrainOnTrainDevel: retrain, Seed: seed);
         var algebra = learner == LearnerKind.Svm ? null : Algebra(algebraName);
         var outcome = UtteranceClassifier.Run(train, devel, test, options, algebra);
