@@ -93,7 +93,7 @@ public sealed class DurableEngineHost : IAsyncDisposable
         {
             var azure = new AzureStorageOrchestrationService(AzureSettings(options, loggerFactory));
             await azure.CreateIfNotExistsAsync();
-            (service, serviceClient) = (azure, azure);
+            (service, serviceClient) = (new StartGuardedOrchestrationService(azure), azure);
         }
 
         int port = FreeLoopbackPort();

@@ -135,18 +135,8 @@ public sealed class LocalService : IAsyncDisposable
             status = state.RuntimeStatus.ToString(),
             progress = state.SerializedCustomStatus is { } s ? JsonSerializer.Deserialize<RunProgress>(s, JsonSerializerOptions.Web) : null,
             output = state.RuntimeStatus == OrchestrationRuntimeStatus.Completed && state.SerializedOutput is { } o ? JsonSerializer.Deserialize<ExperimentOutcome>(o, JsonSerializerOptions.Web) : null,
-            failure = Innermost(state.FailureDetails)?.ErrorMessage,
+            failure = PipelineRunner.FailureOf(state),
         });
-    }
-
-    private static TaskFailureDetails? Innermost(TaskFailureDetails? failure)
-    {
-        while (failure?.InnerFailure is not null)
-        {
-            failure = failure.InnerFailure;
-        }
-
-        return failure;
     }
 
     // Every server error answers JSON {"error": ...} and is logged with its request, so a 5xx never comes back empty and unexplained.
