@@ -67,6 +67,28 @@ internal static class LearnCommand
             throw new UsageException("--grid needs --devel DEVEL");
         }
 
+        // Options the chosen learner or mode would not use are refused rather than silently ignored.
+        bool pls = learner is LearnerKind.Kpls or LearnerKind.Wkpls;
+        if (args.Get("C") is not null && (grid || pls))
+        {
+            throw new UsageException(grid ? "--C is chosen by --grid; give one or the other" : $"--C does not apply to {model} (it takes --factors)");
+        }
+
+        if (args.Get("factors") is not null && (grid || !pls))
+        {
+            throw new UsageException(grid ? "--factors is chosen by --grid; give one or the other" : $"--factors does not apply to {model} (it takes --C)");
+        }
+
+        if (retrain && develPath is null)
+        {
+            throw new UsageException("--retrain refits on train + devel: it needs --devel DEVEL");
+        }
+
+        if (learner == LearnerKind.Svm && args.Get("algebra") is not null)
+        {
+            throw new UsageException("--algebra chooses the kernel learners' linear algebra; svm does not use it");
+        }
+
         var train = FeatureTable.Read(trainPath, classColumn);
         var test = FeatureTable.Read(testPath, classColumn);
         var devel = develPath is null ? null : FeatureTable.Read(develPath, classColumn);
