@@ -61,7 +61,7 @@ internal sealed class Arguments
 
                 if (isFlag && value is not null)
                 {
-                    throw new UsageException($"option --{name} takes no value ({command.Name}: see affect {command.Name} --help)");
+                    throw new UsageException($"option --{name} takes no value (see affect {command.Name} --help)");
                 }
 
                 if (!isFlag && value is null)
@@ -81,7 +81,7 @@ internal sealed class Arguments
 
                 values.Add(value ?? "true");
             }
-            else if (a.Length > 1 && a[0] == '-' && !double.TryParse(a, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            else if (a.Length > 1 && a[0] == '-' && !double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             {
                 unknown.Add(a);
             }
@@ -117,11 +117,16 @@ internal sealed class Arguments
         return options.ContainsKey(name);
     }
 
-    /// <summary>The value of <c>--name</c> (the last one when repeated), or null.</summary>
+    /// <summary>The value of <c>--name</c>, or null; giving it twice is a usage error (one of the two would be ignored).</summary>
     public string? Get(string name)
     {
         Declared(name, command.Options);
-        return options.TryGetValue(name, out var v) ? v[^1] : null;
+        if (!options.TryGetValue(name, out var v))
+        {
+            return null;
+        }
+
+        return v.Count == 1 ? v[0] : throw new UsageException($"option --{name} is given {v.Count} times ({string.Join(", ", v.Select(x => $"'{x}'"))}); it takes one value");
     }
 
     /// <summary>Every value of a repeatable <c>--name</c>, in order.</summary>

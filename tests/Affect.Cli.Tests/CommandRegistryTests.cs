@@ -93,7 +93,7 @@ public sealed partial class CommandRegistryTests
     }
 
     [Fact]
-    public async Task A_flag_given_a_value_and_an_option_without_one_are_usage_errors()
+    public async Task A_flag_given_a_value_an_option_without_one_or_given_twice_are_usage_errors()
     {
         var flag = await CliProcess.RunAsync("learn", "--grid=yes");
         Assert.Equal(2, flag.ExitCode);
@@ -101,6 +101,9 @@ public sealed partial class CommandRegistryTests
         var option = await CliProcess.RunAsync("learn", "--model");
         Assert.Equal(2, option.ExitCode);
         Assert.Contains("--model needs a value", option.Stderr, StringComparison.Ordinal);
+        var twice = await CliProcess.RunAsync("learn", "--model", "kelm", "--model", "svm", "--train", "t.csv", "--test", "t.csv", "--scores", "s.csv");
+        Assert.Equal(2, twice.ExitCode);
+        Assert.Contains("--model is given 2 times ('kelm', 'svm')", twice.Stderr, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"--([A-Za-z][A-Za-z0-9-]*)")]
