@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Text;
+
 namespace Affect.Cli.Tests;
 
 /// <summary><c>affect run</c> against a wrong store: a clear error naming the store and corpus, and nothing left behind.</summary>
@@ -53,6 +56,56 @@ public sealed class RunCommandTests : IDisposable
         var worker = await CliProcess.RunAsync("worker", "--store", "folder:" + missing, "--drain");
         Assert.True(worker.ExitCode == 1, CliProcess.Describe(worker.Stdout, worker.Stderr));
         Assert.False(Directory.Exists(Path.Combine(dir, "typo")));
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_a_run_within_seconds_with_exit_code_143()
+    {
+        string store = Directory.CreateDirectory(Path.Combine(dir, "store")).FullName;
+        var synth = await CliProcess.RunAsync("corpus", "synth", "--kind", "usoms", "--seed", "3", "--out", Path.Combine(store, "corpora", "usoms"));
+        Assert.True(synth.ExitCode == 0, CliProcess.Describe(synth.Stdout, synth.Stderr));
+        using var run = new Process { StartInfo = CliProcess.StartInfo("run", "--store", store, "--corpus", "usoms", "--boaw-size", "16", "--learner", "kelm") };
+        var computed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new StringBuilder();
+        run.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.StartsWith("    computed ", StringComparison.Ordinal) == true)
+            {
+                computed.TrySetResult();
+            }
+        };
+        run.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        run.Start();
+        run.BeginOutputReadLine();
+        run.BeginErrorReadLine();
+        try
+        {
+            Assert.True(await Task.WhenAny(computed.Task, run.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(3))) == computed.Task, $"no activity finished\n{output}");
+            var clock = Stopwatch.StartNew();
+            CliProcess.Terminate(run);
+            await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed.TotalSeconds:F1} s to stop\n{output}");
+            Assert.True(run.ExitCode == 143, $"exit {run.ExitCode}\n{output}");
+            Assert.Contains("affect: cancelled", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!run.HasExited)
+            {
+                run.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     private static void AssertFailedNaming((int ExitCode, string Stdout, string Stderr) r, string store, string corpus, string detail)

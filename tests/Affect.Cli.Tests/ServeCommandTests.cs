@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Affect.Corpora.Synthetic;
@@ -17,7 +16,6 @@ namespace Affect.Cli.Tests;
 [Collection(AzuriteCollection.Name)]
 public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private const int SigTerm = 15;
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
     [Fact]
@@ -98,9 +96,6 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
         }
     }
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
     /// <summary>An <c>affect serve</c> child process on a free port, its output collected.</summary>
     private sealed partial class ServeProcess : IAsyncDisposable
     {
@@ -165,7 +160,7 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
         public async Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync()
         {
             var clock = Stopwatch.StartNew();
-            Assert.Equal(0, Kill(process.Id, SigTerm));
+            CliProcess.Terminate(process);
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
             return (process.ExitCode, clock.Elapsed);
         }
