@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Affect.Audio;
 using Affect.Corpora;
 using Affect.Pipeline.Hosting;
@@ -7,80 +8,46 @@ namespace Affect.Cli;
 /// <summary>The <c>affect</c> command: dispatches verbs and turns errors into one clear line and an exit code.</summary>
 internal static class AffectCommand
 {
-    public const string Usage = """
+    private const string Header = """
         affect — acoustic emotion recognition pipeline (Kaya, Fedotov et al., Interspeech 2018)
 
         usage:
-          affect demo [--out DIR] [--seed N] [--batch-size N]
-              generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
-          affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N] [--learner kelm ...] [--no-worker] [--out DIR]
-              run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string)
-          affect serve --store CONN [--port N] [--task-hub NAME]
-              local service: Durable Task sidecar over Azure Storage (Azurite), HTTP API on 127.0.0.1 (POST /api/runs, GET /api/runs/{id})
-          affect corpus synth --kind recola|semaine|creativeit|usoms --seed N --out DIR [--speakers K] [--minutes M] [--utterances U]
-          affect corpus validate DIR
-              check a corpus folder and report every problem with its file and field
-          affect audio info FILE.wav [...]
-              read WAV files (any PCM/float format) and print their header and summary
-          affect features lld IN.wav [IN2.wav ...] --csv OUT.csv [--no-deltas]
-              ComParE 2016 LLDs (+ deltas) per 10 ms frame in openSMILE's CSV layout (any WAV, resampled to 16 kHz)
-          affect features parity --reference DIR [--markdown docs/parity.md]
-          affect features functionals IN.wav [...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS]
-          affect features parity-functionals --reference DIR [--markdown docs/parity.md]
-              per-LLD agreement (Pearson r, NRMSE) with the openSMILE reference outputs in DIR
-          affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N] [--method kmeans++|kmeans|random|random++] [--no-log]
-              bag-of-audio-words (openXBOW semantics): LLD and delta codebooks from the train partition; DIR2/boaw.npy, boaw.csv, codebook/
-          affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST [--C x | --factors k | --grid --devel DEVEL [--retrain]] --scores OUT.csv [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra torch|managed]
-              utterance-level classifier on CSV/ARFF feature tables (name, features, class); writes class scores, prints UAR/WAR
-          affect discretize (--scores S.csv | --arousal A.csv --valence V.csv) --labels L.csv --fit-on train|devel|train+devel (--classes L,M,H | --manifest CORPUS) [--direction increasing|decreasing|auto] --out C.csv
-              thresholds maximising UAR turn utterance scores (name,score) into ordered classes (name,class); prints thresholds, UAR/WAR per partition
-          affect fuse --systems A.csv B.csv [...] --labels L.csv --method sf|wf [--pool 100000] [--seed 1] [--chunks 1] [--classes L,M,H | --manifest CORPUS] --out F.csv
-              score-level fusion of score CSVs (affect learn) and class CSVs (affect discretize, Eq. 1), weights fitted on devel; prints weights, UAR/WAR
-          affect lstm train --train DIR --val DIR [--test DIR] --target arousal|valence --out OUT [--epochs 5] [--seed 1] [--hidden 32] [--layers 2]
-                [--batch 32] [--lr 0.001] [--loss mse|ccc] [--lag SECONDS|auto] [--hop 0.2] [--step-frames 1] [--features compare2016-lld|basic] [--threads 1]
-              train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
-          affect lstm predict --model OUT/model.onnx --corpus DIR --out preds.csv [--threads 1]
-              frame-level predictions (name,time,value) at 25 Hz with ONNX Runtime, and per-file means in preds.means.csv
-          affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto]
-              LSTM training worker: takes jobs from the lstm-training queue, writes models/{key}/model.onnx + metrics.json
-
-        exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error
         """;
 
+    private const string Footer = """
+          affect COMMAND --help
+              the usage of one command (also -h, or affect help COMMAND)
+
+        exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error, 130/143 a run stopped by SIGINT/SIGTERM
+          (affect serve and affect worker stop gracefully on either and exit 0)
+        """;
+
+    /// <summary>The whole usage: every command's usage text, in registry order.</summary>
+    public static string Usage => Header + "\n" + string.Concat(CommandRegistry.All.Select(c => Indent(c.Help))) + Footer + "\n";
+
+    /// <summary>Runs <c>affect</c>: SIGINT and SIGTERM cancel the command gracefully (a second one ends the process at once).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        PosixSignal? stoppedBy = null;
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-
-        try
-        {
-            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            if (stoppedBy is not null)
             {
-                Console.WriteLine(Usage);
-                return args.Length == 0 ? 2 : 0;
+                return; // second signal: the default action ends the process
             }
 
-            string verb = args[0];
-            string[] rest = args[1..];
-            return verb switch
-            {
-                "demo" => await DemoCommand.RunAsync(Arguments.Parse(rest), cts.Token),
-                "run" => await RunCommand.RunAsync(Arguments.Parse(rest), cts.Token),
-                "serve" => await ServeCommand.RunAsync(Arguments.Parse(rest), cts.Token),
-                "corpus" => CorpusCommand.Run(rest),
-                "audio" => AudioCommand.Run(rest),
-                "lstm" => LstmCommand.Run(rest),
-                "worker" => await WorkerCommand.RunAsync(Arguments.Parse(rest, "drain"), cts.Token),
-                "learn" => LearnCommand.Run(Arguments.Parse(rest, "grid", "retrain")),
-                "discretize" => DiscretizeCommand.Run(Arguments.Parse(rest)),
-                "fuse" => FuseCommand.Run(Arguments.Parse(rest)),
-                "features" => FeaturesCommand.Run(rest),
-                _ => throw new UsageException($"unknown command '{verb}' (try: affect --help)"),
-            };
+            stoppedBy = context.Signal;
+            context.Cancel = true;
+            Console.Error.WriteLine($"affect: {(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT")} received, stopping (send it again to end at once)");
+            cts.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        try
+        {
+            return await DispatchAsync(args, cts.Token);
         }
         catch (UsageException e)
         {
@@ -102,10 +69,15 @@ internal static class AffectCommand
             Console.Error.WriteLine($"affect: error: {e.Message}");
             return 1;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             Console.Error.WriteLine("affect: cancelled");
-            return 130;
+            return stoppedBy == PosixSignal.SIGTERM ? 143 : 130;
+        }
+        catch (OperationCanceledException e)
+        {
+            Console.Error.WriteLine($"affect: error: {e.Message}");
+            return 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or FormatException)
         {
@@ -113,4 +85,86 @@ internal static class AffectCommand
             return 1;
         }
     }
+
+    /// <summary>Finds the command named by the leading words of <paramref name="args"/>, answers --help, parses and runs it.</summary>
+    internal static async Task<int> DispatchAsync(string[] args, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.Write(Usage);
+            return 2;
+        }
+
+        if (args[0] is "-h" or "--help")
+        {
+            Console.Out.Write(Usage);
+            return 0;
+        }
+
+        if (args[0] == "help")
+        {
+            Console.Out.Write(args.Length == 1 ? Usage : HelpFor(args[1..]));
+            return 0;
+        }
+
+        var (command, words) = Resolve(args);
+        if (command is null)
+        {
+            if (Group(args[0]).Count == 0)
+            {
+                throw new UsageException($"unknown command '{args[0]}' (commands: {string.Join(", ", CommandRegistry.All.Select(c => c.Name.Split(' ')[0]).Distinct())}; see affect --help)");
+            }
+
+            if (Arguments.WantsHelp(args[1..]))
+            {
+                Console.Out.Write(HelpFor(args[..1]));
+                return 0;
+            }
+
+            string sub = args.Length > 1 ? $"unknown subcommand '{args[1]}'" : "a subcommand is needed";
+            throw new UsageException($"affect {args[0]}: {sub} ({string.Join(", ", Group(args[0]).Select(c => c.Name[(args[0].Length + 1)..]))}; see affect {args[0]} --help)");
+        }
+
+        string[] rest = args[words..];
+        if (Arguments.WantsHelp(rest))
+        {
+            Console.Out.Write(command.Help);
+            return 0;
+        }
+
+        return await command.Run(Arguments.Parse(rest, command), cancellationToken);
+    }
+
+    /// <summary>The usage text for <c>affect help WORDS</c>: one command's, or every command of a group (<c>features</c>).</summary>
+    internal static string HelpFor(string[] words)
+    {
+        var (command, used) = Resolve(words);
+        if (command is not null && used == words.Length)
+        {
+            return command.Help;
+        }
+
+        var group = words.Length == 1 ? Group(words[0]) : [];
+        return group.Count > 0
+            ? string.Concat(group.Select(c => c.Help))
+            : throw new UsageException($"no command 'affect {string.Join(' ', words)}' (see affect --help)");
+    }
+
+    private static (CliCommand? Command, int Words) Resolve(string[] args)
+    {
+        for (int words = Math.Min(2, args.Length); words >= 1; words--)
+        {
+            string name = string.Join(' ', args[..words]);
+            if (CommandRegistry.All.FirstOrDefault(c => c.Name == name) is { } command)
+            {
+                return (command, words);
+            }
+        }
+
+        return (null, 0);
+    }
+
+    private static List<CliCommand> Group(string word) => [.. CommandRegistry.All.Where(c => c.Name.StartsWith(word + " ", StringComparison.Ordinal))];
+
+    private static string Indent(string help) => string.Concat(help.TrimEnd('\n').Split('\n').Select(l => "  " + l + "\n"));
 }

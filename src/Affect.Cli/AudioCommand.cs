@@ -6,14 +6,19 @@ namespace Affect.Cli;
 /// <summary><c>affect audio info</c>: reads WAV files and prints their header and summary (or a clear error).</summary>
 internal static class AudioCommand
 {
-    public static int Run(string[] args)
+    /// <summary>The command.</summary>
+    public static CliCommand Info { get; } = new("audio info", """
+        affect audio info FILE.wav [FILE2.wav ...]
+            read WAV files (any PCM/float format) and print their header and summary
+        """, CliCommand.Sync(Run))
     {
-        if (args.Length < 2 || args[0] != "info")
-        {
-            throw new UsageException("affect audio info FILE.wav [...]");
-        }
+        MinPositional = 1,
+        MaxPositional = int.MaxValue,
+    };
 
-        foreach (string path in args[1..])
+    private static int Run(Arguments args)
+    {
+        foreach (string path in args.Positional)
         {
             if (!File.Exists(path))
             {

@@ -6,23 +6,26 @@ namespace Affect.Cli;
 /// <summary><c>affect corpus synth|validate</c>.</summary>
 internal static class CorpusCommand
 {
-    public static int Run(string[] args)
+    /// <summary><c>affect corpus synth</c>.</summary>
+    public static CliCommand Synth { get; } = new("corpus synth", """
+        affect corpus synth --kind recola|semaine|creativeit|usoms --out DIR [--seed N] [--speakers K] [--minutes M] [--utterances U]
+            write a deterministic synthetic corpus (same seed ⇒ byte-identical files)
+        """, CliCommand.Sync(RunSynth))
     {
-        if (args.Length == 0)
-        {
-            throw new UsageException("affect corpus synth|validate ...");
-        }
+        Options = ["kind", "seed", "out", "speakers", "minutes", "utterances"],
+    };
 
-        var a = Arguments.Parse(args[1..]);
-        return args[0] switch
-        {
-            "synth" => Synth(a),
-            "validate" => Validate(a),
-            _ => throw new UsageException($"unknown corpus command '{args[0]}' (synth, validate)"),
-        };
-    }
+    /// <summary><c>affect corpus validate</c>.</summary>
+    public static CliCommand Validate { get; } = new("corpus validate", """
+        affect corpus validate DIR
+            check a corpus folder and report every problem with its file and field
+        """, CliCommand.Sync(RunValidate))
+    {
+        MinPositional = 1,
+        MaxPositional = 1,
+    };
 
-    private static int Synth(Arguments a)
+    private static int RunSynth(Arguments a)
     {
         string kindName = a.Require("kind");
         var kind = kindName switch
@@ -48,13 +51,8 @@ internal static class CorpusCommand
         return 0;
     }
 
-    private static int Validate(Arguments a)
+    private static int RunValidate(Arguments a)
     {
-        if (a.Positional.Count != 1)
-        {
-            throw new UsageException("affect corpus validate DIR");
-        }
-
         a.RejectUnknown();
         string dir = a.Positional[0];
         if (!Directory.Exists(dir))

@@ -18,7 +18,17 @@ internal static class DemoCommand
         (SyntheticCorpusKind.Usoms, "usoms"),
     ];
 
-    public static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("demo", """
+        affect demo [--out DIR] [--seed N] [--batch-size N]
+            generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
+            (DIR defaults to ./affect-demo; seed 1; 4 files per fan-out activity)
+        """, RunAsync)
+    {
+        Options = ["out", "seed", "batch-size"],
+    };
+
+    private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
     {
         string outDir = Path.GetFullPath(args.Get("out") ?? "affect-demo");
         ulong seed = args.GetSeed();

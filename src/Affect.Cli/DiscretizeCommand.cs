@@ -14,7 +14,16 @@ namespace Affect.Cli;
 /// </summary>
 internal static class DiscretizeCommand
 {
-    public static int Run(Arguments args)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("discretize", """
+        affect discretize (--scores S.csv | --arousal A.csv --valence V.csv) --labels L.csv --fit-on train|devel|train+devel (--classes L,M,H | --manifest CORPUS) [--direction increasing|decreasing|auto] --out C.csv
+            thresholds maximising UAR turn utterance scores (name,score) into ordered classes (name,class); prints thresholds, UAR/WAR per partition
+        """, CliCommand.Sync(Run))
+    {
+        Options = ["scores", "arousal", "valence", "labels", "fit-on", "classes", "manifest", "direction", "out"],
+    };
+
+    private static int Run(Arguments args)
     {
         string? scoresPath = args.Get("scores");
         string? arousalPath = args.Get("arousal");

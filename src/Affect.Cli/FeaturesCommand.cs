@@ -8,40 +8,37 @@ using Affect.Features.Parity;
 namespace Affect.Cli;
 
 /// <summary>
-/// <c>affect features lld IN.wav [...] --csv OUT.csv [--no-deltas]</c>: ComParE 2016 LLDs in openSMILE's CSV layout;
-/// <c>affect features parity --reference DIR [--markdown docs/parity.md]</c>: agreement table with openSMILE.
+/// <c>affect features lld</c>: ComParE 2016 LLDs in openSMILE's CSV layout; <c>affect features parity</c>: agreement
+/// table with openSMILE.
 /// </summary>
 internal static class FeaturesCommand
 {
-    public const string UsageText = "affect features lld IN.wav [IN2.wav ...] --csv OUT.csv [--no-deltas] | affect features parity --reference DIR [--markdown FILE.md]";
-
-    public static int Run(string[] args)
+    /// <summary><c>affect features lld</c>.</summary>
+    public static CliCommand Lld { get; } = new("features lld", """
+        affect features lld IN.wav [IN2.wav ...] --csv OUT.csv [--no-deltas]
+            ComParE 2016 LLDs (+ deltas) per 10 ms frame in openSMILE's CSV layout (any WAV, resampled to 16 kHz)
+        """, CliCommand.Sync(RunLld))
     {
-        if (args.Length == 0)
-        {
-            throw new UsageException(UsageText);
-        }
+        Options = ["csv"],
+        Flags = ["no-deltas"],
+        MinPositional = 1,
+        MaxPositional = int.MaxValue,
+    };
 
-        return args[0] switch
-        {
-            "lld" => Lld(Arguments.Parse(args[1..], "no-deltas")),
-            "parity" => Parity(Arguments.Parse(args[1..])),
-            "functionals" => FeaturesUtteranceCommand.RunFunctionals(Arguments.Parse(args[1..])),
-            "parity-functionals" => FeaturesUtteranceCommand.RunParityFunctionals(Arguments.Parse(args[1..])),
-            "boaw" => FeaturesUtteranceCommand.RunBoaw(Arguments.Parse(args[1..], "no-log")),
-            _ => throw new UsageException($"unknown features command '{args[0]}' ({UsageText})"),
-        };
-    }
+    /// <summary><c>affect features parity</c>.</summary>
+    public static CliCommand Parity { get; } = new("features parity", """
+        affect features parity --reference DIR [--markdown docs/parity.md]
+            per-LLD agreement (Pearson r, NRMSE) with the openSMILE reference outputs in DIR; prints the table or updates its section of the markdown file
+        """, CliCommand.Sync(RunParity))
+    {
+        Options = ["reference", "markdown"],
+    };
 
-    private static int Lld(Arguments a)
+    private static int RunLld(Arguments a)
     {
         string csv = a.Require("csv");
         bool noDeltas = a.Flag("no-deltas");
         a.RejectUnknown();
-        if (a.Positional.Count == 0)
-        {
-            throw new UsageException("affect features lld: at least one input WAV file is required");
-        }
 
         foreach (string path in a.Positional)
         {
@@ -73,7 +70,7 @@ internal static class FeaturesCommand
         return 0;
     }
 
-    private static int Parity(Arguments a)
+    private static int RunParity(Arguments a)
     {
         string reference = a.Require("reference");
         string? markdown = a.Get("markdown");

@@ -16,16 +16,45 @@ namespace Affect.Cli;
 /// </summary>
 internal static class FeaturesUtteranceCommand
 {
-    public const string UsageText = "affect features functionals IN.wav [...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS] | affect features parity-functionals --reference DIR [--markdown FILE.md] | " + BoawUsage;
+    /// <summary><c>affect features functionals</c>.</summary>
+    public static CliCommand Functionals { get; } = new("features functionals", """
+        affect features functionals IN.wav [IN2.wav ...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS]
+            the 6373 ComParE 2016 functionals per file in openSMILE's CSV/ARFF layouts (at least one of --csv, --arff);
+            --label CLASS adds a nominal class column (last column 'class' in both) that affect learn reads
+        """, CliCommand.Sync(RunFunctionals))
+    {
+        Options = ["csv", "arff", "label"],
+        MinPositional = 1,
+        MaxPositional = int.MaxValue,
+    };
 
-    public const string BoawUsage = "affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N] [--method kmeans++|kmeans|random|random++] [--no-log]";
+    /// <summary><c>affect features parity-functionals</c>.</summary>
+    public static CliCommand ParityFunctionals { get; } = new("features parity-functionals", """
+        affect features parity-functionals --reference DIR [--markdown docs/parity.md]
+            per-functional agreement with the openSMILE reference outputs in DIR; prints the tables or updates their sections of the markdown file
+        """, CliCommand.Sync(RunParityFunctionals))
+    {
+        Options = ["reference", "markdown"],
+    };
+
+    /// <summary><c>affect features boaw</c>.</summary>
+    public static CliCommand Boaw { get; } = new("features boaw", """
+        affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N]
+            [--method kmeans++|kmeans|random|random++] [--no-log]
+            bag-of-audio-words (openXBOW semantics): LLD and delta codebooks from the train partition; DIR2/boaw.npy, boaw.json,
+            boaw.csv (name;words...;class, the class column only for categorical corpora) and codebook/
+        """, CliCommand.Sync(RunBoaw))
+    {
+        Options = ["corpus", "out", "size", "assignments", "seed", "iterations", "train-frames", "method"],
+        Flags = ["no-log"],
+    };
 
     /// <summary>
     /// Runs <c>affect features boaw</c>: LLDs (+ deltas) of every file of the corpus, codebooks learned on the train
     /// partition only, then DIR2/codebook/ (codebook.json + codebook-{lld,delta}.npy), DIR2/boaw.npy (files × words,
     /// manifest order), DIR2/boaw.json (ids, partitions, words) and DIR2/boaw.csv (<c>name;words...[;class]</c>).
     /// </summary>
-    public static int RunBoaw(Arguments a)
+    private static int RunBoaw(Arguments a)
     {
         ArgumentNullException.ThrowIfNull(a);
         string corpus = a.Require("corpus");
@@ -121,7 +150,7 @@ internal static class FeaturesUtteranceCommand
     }
 
     /// <summary>Runs <c>affect features functionals</c>.</summary>
-    public static int RunFunctionals(Arguments a)
+    private static int RunFunctionals(Arguments a)
     {
         ArgumentNullException.ThrowIfNull(a);
         string? csv = a.Get("csv");
@@ -133,9 +162,16 @@ internal static class FeaturesUtteranceCommand
             throw new UsageException("affect features functionals: --csv and/or --arff is required");
         }
 
-        if (a.Positional.Count == 0)
+        if (label is not null)
         {
-            throw new UsageException("affect features functionals: at least one input WAV file is required");
+            try
+            {
+                FunctionalsTable.ValidateLabel(label);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException("--label: " + e.Message);
+            }
         }
 
         foreach (string path in a.Positional)
@@ -175,7 +211,7 @@ internal static class FeaturesUtteranceCommand
     }
 
     /// <summary>Runs <c>affect features parity-functionals</c>: prints the table and optionally updates the markdown section.</summary>
-    public static int RunParityFunctionals(Arguments a)
+    private static int RunParityFunctionals(Arguments a)
     {
         ArgumentNullException.ThrowIfNull(a);
         string reference = a.Require("reference");

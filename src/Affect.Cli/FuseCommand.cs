@@ -16,7 +16,17 @@ namespace Affect.Cli;
 /// </summary>
 internal static class FuseCommand
 {
-    public static int Run(Arguments args)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("fuse", """
+        affect fuse --systems A.csv B.csv [...] --labels L.csv --method sf|wf [--pool 100000] [--seed 1] [--chunks 1] [--classes L,M,H | --manifest CORPUS] --out F.csv
+            score-level fusion of score CSVs (affect learn) and class CSVs (affect discretize, Eq. 1), weights fitted on devel; prints weights, UAR/WAR
+        """, CliCommand.Sync(Run))
+    {
+        Options = ["systems", "labels", "method", "pool", "seed", "chunks", "classes", "manifest", "out"],
+        MaxPositional = int.MaxValue,
+    };
+
+    private static int Run(Arguments args)
     {
         var systemPaths = args.GetAll("systems").Concat(args.Positional).ToList();
         string labelsPath = args.Require("labels");

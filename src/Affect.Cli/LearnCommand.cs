@@ -11,7 +11,19 @@ namespace Affect.Cli;
 /// </summary>
 internal static class LearnCommand
 {
-    public static int Run(Arguments args)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("learn", """
+        affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST --scores OUT.csv [--C x | --factors k | --grid --devel DEVEL [--retrain]]
+            [--class-column class] [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra torch|managed]
+            utterance-level classifier on CSV/ARFF feature tables (name first, then numeric features, and a class column named
+            'class' unless --class-column names another; a table without it is refused); writes class scores, prints UAR/WAR
+        """, CliCommand.Sync(Run))
+    {
+        Options = ["model", "train", "test", "scores", "devel", "C", "factors", "seed", "scaling", "power", "algebra", "class-column"],
+        Flags = ["grid", "retrain"],
+    };
+
+    private static int Run(Arguments args)
     {
         string model = args.Require("model");
         var learner = model switch
@@ -48,15 +60,38 @@ internal static class LearnCommand
             throw new UsageException($"option --algebra: '{algebraName}' is not one of torch, managed");
         }
 
+        string classColumn = args.Get("class-column") ?? FeatureTable.DefaultClassColumn;
         args.RejectUnknown();
         if (grid && develPath is null)
         {
             throw new UsageException("--grid needs --devel DEVEL");
         }
 
-        var train = FeatureTable.Read(trainPath);
-        var test = FeatureTable.Read(testPath);
-        var devel = develPath is null ? null : FeatureTable.Read(develPath);
+        // Options the chosen learner or mode would not use are refused rather than silently ignored.
+        bool pls = learner is LearnerKind.Kpls or LearnerKind.Wkpls;
+        if (args.Get("C") is not null && (grid || pls))
+        {
+            throw new UsageException(grid ? "--C is chosen by --grid; give one or the other" : $"--C does not apply to {model} (it takes --factors)");
+        }
+
+        if (args.Get("factors") is not null && (grid || !pls))
+        {
+            throw new UsageException(grid ? "--factors is chosen by --grid; give one or the other" : $"--factors does not apply to {model} (it takes --C)");
+        }
+
+        if (retrain && develPath is null)
+        {
+            throw new UsageException("--retrain refits on train + devel: it needs --devel DEVEL");
+        }
+
+        if (learner == LearnerKind.Svm && args.Get("algebra") is not null)
+        {
+            throw new UsageException("--algebra chooses the kernel learners' linear algebra; svm does not use it");
+        }
+
+        var train = FeatureTable.Read(trainPath, classColumn);
+        var test = FeatureTable.Read(testPath, classColumn);
+        var devel = develPath is null ? null : FeatureTable.Read(develPath, classColumn);
         var options = new LearnerOptions(learner, scale, powerExponent, C: c, Factors: factors, SearchGrid: grid, RetrainOnTrainDevel: retrain, Seed: seed);
         var algebra = learner == LearnerKind.Svm ? null : Algebra(algebraName);
         var outcome = UtteranceClassifier.Run(train, devel, test, options, algebra);

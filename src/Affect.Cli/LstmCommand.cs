@@ -12,21 +12,24 @@ namespace Affect.Cli;
 /// <summary><c>affect lstm train|predict</c>: the cross-corpus LSTM of §3 (Table 1) and its frame-level predictions.</summary>
 internal static class LstmCommand
 {
-    public static int Run(string[] args)
+    /// <summary><c>affect lstm train</c>.</summary>
+    public static CliCommand Train { get; } = new("lstm train", """
+        affect lstm train --train DIR --val DIR [--test DIR] --target arousal|valence --out OUT [--epochs 5] [--seed 1] [--hidden 32] [--layers 2]
+            [--batch 32] [--lr 0.001] [--loss mse|ccc] [--lag SECONDS|auto] [--hop 0.2] [--step-frames 1] [--features compare2016-lld|basic] [--threads 1]
+            train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
+        """, CliCommand.Sync(RunTrain))
     {
-        if (args.Length == 0)
-        {
-            throw new UsageException("affect lstm train|predict ...");
-        }
+        Options = ["train", "val", "test", "target", "out", "epochs", "seed", "hidden", "layers", "batch", "lr", "loss", "lag", "hop", "step-frames", "features", "threads"],
+    };
 
-        var a = Arguments.Parse(args[1..]);
-        return args[0] switch
-        {
-            "train" => Train(a),
-            "predict" => Predict(a),
-            _ => throw new UsageException($"unknown lstm command '{args[0]}' (train, predict)"),
-        };
-    }
+    /// <summary><c>affect lstm predict</c>.</summary>
+    public static CliCommand Predict { get; } = new("lstm predict", """
+        affect lstm predict --model OUT/model.onnx --corpus DIR --out preds.csv [--threads 1]
+            frame-level predictions (name,time,value) at 25 Hz with ONNX Runtime, and per-file means in preds.means.csv
+        """, CliCommand.Sync(RunPredict))
+    {
+        Options = ["model", "corpus", "out", "threads"],
+    };
 
     /// <summary>The front-end named on the command line or in a job.</summary>
     public static IFrameFeatureExtractor Extractor(string name) => name switch
@@ -36,7 +39,7 @@ internal static class LstmCommand
         _ => throw new UsageException($"--features: '{name}' is not compare2016-lld or basic"),
     };
 
-    private static int Train(Arguments a)
+    private static int RunTrain(Arguments a)
     {
         var trainDir = a.Require("train");
         var valDir = a.Require("val");
@@ -88,7 +91,7 @@ internal static class LstmCommand
         return 0;
     }
 
-    private static int Predict(Arguments a)
+    private static int RunPredict(Arguments a)
     {
         var modelPath = a.Require("model");
         var corpusDir = a.Require("corpus");

@@ -1,3 +1,4 @@
+using Affect.Corpora;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
@@ -9,7 +10,19 @@ namespace Affect.Cli;
 /// <summary><c>affect run</c>: the experiment orchestration over corpora already in a store.</summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("run", """
+        affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
+            [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR]
+            run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
+            the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written
+        """, RunAsync)
+    {
+        Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner"],
+        Flags = ["no-worker"],
+    };
+
+    private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
     {
         string connection = args.Require("store");
         var corpora = args.GetAll("corpus").ToList();
@@ -30,10 +43,10 @@ internal static class RunCommand
         var engine = engineName switch
         {
             "memory" => DurableEngineOptions.InMemory,
-            "azure-storage" => new DurableEngineOptions(DurableEngine.AzureStorage, connection),
+            "azure-storage" when StoreFolder(connection) is null => new DurableEngineOptions(DurableEngine.AzureStorage, connection),
+            "azure-storage" => throw new UsageException("--engine azure-storage keeps its state in Azure Storage: --store must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite)"),
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
-        var store = BlobStore.Open(connection);
         var spec = new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null);
         var problems = spec.Validate();
         if (problems.Count > 0)
@@ -41,8 +54,62 @@ internal static class RunCommand
             throw new UsageException(string.Join("; ", problems));
         }
 
+        // Nothing is created (store folder, .staging, .queues) until the store and every corpus are known to exist.
+        await CheckCorporaAsync(connection, corpora, cancellationToken);
+        var store = BlobStore.Open(connection);
         await ExecuteAsync(store, connection, engine, spec, outDir, worker, cancellationToken);
         return 0;
+    }
+
+    /// <summary>The folder of a folder-store connection (<c>folder:PATH</c> or a path without '='), or null for Azure Storage.</summary>
+    public static string? StoreFolder(string connection)
+    {
+        string text = connection.Trim();
+        if (text.StartsWith(BlobStore.FolderPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Path.GetFullPath(text[BlobStore.FolderPrefix.Length..]);
+        }
+
+        return text.Contains('=', StringComparison.Ordinal) || text.StartsWith(BlobStore.IdentityPrefix, StringComparison.OrdinalIgnoreCase) || text.Length == 0
+            ? null
+            : Path.GetFullPath(text);
+    }
+
+    /// <summary>Fails when a folder store does not exist (opening one would create it), naming the folder.</summary>
+    public static void RequireExistingStore(string connection)
+    {
+        if (StoreFolder(connection) is { } folder && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"{folder}: store: the folder does not exist (--store names a folder store, e.g. DIR/store after affect demo --out DIR, or an Azure Storage connection string)");
+        }
+    }
+
+    /// <summary>Fails unless the store exists and holds <c>corpora/NAME/manifest.json</c> for every corpus, without writing anything.</summary>
+    private static async Task CheckCorporaAsync(string connection, IReadOnlyList<string> corpora, CancellationToken cancellationToken)
+    {
+        RequireExistingStore(connection);
+        string? folder = StoreFolder(connection);
+        IReadOnlyList<string> present;
+        if (folder is not null)
+        {
+            string root = Path.Combine(folder, Containers.Corpora);
+            present = Directory.Exists(root)
+                ? [.. Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, CorpusManifest.FileName))).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+                : [];
+        }
+        else
+        {
+            present = await RunRequests.ListCorporaAsync(BlobStore.Open(connection), cancellationToken);
+        }
+
+        var missing = corpora.Where(c => !present.Contains(c, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            string where = folder ?? "store";
+            string have = present.Count == 0 ? "the store holds no corpus" : "the store holds " + string.Join(", ", present);
+            throw new InvalidDataException(
+                $"{where}: {Containers.Corpora}/{missing[0]}/{CorpusManifest.FileName}: corpus '{string.Join("', '", missing)}' is not in the store ({have}; upload a corpus folder under {Containers.Corpora}/NAME/, manifest last)");
+        }
     }
 
     /// <summary>Runs the orchestration on a local engine, printing progress, and copies results.json and report.html to <paramref name="outDir"/>.</summary>

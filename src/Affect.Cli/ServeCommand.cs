@@ -7,7 +7,19 @@ namespace Affect.Cli;
 /// <summary><c>affect serve</c>: the local service on the Azure Storage engine (Azurite), with an HTTP API on loopback.</summary>
 internal static class ServeCommand
 {
-    public static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("serve", """
+        affect serve --store CONN [--port 7071] [--task-hub affect]
+            local service: Durable Task sidecar over Azure Storage (Azurite), HTTP API on 127.0.0.1: POST /api/runs
+            ({"corpora": [...], "seed": 1}; 202, or 400 for a malformed body, 422 for a corpus not in the store),
+            GET /api/runs/{id}; errors are JSON {"error": ...} and every 5xx is logged to stderr.
+            SIGINT/SIGTERM stop it gracefully within seconds (exit 0); a run in progress resumes on the next start
+        """, RunAsync)
+    {
+        Options = ["store", "port", "task-hub"],
+    };
+
+    private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
     {
         string connection = args.Require("store");
         int port = args.GetInt("port", 7071, 0, 65535);
@@ -22,17 +34,26 @@ internal static class ServeCommand
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"  {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
         var engine = new DurableEngineOptions(DurableEngine.AzureStorage, connection, hub, "affect-serve-" + Environment.MachineName.ToLowerInvariant());
-        await using var service = await LocalService.StartAsync(store, engine, port, log, cancellationToken);
-        Console.WriteLine($"affect serve: task hub '{hub}' on {connection.Split(';')[0]}; API {service.Address}api/runs (Ctrl+C to stop)");
+        var service = await LocalService.StartAsync(store, engine, port, log, cancellationToken, Console.Error);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            Console.WriteLine($"affect serve: task hub '{hub}' on {connection.Split(';')[0]}; API {service.Address}api/runs (Ctrl+C or SIGTERM to stop)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Console.WriteLine("affect serve: stopping; a run in progress resumes on the next start");
         }
-        catch (OperationCanceledException)
+        finally
         {
+            await service.DisposeAsync();
         }
 
-        Console.WriteLine("affect serve: stopping");
+        Console.WriteLine("affect serve: stopped");
         return 0;
     }
 }

@@ -12,7 +12,18 @@ namespace Affect.Cli;
 /// <summary><c>affect worker --store CONN</c>: the LSTM training worker on the <c>lstm-training</c> queue.</summary>
 internal static class WorkerCommand
 {
-    public static async Task<int> RunAsync(Arguments a, CancellationToken cancellationToken)
+    /// <summary>The command.</summary>
+    public static CliCommand Command { get; } = new("worker", """
+        affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto]
+            LSTM training worker: takes jobs from the lstm-training queue, writes models/{key}/model.onnx + metrics.json;
+            --drain stops when the queue is empty; SIGINT/SIGTERM stop it gracefully (exit 0)
+        """, RunAsync)
+    {
+        Options = ["store", "poll-seconds", "threads", "device"],
+        Flags = ["drain"],
+    };
+
+    private static async Task<int> RunAsync(Arguments a, CancellationToken cancellationToken)
     {
         var connection = a.Require("store");
         var drain = a.Flag("drain");
@@ -23,7 +34,9 @@ internal static class WorkerCommand
         {
             throw new UsageException($"--device: '{device}' is not cpu, cuda or auto");
         }
+
         a.RejectUnknown();
+        RunCommand.RequireExistingStore(connection);
 
         var store = BlobStore.Open(connection);
         var worker = new TrainingWorker(
@@ -32,20 +45,28 @@ internal static class WorkerCommand
             TrainingQueues.Open(connection, TrainingQueueNames.Poison),
             new TorchJobRunner(threads, Console.WriteLine, device));
         Console.WriteLine($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            var outcome = await worker.ProcessNextAsync(Console.WriteLine, cancellationToken);
-            if (outcome == JobOutcome.Idle)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (drain)
+                var outcome = await worker.ProcessNextAsync(Console.WriteLine, cancellationToken);
+                if (outcome == JobOutcome.Idle)
                 {
-                    return 0;
-                }
+                    if (drain)
+                    {
+                        return 0;
+                    }
 
-                await Task.Delay(poll, cancellationToken);
+                    await Task.Delay(poll, cancellationToken);
+                }
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A job cut short goes back to the queue when its visibility timeout ends; another worker takes it.
+        }
 
+        Console.WriteLine("worker: stopped");
         return 0;
     }
 }

@@ -5,9 +5,12 @@ namespace Affect.Learning;
 
 /// <summary>
 /// A labelled feature table: one row per utterance with its name, its feature vector and its class (null when
-/// unknown). Read from CSV (first column <c>name</c>, last column <c>class</c>, features between; comma or
-/// semicolon detected from the header) or ARFF as openSMILE writes it (<c>@attribute name string</c>, numeric
-/// attributes, <c>@attribute class {..}</c>, <c>@data</c>). A <c>frameTime</c> column (openSMILE functionals) is not a feature and is skipped.
+/// unknown). Read from CSV (first column <c>name</c>, a column named <c>class</c> — last as openSMILE, openXBOW and
+/// <c>affect features</c> write it — and every other column a feature; comma or semicolon detected from the header) or
+/// ARFF as openSMILE writes it (<c>@attribute name string</c> or nominal, numeric attributes, <c>@attribute class {..}</c>,
+/// <c>@data</c>). The class column is found by name, never by position: a table without one is refused, since taking
+/// the last feature as the class silently gives meaningless results. A <c>frameTime</c> column (openSMILE functionals)
+/// is not a feature and is skipped.
 /// </summary>
 /// <param name="Source">File the table came from (used in error messages).</param>
 /// <param name="Names">Utterance names.</param>
@@ -22,31 +25,40 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
     /// <summary>Where row <paramref name="row"/> (0-based) came from, for error messages: "line N" or "row N".</summary>
     public string Where(int row) => row < SourceLines.Count ? $"line {SourceLines[row]}" : $"row {row + 1}";
 
+    /// <summary>Name of the class column when none is given: <c>class</c>, as openSMILE's ARFF sink and openXBOW name it.</summary>
+    public const string DefaultClassColumn = "class";
+
     /// <summary>True when every row has a class.</summary>
     public bool IsLabelled => Labels.Count > 0 && Labels.All(l => l is not null);
 
     /// <summary>Reads a CSV or ARFF file (by extension: <c>.arff</c> is ARFF, anything else CSV).</summary>
-    public static FeatureTable Read(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="classColumn">Name of the class column (case-insensitive).</param>
+    public static FeatureTable Read(string path, string classColumn = DefaultClassColumn)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var reader = new StreamReader(path, Encoding.UTF8);
-        return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(reader, path) : ReadCsv(reader, path);
+        return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(reader, path, classColumn) : ReadCsv(reader, path, classColumn);
     }
 
     /// <summary>Reads CSV text; <paramref name="source"/> names the file in errors.</summary>
-    public static FeatureTable ReadCsv(TextReader reader, string source)
+    /// <param name="reader">The text.</param>
+    /// <param name="source">The file name for error messages.</param>
+    /// <param name="classColumn">Name of the class column (case-insensitive).</param>
+    public static FeatureTable ReadCsv(TextReader reader, string source, string classColumn = DefaultClassColumn)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        string? header = reader.ReadLine() ?? throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., class)");
+        string? header = reader.ReadLine() ?? throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., {classColumn})");
         header = header.TrimStart('\uFEFF');
         char sep = header.Count(ch => ch == ';') > header.Count(ch => ch == ',') ? ';' : ',';
         var columns = header.Split(sep).Select(c => c.Trim().Trim('\'', '"')).ToArray();
+        int classIndex = ClassIndex(columns, source, classColumn, "column");
         if (columns.Length < 3)
         {
-            throw new InvalidDataException($"{source}: line 1: header has {columns.Length} columns; expected name, at least one feature, class");
+            throw new InvalidDataException($"{source}: line 1: header has {columns.Length} columns; expected name, at least one feature, {classColumn}");
         }
 
-        var builder = new Builder(source, columns[1..^1]);
+        var builder = new Builder(source, columns, classIndex);
         int lineNo = 1;
         string? line;
         while ((line = reader.ReadLine()) is not null)
@@ -70,7 +82,10 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
     }
 
     /// <summary>Reads ARFF text as openSMILE writes it; <paramref name="source"/> names the file in errors.</summary>
-    public static FeatureTable ReadArff(TextReader reader, string source)
+    /// <param name="reader">The text.</param>
+    /// <param name="source">The file name for error messages.</param>
+    /// <param name="classColumn">Name of the class attribute (case-insensitive).</param>
+    public static FeatureTable ReadArff(TextReader reader, string source, string classColumn = DefaultClassColumn)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var attributes = new List<(string Name, string Type)>();
@@ -103,25 +118,27 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
                 else if (t.StartsWith("@data", StringComparison.OrdinalIgnoreCase))
                 {
                     data = true;
+                    var names = attributes.Select(a => a.Name).ToArray();
+                    int classIndex = ClassIndex(names, source, classColumn, "@attribute");
                     if (attributes.Count < 3)
                     {
-                        throw new InvalidDataException($"{source}: line {lineNo}: {attributes.Count} attributes; expected name, at least one feature, class");
+                        throw new InvalidDataException($"{source}: line {lineNo}: {attributes.Count} attributes; expected name, at least one feature, {classColumn}");
                     }
 
-                    if (!attributes[0].Type.StartsWith("string", StringComparison.OrdinalIgnoreCase))
+                    if (!attributes[0].Type.StartsWith("string", StringComparison.OrdinalIgnoreCase) && !attributes[0].Type.StartsWith('{'))
                     {
-                        throw new InvalidDataException($"{source}: @attribute {attributes[0].Name}: the first attribute must be the string attribute 'name'");
+                        throw new InvalidDataException($"{source}: @attribute {attributes[0].Name}: the first attribute must be the instance name (string or nominal)");
                     }
 
-                    for (int i = 1; i < attributes.Count - 1; i++)
+                    for (int i = 1; i < attributes.Count; i++)
                     {
-                        if (!attributes[i].Type.StartsWith("numeric", StringComparison.OrdinalIgnoreCase) && !attributes[i].Type.StartsWith("real", StringComparison.OrdinalIgnoreCase))
+                        if (i != classIndex && !attributes[i].Type.StartsWith("numeric", StringComparison.OrdinalIgnoreCase) && !attributes[i].Type.StartsWith("real", StringComparison.OrdinalIgnoreCase))
                         {
                             throw new InvalidDataException($"{source}: @attribute {attributes[i].Name}: type '{attributes[i].Type}' is not numeric");
                         }
                     }
 
-                    builder = new Builder(source, attributes.Skip(1).SkipLast(1).Select(a => a.Name).ToArray());
+                    builder = new Builder(source, names, classIndex);
                 }
                 else if (!t.StartsWith("@relation", StringComparison.OrdinalIgnoreCase))
                 {
@@ -172,9 +189,24 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    private sealed class Builder(string source, string[] columns)
+    // The class column by name; a table without one has no labels to learn from, so it is refused with what to do.
+    private static int ClassIndex(string[] columns, string source, string classColumn, string what)
     {
-        private readonly bool[] keep = columns.Select(c => !c.Equals("frameTime", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var matches = Enumerable.Range(1, Math.Max(columns.Length - 1, 0)).Where(j => columns[j].Equals(classColumn, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new InvalidDataException(
+                $"{source}: {classColumn}: no {what} named '{classColumn}' (the last of {columns.Length} is '{Shorten(columns[^1])}'), so the table has no class labels; " +
+                $"write it with one (affect features functionals --label CLASS) or name the label {what} with --class-column NAME"),
+            _ => throw new InvalidDataException($"{source}: {classColumn}: {matches.Count} {what}s are named '{classColumn}'"),
+        };
+    }
+
+    private sealed class Builder(string source, string[] columns, int classIndex)
+    {
+        // Features: every column but the name (first), the class and openSMILE's frameTime.
+        private readonly bool[] keep = columns.Select((c, j) => j != 0 && j != classIndex && !c.Equals("frameTime", StringComparison.OrdinalIgnoreCase)).ToArray();
         private readonly List<string> names = [];
         private readonly List<string?> labels = [];
         private readonly List<double> values = [];
@@ -184,9 +216,9 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
         {
             names.Add(cells[0].Trim().Trim('\'', '"'));
             lines.Add(lineNo);
-            for (int j = 1; j < cells.Length - 1; j++)
+            for (int j = 1; j < cells.Length; j++)
             {
-                if (!keep[j - 1])
+                if (!keep[j])
                 {
                     continue;
                 }
@@ -194,24 +226,29 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
                 string cell = cells[j].Trim();
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                 {
-                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j - 1]}': '{Shorten(cell)}' is not a number");
+                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j]}': '{Shorten(cell)}' is not a number");
                 }
 
                 if (!double.IsFinite(v))
                 {
-                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j - 1]}': {cell} is not a finite number");
+                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j]}': {cell} is not a finite number");
                 }
 
                 values.Add(v);
             }
 
-            string label = cells[^1].Trim().Trim('\'', '"');
+            string label = cells[classIndex].Trim().Trim('\'', '"');
             labels.Add(label.Length == 0 || label == "?" ? null : label);
         }
 
         public FeatureTable Build()
         {
             var featureNames = columns.Where((_, j) => keep[j]).ToArray();
+            if (featureNames.Length == 0)
+            {
+                throw new InvalidDataException($"{source}: line 1: no feature columns besides the name and the class");
+            }
+
             return new FeatureTable(source, names, featureNames, new RealMatrix(names.Count, featureNames.Length, [.. values]), labels) { SourceLines = lines };
         }
     }

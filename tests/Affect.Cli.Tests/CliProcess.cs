@@ -34,6 +34,9 @@ internal static class CliProcess
         return (p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Sends SIGTERM (what <c>kill PID</c> and container runtimes send; <see cref="Process.Kill()"/> is SIGKILL).</summary>
+    public static void Terminate(Process process) => Assert.Equal(0, SendSignal(process.Id, 15));
+
     public static string TempDir()
     {
         string dir = Path.Combine(Path.GetTempPath(), "affect-cli-tests", Guid.NewGuid().ToString("N"));
@@ -64,4 +67,7 @@ internal static class CliProcess
     }
 
     public static string Describe(string stdout, string stderr) => new StringBuilder().Append("stdout:\n").Append(stdout).Append("\nstderr:\n").Append(stderr).ToString();
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }

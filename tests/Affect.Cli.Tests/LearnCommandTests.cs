@@ -104,6 +104,20 @@ public sealed partial class LearnCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(dir, "out.csv")));
     }
 
+    [Theory]
+    [InlineData("--C is chosen by --grid", "kelm", "--grid", "--devel", "d.csv", "--C", "2")]
+    [InlineData("--C does not apply to kpls", "kpls", "--C", "2")]
+    [InlineData("--factors does not apply to kelm", "kelm", "--factors", "5")]
+    [InlineData("--factors is chosen by --grid", "wkpls", "--grid", "--devel", "d.csv", "--factors", "5")]
+    [InlineData("--retrain refits on train + devel", "kelm", "--retrain")]
+    [InlineData("svm does not use it", "svm", "--algebra", "managed")]
+    public async Task Options_the_chosen_learner_would_ignore_are_usage_errors(string expected, string model, params string[] more)
+    {
+        var r = await CliProcess.RunAsync(["learn", "--model", model, "--train", "t.csv", "--test", "t.csv", "--scores", Path.Combine(dir, "out.csv"), .. more]);
+        Assert.True(r.ExitCode == 2, CliProcess.Describe(r.Stdout, r.Stderr));
+        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
+    }
+
     private static void CheckScores(string csv, (string Name, double[] X, string Label)[] test, string stdout)
     {
         var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -93,7 +93,7 @@ public sealed class DurableEngineHost : IAsyncDisposable
         {
             var azure = new AzureStorageOrchestrationService(AzureSettings(options, loggerFactory));
             await azure.CreateIfNotExistsAsync();
-            (service, serviceClient) = (azure, azure);
+            (service, serviceClient) = (new StartGuardedOrchestrationService(azure), azure);
         }
 
         int port = FreeLoopbackPort();
@@ -116,6 +116,7 @@ public sealed class DurableEngineHost : IAsyncDisposable
                     app.UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>());
                 });
             })
+            .ConfigureServices(s => s.AddSingleton<IHostLifetime, EmbeddedHostLifetime>())
             .UseDefaultServiceProvider(o => o.ValidateScopes = false)
             .ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5))
             .Build();
@@ -127,6 +128,7 @@ public sealed class DurableEngineHost : IAsyncDisposable
             .ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5))
             .ConfigureServices(services =>
             {
+                services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
                 services.AddPipelineActivities(store, log, trainingQueue);
                 services.AddDurableTaskWorker(b =>
                 {
@@ -199,4 +201,17 @@ public sealed class DurableEngineHost : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>
+/// The lifetime of a host embedded in a command or a test: it neither waits for nor reacts to console signals (the
+/// default <c>ConsoleLifetime</c> would stop the host on SIGTERM behind its owner's back); the owner stops it.
+/// </summary>
+internal sealed class EmbeddedHostLifetime : IHostLifetime
+{
+    /// <inheritdoc />
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

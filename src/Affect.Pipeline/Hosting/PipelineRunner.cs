@@ -60,27 +60,68 @@ public static class PipelineRunner
                     return state.ReadOutputAs<ExperimentOutcome>() ?? throw new InvalidOperationException($"Orchestration '{instanceId}' completed without output.");
                 case OrchestrationRuntimeStatus.Failed:
                 case OrchestrationRuntimeStatus.Terminated:
-                    throw new PipelineFailedException(instanceId, Describe(state.FailureDetails) ?? state.RuntimeStatus.ToString());
+                    throw new PipelineFailedException(instanceId, FailureOf(state) ?? state.RuntimeStatus.ToString());
             }
 
             await Task.Delay(100, cancellationToken);
         }
     }
 
-    private static string? Describe(TaskFailureDetails? failure)
+    /// <summary>
+    /// Why a failed run failed: the innermost failure's message. Engines differ in where they put it — the failure
+    /// details, or (the Azure Storage engine through the sidecar) the output as a JSON string or failure object.
+    /// </summary>
+    internal static string? FailureOf(OrchestrationMetadata state)
     {
-        if (failure is null)
+        var failure = state.FailureDetails;
+        while (failure?.InnerFailure is not null)
+        {
+            failure = failure.InnerFailure;
+        }
+
+        if (failure is not null)
+        {
+            return failure.ErrorMessage;
+        }
+
+        if (state.RuntimeStatus is not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) || string.IsNullOrWhiteSpace(state.SerializedOutput))
         {
             return null;
         }
 
-        var inner = failure;
-        while (inner.InnerFailure is not null)
+        try
         {
-            inner = inner.InnerFailure;
+            using var json = JsonDocument.Parse(state.SerializedOutput);
+            var element = json.RootElement;
+            while (element.ValueKind == JsonValueKind.Object && Property(element, "innerFailure") is { ValueKind: JsonValueKind.Object } inner)
+            {
+                element = inner;
+            }
+
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString(),
+                JsonValueKind.Object when Property(element, "errorMessage") is { ValueKind: JsonValueKind.String } m => m.GetString(),
+                _ => state.SerializedOutput,
+            };
+        }
+        catch (JsonException)
+        {
+            return state.SerializedOutput;
+        }
+    }
+
+    private static JsonElement? Property(JsonElement o, string name)
+    {
+        foreach (var p in o.EnumerateObject())
+        {
+            if (p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return p.Value;
+            }
         }
 
-        return inner.ErrorMessage;
+        return null;
     }
 }
 
