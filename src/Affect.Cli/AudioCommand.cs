@@ -25,7 +25,8 @@ internal static class AudioCommand
                 throw new FileNotFoundException($"{path}: file does not exist");
             }
 
-            using var stream = File.OpenRead(path);
+            // Regular files only: a FIFO or device would block or never end.
+            using var stream = RegularFile.OpenRead(path, path);
             var header = WavReader.ReadHeader(stream, Path.GetFileName(path));
             stream.Position = 0;
             var clip = AudioLoader.LoadMono(stream, Path.GetFileName(path), 16000);

@@ -77,6 +77,28 @@ public sealed class CommandErrorTests
     }
 
     [Fact]
+    public async Task Audio_info_refuses_a_fifo_instead_of_blocking_on_it()
+    {
+        string dir = CliProcess.TempDir();
+        string fifo = Path.Combine(dir, "pipe.wav");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Nothing ever writes to the FIFO: opening it for reading would block for ever.
+        var run = CliProcess.RunAsync("audio", "info", fifo);
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(2)));
+        Assert.True(finished == run, "affect audio info blocked on a FIFO");
+        var r = await run;
+        Assert.Equal(1, r.ExitCode);
+        string line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("pipe.wav", line);
+        Assert.Contains("regular file", line);
+    }
+
+    [Fact]
     public async Task Usage_errors_exit_with_2()
     {
         Assert.Equal(2, (await CliProcess.RunAsync("frobnicate")).ExitCode);
