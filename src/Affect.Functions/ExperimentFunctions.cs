@@ -19,6 +19,7 @@ public sealed class ExperimentFunctions(
     ClassifyActivity classify,
     EnqueueLstmTrainingActivity enqueueLstm,
     CheckLstmModelActivity checkLstm,
+    CrossTaskPredictActivity crossTask,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -75,6 +76,11 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.CheckLstmModel)]
     public Task<LstmModelStatus> CheckLstmModel([ActivityTrigger] string modelKey, CancellationToken cancellationToken) =>
         checkLstm.RunAsync(modelKey, cancellationToken);
+
+    /// <summary>Stage 8: one LSTM's frame-level predictions and utterance scores on a categorical corpus.</summary>
+    [Function(TaskNames.PredictCrossTask)]
+    public Task<ArtifactRef> PredictCrossTask([ActivityTrigger] CrossTaskRequest input, CancellationToken cancellationToken) =>
+        crossTask.RunAsync(input, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

@@ -34,6 +34,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("ComputeBoaw", "activityTrigger")]
     [InlineData("BuildFeatureSet", "activityTrigger")]
     [InlineData("Classify", "activityTrigger")]
+    [InlineData("PredictCrossTask", "activityTrigger")]
     [InlineData("WriteReport", "activityTrigger")]
     [InlineData("PublishRun", "activityTrigger")]
     [InlineData("CorpusUploaded", "blobTrigger")]

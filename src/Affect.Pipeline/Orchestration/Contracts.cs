@@ -192,6 +192,9 @@ public static class TaskNames
     /// <summary>Stage 7: whether a queued model exists yet, with its metrics.</summary>
     public const string CheckLstmModel = "CheckLstmModel";
 
+    /// <summary>Stage 8: frame-level predictions of one trained LSTM on a categorical corpus, and their utterance means.</summary>
+    public const string PredictCrossTask = "PredictCrossTask";
+
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";
 
