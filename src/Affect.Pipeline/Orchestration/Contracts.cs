@@ -11,6 +11,10 @@ namespace Affect.Pipeline.Orchestration;
 /// <param name="Lstm">Train the cross-corpus LSTMs of Table 1 when two or more dimensional corpora are given.</param>
 /// <param name="LstmEpochs">Epochs per LSTM training (the paper: 5).</param>
 /// <param name="LstmPollSeconds">How often the orchestration checks, on a durable timer, whether a queued model exists.</param>
+/// <param name="RetrainOnTrainDevel">Test predictions of the fused learners come from models refitted on train + devel with the
+/// devel-chosen hyper-parameters (the paper's recommended protocol, Section 4.1); devel scores always come from train-only models.</param>
+/// <param name="FusionPool">Random weight matrices searched by weighted score fusion (WF, Section 2.2).</param>
+/// <param name="FusionChunks">Activities the WF pool is split over (fan-out); the result does not depend on it.</param>
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
@@ -21,7 +25,10 @@ public sealed record ExperimentSpec(
     IReadOnlyList<string>? Learners = null,
     bool Lstm = true,
     int LstmEpochs = 5,
-    int LstmPollSeconds = 2)
+    int LstmPollSeconds = 2,
+    bool RetrainOnTrainDevel = false,
+    int FusionPool = 100_000,
+    int FusionChunks = 4)
 {
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
@@ -83,6 +90,16 @@ public sealed record ExperimentSpec(
             problems.Add($"spec.lstmPollSeconds: {LstmPollSeconds} is outside 1..3600");
         }
 
+        if (FusionPool is < 1 or > 100_000_000)
+        {
+            problems.Add($"spec.fusionPool: {FusionPool} is outside 1..100000000");
+        }
+
+        if (FusionChunks < 1 || FusionChunks > 1000 || FusionChunks > FusionPool)
+        {
+            problems.Add($"spec.fusionChunks: {FusionChunks} is outside 1..min(1000, fusionPool)");
+        }
+
         foreach (string learner in LearnersOrDefault.Where(l => !AllLearners.Contains(l)))
         {
             problems.Add($"spec.learners: '{learner}' is not one of {string.Join(", ", AllLearners)}");
@@ -125,7 +142,14 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Llds">Every LLD batch artifact (an Activities.LldIndex each), in the same order.</param>
 /// <param name="Utterance">Utterance-level stages: functionals, BoAW, feature sets and classifications.</param>
 /// <param name="Lstm">Cross-corpus LSTM cells of Table 1.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm);
+/// <param name="CrossTask">Stage 8: each trained LSTM's predictions on each categorical corpus.</param>
+public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm, IReadOnlyList<CrossTaskPrediction> CrossTask);
+
+/// <summary>Stage 8 output: one trained LSTM's frame tracks and utterance scores on one categorical corpus.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="Model">The Table 1 cell whose model predicted.</param>
+/// <param name="Predictions">The crosstask artifact (an Activities.CrossTaskArtifact).</param>
+public sealed record CrossTaskPrediction(string Corpus, LstmCell Model, ArtifactRef Predictions);
 
 /// <summary>One cell of Table 1: an LSTM trained on one corpus, its epoch chosen on a second, tested on a third.</summary>
 /// <param name="Request">What was trained.</param>

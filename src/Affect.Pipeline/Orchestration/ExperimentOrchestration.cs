@@ -119,9 +119,22 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
             activities.AddRange(tickets.Zip(statuses).Select(p => new ArtifactRef("lstm", p.First.ModelKey, p.Second.ModelBlob ?? string.Empty, Reused: !p.First.Enqueued)));
         }
 
+        // Stage 8: every trained LSTM on every utterance of each categorical corpus (Section 4.2), from the stored LLDs.
+        var crossTaskFor = categorical
+            .SelectMany(c => lstm.Where(m => m.Status.Exists && m.Status.ModelBlob is not null).Select(m => (Corpus: c, Cell: m)))
+            .ToList();
+        var crossTaskRefs = await FanOutAsync(
+            context,
+            "crosstask",
+            crossTaskFor.Select(p => context.CallActivityAsync<ArtifactRef>(
+                TaskNames.PredictCrossTask,
+                new CrossTaskRequest(p.Corpus.Corpus, p.Corpus.Record.Key, p.Corpus.Record.Blob, lldsOf[p.Corpus.Corpus], p.Cell.Status.ModelKey, p.Cell.Status.ModelBlob!))).ToList());
+        activities.AddRange(crossTaskRefs);
+        var crossTask = crossTaskFor.Zip(crossTaskRefs).Select(p => new CrossTaskPrediction(p.First.Corpus.Corpus, p.First.Cell, p.Second)).ToList();
+
         // Stage 12: report.
         context.SetCustomStatus(new RunProgress("report", 0, 1));
-        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance, lstm));
+        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance, lstm, crossTask));
         activities.Add(report);
 
         // Publish the run under runs/{runId}/ (not memoized: the run record is per run).

@@ -1,0 +1,150 @@
+namespace Affect.Pipeline.Activities;
+
+/// <summary>
+/// A table of results.json that sets this run's numbers beside the paper's: every row carries both, the paper's
+/// matched through <see cref="PaperFigures.PaperCorpusOf"/>. UAR and WAR are fractions in [0, 1] on both sides (the
+/// paper's percentages divided by 100); CCs are as published.
+/// </summary>
+/// <typeparam name="TRow">Row type.</typeparam>
+/// <param name="Caption">What the table shows and which paper table it mirrors.</param>
+/// <param name="PaperSource">Label of the <c>paper*</c> columns: <see cref="PaperFigures.PaperSource"/>.</param>
+/// <param name="RunSource">Label of the other columns: <see cref="PaperFigures.RunSource"/>.</param>
+/// <param name="Rows">The rows.</param>
+public sealed record ComparedTable<TRow>(string Caption, string PaperSource, string RunSource, IReadOnlyList<TRow> Rows);
+
+/// <summary>A row of the Table 1 analogue: one cross-corpus LSTM.</summary>
+/// <param name="Train">Training corpus of this run (null for a paper row without a counterpart).</param>
+/// <param name="Validation">Validation corpus of this run.</param>
+/// <param name="Test">Test corpus of this run.</param>
+/// <param name="Target">arousal or valence.</param>
+/// <param name="BestEpoch">Epoch chosen by validation CC.</param>
+/// <param name="ValidationCc">Validation CC at that epoch.</param>
+/// <param name="TestCcAtEpoch1">Test CC after one epoch.</param>
+/// <param name="TestCcAtBest">Test CC at the chosen epoch.</param>
+/// <param name="PaperTrain">The paper's training corpus of the matching row.</param>
+/// <param name="PaperValidation">The paper's validation corpus.</param>
+/// <param name="PaperTest">The paper's test corpus.</param>
+/// <param name="PaperValidationCcAtBest">The paper's validation CC at the optimal epoch.</param>
+/// <param name="PaperTestCcAtEpoch1">The paper's test CC after one epoch.</param>
+/// <param name="PaperTestCcAtBest">The paper's test CC at the optimal epoch.</param>
+public sealed record Table1Row(
+    string? Train,
+    string? Validation,
+    string? Test,
+    string Target,
+    int? BestEpoch,
+    double? ValidationCc,
+    double? TestCcAtEpoch1,
+    double? TestCcAtBest,
+    string? PaperTrain,
+    string? PaperValidation,
+    string? PaperTest,
+    double? PaperValidationCcAtBest,
+    double? PaperTestCcAtEpoch1,
+    double? PaperTestCcAtBest);
+
+/// <summary>A row of the Table 2 analogue: a challenge baseline approach (SVM with instance upsampling, C on devel).</summary>
+/// <param name="Corpus">Categorical corpus of this run (null when the approach is not built here).</param>
+/// <param name="FeatureSet">OSFUN, OSBOAW, AuDeep or END2YOU.</param>
+/// <param name="Learner">svm (or the paper's network).</param>
+/// <param name="C">Complexity chosen on devel.</param>
+/// <param name="DevelUar">Devel UAR of this run.</param>
+/// <param name="TestUar">Test UAR of this run.</param>
+/// <param name="PaperBenchmark">The challenge paper's devel UAR.</param>
+/// <param name="PaperReproduced">The authors' reproduced devel UAR (the paper's "Reproduced" column).</param>
+/// <param name="Note">Why a run value is missing.</param>
+public sealed record Table2Row(string? Corpus, string FeatureSet, string Learner, double? C, double? DevelUar, double? TestUar, double? PaperBenchmark, double? PaperReproduced, string? Note);
+
+/// <summary>A row of the Table 3 analogue: one learner on one feature set.</summary>
+/// <param name="Corpus">Categorical corpus of this run (null for a paper-only row).</param>
+/// <param name="FeatureSet">Feature set.</param>
+/// <param name="Learner">kelm, wkelm, kpls, wkpls (or svm, which the paper's Table 3 does not list).</param>
+/// <param name="DevelUar">Devel UAR of this run.</param>
+/// <param name="TestUar">Test UAR of this run.</param>
+/// <param name="PaperDevelUar">The paper's devel UAR.</param>
+public sealed record Table3Row(string? Corpus, string FeatureSet, string Learner, double? DevelUar, double? TestUar, double? PaperDevelUar);
+
+/// <summary>Builds the compared tables from this run's results and <see cref="PaperFigures"/>.</summary>
+public static class ReportTables
+{
+    /// <summary>Table 1: every LSTM of this run beside the paper's cell for the same corpus roles, then paper cells with no counterpart.</summary>
+    public static ComparedTable<Table1Row> Table1(IReadOnlyList<LstmResult> lstm)
+    {
+        ArgumentNullException.ThrowIfNull(lstm);
+        var rows = new List<Table1Row>();
+        var matched = new HashSet<PaperLstmCell>();
+        foreach (var r in lstm)
+        {
+            var paper = PaperFigures.Table1.FirstOrDefault(p => p.Target == r.Target
+                && p.Train == PaperFigures.PaperCorpusOf(r.Train)
+                && p.Validation == PaperFigures.PaperCorpusOf(r.Validation)
+                && p.Test == (r.Test is null ? null : PaperFigures.PaperCorpusOf(r.Test)));
+            if (paper is not null)
+            {
+                matched.Add(paper);
+            }
+
+            rows.Add(new Table1Row(r.Train, r.Validation, r.Test, r.Target, r.BestEpoch, r.ValidationCc, r.TestCcAtEpoch1, r.TestCcAtBest,
+                paper?.Train, paper?.Validation, paper?.Test, paper?.ValidationCcAtBest, paper?.TestCcAtEpoch1, paper?.TestCcAtBest));
+        }
+
+        rows.AddRange(PaperFigures.Table1.Where(p => !matched.Contains(p)).Select(p => new Table1Row(
+            null, null, null, p.Target, null, null, null, null, p.Train, p.Validation, p.Test, p.ValidationCcAtBest, p.TestCcAtEpoch1, p.TestCcAtBest)));
+        return new ComparedTable<Table1Row>(
+            "Table 1 analogue: Pearson CC of cross-corpus LSTMs (train on one corpus, epoch chosen on the validation corpus, tested on the third)",
+            PaperFigures.PaperSource,
+            PaperFigures.RunSource,
+            rows);
+    }
+
+    /// <summary>Table 2: the SVM baseline (instance upsampling, C chosen on devel) on OSFUN and OSBOAW of each categorical corpus.</summary>
+    public static ComparedTable<Table2Row> Table2(IReadOnlyList<ClassificationResult> classification)
+    {
+        ArgumentNullException.ThrowIfNull(classification);
+        var rows = new List<Table2Row>();
+        var corpora = classification.Select(c => c.Corpus).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var p in PaperFigures.Table2)
+        {
+            var runs = classification.Where(c => c.FeatureSet == p.FeatureSet && c.Learner == p.Learner).ToList();
+            if (runs.Count == 0)
+            {
+                string note = p.FeatureSet is "OSFUN" or "OSBOAW"
+                    ? "the svm learner was not part of this run (spec.learners)"
+                    : $"{p.FeatureSet} features are not built by this pipeline";
+                rows.Add(new Table2Row(corpora.Count == 1 ? corpora[0] : null, p.FeatureSet, p.Learner, null, null, null, Pct(p.Benchmark), Pct(p.Reproduced), note));
+            }
+
+            rows.AddRange(runs.Select(r => new Table2Row(r.Corpus, p.FeatureSet, p.Learner, r.C, r.DevelUar, r.TestUar, Pct(p.Benchmark), Pct(p.Reproduced), null)));
+        }
+
+        return new ComparedTable<Table2Row>(
+            "Table 2 analogue: devel UAR of the challenge baseline, a linear SVM with instance upsampling, complexity chosen on devel",
+            PaperFigures.PaperSource,
+            PaperFigures.RunSource,
+            rows);
+    }
+
+    /// <summary>Table 3: every learner × feature set of this run beside the paper's devel UAR, then the paper's AuDeep rows.</summary>
+    public static ComparedTable<Table3Row> Table3(IReadOnlyList<ClassificationResult> classification)
+    {
+        ArgumentNullException.ThrowIfNull(classification);
+        var rows = classification.Select(c => new Table3Row(
+            c.Corpus,
+            c.FeatureSet,
+            c.Learner,
+            c.DevelUar,
+            c.TestUar,
+            Pct(PaperFigures.Table3.FirstOrDefault(p => p.FeatureSet == c.FeatureSet && p.Learner == c.Learner)?.DevelUar))).ToList();
+        rows.AddRange(PaperFigures.Table3
+            .Where(p => !classification.Any(c => c.FeatureSet == p.FeatureSet && c.Learner == p.Learner))
+            .Select(p => new Table3Row(null, p.FeatureSet, p.Learner, null, null, Pct(p.DevelUar))));
+        return new ComparedTable<Table3Row>(
+            "Table 3 analogue: devel UAR of the least-squares learners (KELM, WKELM, KPLS, WKPLS; SVM added) per feature set, hyper-parameters chosen on devel",
+            PaperFigures.PaperSource,
+            PaperFigures.RunSource,
+            rows);
+    }
+
+    /// <summary>A published percentage as a fraction, rounded to 6 decimals.</summary>
+    public static double? Pct(double? percent) => percent is { } p ? Math.Round(p / 100.0, 6, MidpointRounding.ToEven) : null;
+}
