@@ -20,6 +20,7 @@ public sealed class ExperimentFunctions(
     EnqueueLstmTrainingActivity enqueueLstm,
     CheckLstmModelActivity checkLstm,
     CrossTaskPredictActivity crossTask,
+    DiscretizeActivity discretize,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -81,6 +82,11 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.PredictCrossTask)]
     public Task<ArtifactRef> PredictCrossTask([ActivityTrigger] CrossTaskRequest input, CancellationToken cancellationToken) =>
         crossTask.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 9: thresholds of a cross-task system.</summary>
+    [Function(TaskNames.Discretize)]
+    public Task<ArtifactRef> Discretize([ActivityTrigger] DiscretizeRequest input, CancellationToken cancellationToken) =>
+        discretize.RunAsync(input, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

@@ -35,6 +35,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("BuildFeatureSet", "activityTrigger")]
     [InlineData("Classify", "activityTrigger")]
     [InlineData("PredictCrossTask", "activityTrigger")]
+    [InlineData("Discretize", "activityTrigger")]
     [InlineData("WriteReport", "activityTrigger")]
     [InlineData("PublishRun", "activityTrigger")]
     [InlineData("CorpusUploaded", "blobTrigger")]

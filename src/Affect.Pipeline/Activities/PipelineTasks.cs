@@ -24,6 +24,7 @@ public static class PipelineTasks
         Add<EnqueueLstmTrainingActivity, LstmTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueLstmTraining);
         Add<CheckLstmModelActivity, string, LstmModelStatus>(registry, TaskNames.CheckLstmModel);
         Add<CrossTaskPredictActivity, CrossTaskRequest, ArtifactRef>(registry, TaskNames.PredictCrossTask);
+        Add<DiscretizeActivity, DiscretizeRequest, ArtifactRef>(registry, TaskNames.Discretize);
         Add<WriteReportActivity, ReportRequest, ArtifactRef>(registry, TaskNames.WriteReport);
         Add<PublishRunActivity, RunPublication, string>(registry, TaskNames.PublishRun);
     }
@@ -49,6 +50,7 @@ public static class PipelineTasks
         services.AddSingleton<BuildFeatureSetActivity>();
         services.AddSingleton<ClassifyActivity>();
         services.AddSingleton<CrossTaskPredictActivity>();
+        services.AddSingleton<DiscretizeActivity>();
         services.AddSingleton<WriteReportActivity>();
         services.AddSingleton<PublishRunActivity>();
         return services;

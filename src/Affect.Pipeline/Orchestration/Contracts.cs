@@ -143,7 +143,14 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Utterance">Utterance-level stages: functionals, BoAW, feature sets and classifications.</param>
 /// <param name="Lstm">Cross-corpus LSTM cells of Table 1.</param>
 /// <param name="CrossTask">Stage 8: each trained LSTM's predictions on each categorical corpus.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm, IReadOnlyList<CrossTaskPrediction> CrossTask);
+/// <param name="Discretization">Stage 9: thresholds of every cross-task system.</param>
+public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm, IReadOnlyList<CrossTaskPrediction> CrossTask, IReadOnlyList<Discretization> Discretization);
+
+/// <summary>Stage 9 output: one cross-task system discretized with thresholds fitted on each fit set.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="System">The system's name (one model, or an arousal model + a valence model).</param>
+/// <param name="Artifact">The discretize artifact (an Activities.DiscretizeArtifact).</param>
+public sealed record Discretization(string Corpus, string System, ArtifactRef Artifact);
 
 /// <summary>Stage 8 output: one trained LSTM's frame tracks and utterance scores on one categorical corpus.</summary>
 /// <param name="Corpus">The categorical corpus.</param>
@@ -218,6 +225,9 @@ public static class TaskNames
 
     /// <summary>Stage 8: frame-level predictions of one trained LSTM on a categorical corpus, and their utterance means.</summary>
     public const string PredictCrossTask = "PredictCrossTask";
+
+    /// <summary>Stage 9: UAR-maximising thresholds of a cross-task system, per fit set.</summary>
+    public const string Discretize = "Discretize";
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";

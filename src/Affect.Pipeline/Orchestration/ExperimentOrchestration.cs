@@ -132,9 +132,21 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         activities.AddRange(crossTaskRefs);
         var crossTask = crossTaskFor.Zip(crossTaskRefs).Select(p => new CrossTaskPrediction(p.First.Corpus.Corpus, p.First.Cell, p.Second)).ToList();
 
+        // Stage 9: thresholds maximising UAR (Section 4.2, Table 4) for every model, and the blends of the submissions (Section 4.3).
+        var discretizeFor = crossTask
+            .Select(p => new DiscretizeRequest(p.Corpus, RecordOf(ingested, p.Corpus).Record.Key, SystemName(p.Model.Request), [p.Predictions], DiscretizeActivity.FitSets))
+            .Concat(categorical.SelectMany(c => SubmissionBlends(c, crossTask)))
+            .ToList();
+        var discretized = await FanOutAsync(
+            context,
+            "discretize",
+            discretizeFor.Select(r => context.CallActivityAsync<ArtifactRef>(TaskNames.Discretize, r)).ToList());
+        activities.AddRange(discretized);
+        var discretization = discretizeFor.Zip(discretized).Select(p => new Discretization(p.First.Corpus, p.First.System, p.Second)).ToList();
+
         // Stage 12: report.
         context.SetCustomStatus(new RunProgress("report", 0, 1));
-        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance, lstm, crossTask));
+        var report = await context.CallActivityAsync<ArtifactRef>(TaskNames.WriteReport, new ReportRequest(input, ingested, summaries, llds, utterance, lstm, crossTask, discretization));
         activities.Add(report);
 
         // Publish the run under runs/{runId}/ (not memoized: the run record is per run).
@@ -145,6 +157,62 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
     }
 
     private static readonly string[] LstmTargets = ["arousal", "valence"];
+
+    /// <summary>The name of a single-model cross-task system: <c>train/validation/test/target</c>.</summary>
+    public static string SystemName(LstmTrainingRequest model) =>
+        $"{model.TrainCorpus}/{model.ValidationCorpus}/{model.TestCorpus ?? "-"}/{model.Target}";
+
+    /// <summary>
+    /// The model that stands for a source corpus and target (Table 4, Section 4.3): among the trained models of that
+    /// training corpus and target, the one with the highest validation CC (the first in Table 1 order on a tie).
+    /// </summary>
+    public static CrossTaskPrediction? Representative(IReadOnlyList<CrossTaskPrediction> predictions, string corpus, string trainCorpus, string target)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        CrossTaskPrediction? best = null;
+        foreach (var p in predictions.Where(p => p.Corpus == corpus && p.Model.Request.TrainCorpus == trainCorpus && p.Model.Request.Target == target))
+        {
+            if (best is null || (p.Model.Status.ValidationPearson ?? double.NegativeInfinity) > (best.Model.Status.ValidationPearson ?? double.NegativeInfinity))
+            {
+                best = p;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The dimensional corpus of this run that stands for a paper corpus (by name, <see cref="PaperFigures.PaperCorpusOf"/>).</summary>
+    public static string? CorpusFor(IEnumerable<CrossTaskPrediction> predictions, string paperCorpus) =>
+        predictions.Select(p => p.Model.Request.TrainCorpus).FirstOrDefault(c => PaperFigures.PaperCorpusOf(c) == paperCorpus);
+
+    /// <summary>
+    /// The blended systems of the LSTM submissions (Section 4.3): SEMAINE arousal + valence (submissions 1 and 3) and
+    /// CreativeIT arousal + SEMAINE valence (submission 2), each from the representative models, every fit set.
+    /// </summary>
+    private static IEnumerable<DiscretizeRequest> SubmissionBlends(IngestedCorpus corpus, IReadOnlyList<CrossTaskPrediction> predictions)
+    {
+        string? semaine = CorpusFor(predictions, "SEMAINE");
+        string? creativeit = CorpusFor(predictions, "CreativeIT");
+        var valence = semaine is null ? null : Representative(predictions, corpus.Corpus, semaine, "valence");
+        foreach (var arousalSource in new[] { semaine, creativeit })
+        {
+            var arousal = arousalSource is null ? null : Representative(predictions, corpus.Corpus, arousalSource, "arousal");
+            if (arousal is not null && valence is not null)
+            {
+                yield return new DiscretizeRequest(corpus.Corpus, corpus.Record.Key, BlendName(arousal, valence), [arousal.Predictions, valence.Predictions], DiscretizeActivity.FitSets);
+            }
+        }
+    }
+
+    /// <summary>The name of a blended system: <c>{arousal system}+{valence system}</c>.</summary>
+    public static string BlendName(CrossTaskPrediction arousal, CrossTaskPrediction valence)
+    {
+        ArgumentNullException.ThrowIfNull(arousal);
+        ArgumentNullException.ThrowIfNull(valence);
+        return SystemName(arousal.Model.Request) + "+" + SystemName(valence.Model.Request);
+    }
+
+    private static IngestedCorpus RecordOf(IReadOnlyList<IngestedCorpus> corpora, string name) => corpora.First(c => c.Corpus == name);
 
     /// <summary>Every (train, validation, test) order of the dimensional corpora: 6 for three corpora, 2 (no test) for two.</summary>
     private static IEnumerable<(IngestedCorpus Train, IngestedCorpus Validation, IngestedCorpus? Test)> CorpusOrders(IReadOnlyList<IngestedCorpus> corpora)

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text;
+using Affect.Corpora;
+using Affect.Learning;
+using Affect.Learning.Discretization;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+
+namespace Affect.Pipeline.Activities;
+
+/// <summary>
+/// Stage 9, discretization (paper Section 4.2, Table 4): turns the utterance scores of one cross-task system (one LSTM, or
+/// an arousal model and a valence model blended) into the categorical corpus's ordered classes with the two thresholds
+/// that maximise UAR on the fit partitions (<see cref="ThresholdSearch"/>), once per fit set (<c>train</c>, <c>devel</c>,
+/// <c>train+devel</c>), and scores every partition. Writes <c>artifacts/discretize/{key}/discretize.json</c>
+/// (<see cref="DiscretizeArtifact"/>) and, per fit set, the devel and test predictions as the one-vs-all code matrix of
+/// Eq. 1 (<c>{fit}.devel.scores.csv</c>, <c>{fit}.test.scores.csv</c>, the layout of the learners' score files) for fusion.
+/// </summary>
+public sealed class DiscretizeActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<DiscretizeRequest, ArtifactRef>
+{
+    /// <summary>Version of this stage's code; bump it when its output changes.</summary>
+    public const int Version = 1;
+
+    /// <summary>The stage's folder under <c>artifacts</c>.</summary>
+    public const string Stage = "discretize";
+
+    /// <summary>The fit sets of a full discretization.</summary>
+    public static readonly IReadOnlyList<string> FitSets = ["train", "devel", "train+devel"];
+
+    private readonly MemoizedArtifacts artifacts = new(store, log);
+
+    /// <inheritdoc />
+    public Task<ArtifactRef> RunAsync(DiscretizeRequest input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Predictions is null || input.Predictions.Count is < 1 or > 2)
+        {
+            throw new ArgumentException($"discretize: {input.System}: predictions: one model, or an arousal and a valence model, are needed", nameof(input));
+        }
+
+        if (input.FitOn is null || input.FitOn.Count == 0 || input.FitOn.Any(f => !FitSets.Contains(f)))
+        {
+            throw new ArgumentException($"discretize: {input.System}: fitOn: each of [{string.Join(", ", input.FitOn ?? [])}] must be one of {string.Join(", ", FitSets)}", nameof(input));
+        }
+
+        var direction = input.Direction switch
+        {
+            "auto" => DirectionChoice.Auto,
+            "increasing" => DirectionChoice.Increasing,
+            "decreasing" => DirectionChoice.Decreasing,
+            _ => throw new ArgumentException($"discretize: {input.System}: direction: '{input.Direction}' is not auto, increasing or decreasing", nameof(input)),
+        };
+        string key = ArtifactKey.Compute(
+            Stage,
+            Version,
+            new Dictionary<string, string>
+            {
+                ["system"] = input.System,
+                ["fitOn"] = string.Join(",", input.FitOn),
+                ["direction"] = input.Direction,
+            },
+            [input.RecordKey, .. input.Predictions.Select(p => p.Key)]);
+        return artifacts.GetOrCreateAsync(Stage, key, "discretize.json", async ct =>
+        {
+            var manifestBlob = $"{input.Corpus}/{CorpusManifest.FileName}";
+            var manifest = CorpusManifest.Parse(Encoding.UTF8.GetString(await store.GetBytesAsync(Containers.Corpora, manifestBlob, ct)), $"{Containers.Corpora}/{manifestBlob}");
+            var classes = manifest.Classes;
+            if (classes.Count < 2)
+            {
+                throw new InvalidDataException($"{Containers.Corpora}/{manifestBlob}: classes: discretization needs at least two ordered classes, found {classes.Count}");
+            }
+
+            var sources = new List<CrossTaskArtifact>();
+            foreach (var p in input.Predictions)
+            {
+                sources.Add(await artifacts.ReadJsonAsync<CrossTaskArtifact>(p.Blob, ct));
+            }
+
+            bool blended = sources.Count == 2;
+            if (blended && (sources[0].Target != "arousal" || sources[1].Target != "valence"))
+            {
+                throw new ArgumentException($"discretize: {input.System}: a blend takes an arousal model then a valence model, got {sources[0].Target} then {sources[1].Target}");
+            }
+
+            var rows = sources[0].Utterances;
+            if (blended && !rows.Select(u => u.Name).SequenceEqual(sources[1].Utterances.Select(u => u.Name), StringComparer.Ordinal))
+            {
+                throw new InvalidDataException($"artifacts/{input.Predictions[1].Blob}: utterances: not the utterances of artifacts/{input.Predictions[0].Blob}");
+            }
+
+            var truth = rows.Select(u => u.Label is null ? -1 : IndexOf(classes, u.Label, input.Predictions[0].Blob, u.Name)).ToArray();
+            var first = rows.Select(u => u.Score).ToArray();
+            var second = blended ? sources[1].Utterances.Select(u => u.Score).ToArray() : null;
+            var side = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var fits = new List<DiscretizeFit>();
+            foreach (string fitOn in input.FitOn)
+            {
+                var parts = fitOn.Split('+');
+                var fitRows = Enumerable.Range(0, rows.Count).Where(i => parts.Contains(rows[i].Partition) && truth[i] >= 0).ToArray();
+                if (fitRows.Length == 0)
+                {
+                    throw new InvalidDataException($"discretize: {input.System}: the {fitOn} partition of '{input.Corpus}' has no labelled utterances to fit thresholds on");
+                }
+
+                var fitTruth = fitRows.Select(i => truth[i]).ToArray();
+                int[] predicted;
+                ThresholdRule rule;
+                double? weight = null;
+                if (blended)
+                {
+                    var blend = ThresholdSearch.FitBlend(fitRows.Select(i => first[i]).ToArray(), fitRows.Select(i => second![i]).ToArray(), fitTruth, classes.Count, direction);
+                    rule = blend.Rule;
+                    weight = blend.ArousalWeight;
+                    predicted = blend.Classify(first, second);
+                }
+                else
+                {
+                    rule = ThresholdSearch.Fit(fitRows.Select(i => first[i]).ToArray(), fitTruth, classes.Count, direction);
+                    predicted = rule.Classify(first);
+                }
+
+                var partitions = new SortedDictionary<string, PartitionMetrics>(StringComparer.Ordinal);
+                foreach (string partition in rows.Select(u => u.Partition).Distinct(StringComparer.Ordinal))
+                {
+                    var idx = Enumerable.Range(0, rows.Count).Where(i => rows[i].Partition == partition && truth[i] >= 0).ToArray();
+                    if (idx.Length > 0)
+                    {
+                        var t = idx.Select(i => truth[i]).ToArray();
+                        var p = idx.Select(i => predicted[i]).ToArray();
+                        partitions[partition] = new PartitionMetrics(idx.Length, Round(Metrics.War(t, p)), Round(Metrics.Uar(t, p, classes.Count)));
+                    }
+                }
+
+                string develFile = $"{fitOn}.devel.scores.csv", testFile = $"{fitOn}.test.scores.csv";
+                side[develFile] = CodeMatrixCsv(rows, predicted, classes, "devel");
+                side[testFile] = CodeMatrixCsv(rows, predicted, classes, "test");
+                fits.Add(new DiscretizeFit(
+                    fitOn,
+                    weight,
+                    rule.Direction == ScoreDirection.Increasing ? "increasing" : "decreasing",
+                    [.. rule.Thresholds],
+                    Round(rule.FitUar),
+                    Round(rule.FitWar),
+                    partitions,
+                    develFile,
+                    testFile));
+            }
+
+            var artifact = new DiscretizeArtifact(input.Corpus, input.System, [.. classes], [.. sources.Select(s => s.ModelKey)], [.. sources.Select(s => s.Target)], input.Direction, fits);
+            return new ArtifactFiles(MemoizedArtifacts.ToJsonBytes(artifact), side);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The predictions of one partition as the one-vs-all code matrix of Eq. 1 (S[t, l] = 1 when the predicted class of
+    /// t is l, else 0) in the learners' score layout: <c>name,{class...},predicted</c>.
+    /// </summary>
+    public static byte[] CodeMatrixCsv(IReadOnlyList<CrossTaskUtterance> rows, IReadOnlyList<int> predicted, IReadOnlyList<string> classes, string partition)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(classes);
+        var sb = new StringBuilder("name,").Append(string.Join(',', classes)).Append(",predicted\n");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Partition != partition)
+            {
+                continue;
+            }
+
+            sb.Append(rows[i].Name);
+            for (int l = 0; l < classes.Count; l++)
+            {
+                sb.Append(',').Append(predicted[i] == l ? '1' : '0');
+            }
+
+            sb.Append(',').Append(classes[predicted[i]]).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string label, string blob, string name)
+    {
+        for (int i = 0; i < classes.Count; i++)
+        {
+            if (classes[i] == label)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidDataException($"artifacts/{blob}: utterances[{name}].label: '{label}' is not one of the manifest classes {string.Join(", ", classes)}");
+    }
+
+    private static double Round(double v) => Math.Round(v, 6, MidpointRounding.ToEven);
+}
+
+/// <summary>Input of <see cref="DiscretizeActivity"/>: one cross-task system of one categorical corpus.</summary>
+/// <param name="Corpus">The categorical corpus (its manifest gives the class order, e.g. L, M, H).</param>
+/// <param name="RecordKey">Key of its ingest record.</param>
+/// <param name="System">Name of the system in the results, e.g. <c>semaine/arousal</c> or <c>semaine/arousal+valence</c>.</param>
+/// <param name="Predictions">One crosstask artifact, or an arousal one then a valence one (blended, <see cref="ThresholdSearch.FitBlend"/>).</param>
+/// <param name="FitOn">Fit sets among <c>train</c>, <c>devel</c>, <c>train+devel</c>.</param>
+/// <param name="Direction">auto (the better of increasing and decreasing on the fit set), increasing or decreasing.</param>
+public sealed record DiscretizeRequest(string Corpus, string RecordKey, string System, IReadOnlyList<ArtifactRef> Predictions, IReadOnlyList<string> FitOn, string Direction = "auto");
+
+/// <summary>The main file of a <see cref="DiscretizeActivity"/> artifact.</summary>
+/// <param name="Corpus">Categorical corpus.</param>
+/// <param name="System">System name.</param>
+/// <param name="Classes">Classes in their natural order (the manifest's).</param>
+/// <param name="ModelKeys">Models whose scores were discretized.</param>
+/// <param name="Targets">Their targets (arousal then valence for a blend).</param>
+/// <param name="Direction">Direction choice asked for.</param>
+/// <param name="Fits">One result per fit set.</param>
+public sealed record DiscretizeArtifact(string Corpus, string System, IReadOnlyList<string> Classes, IReadOnlyList<string> ModelKeys, IReadOnlyList<string> Targets, string Direction, IReadOnlyList<DiscretizeFit> Fits);
+
+/// <summary>Thresholds fitted on one fit set and how they score every partition.</summary>
+/// <param name="FitOn">train, devel or train+devel.</param>
+/// <param name="ArousalWeight">Blend weight of the arousal model (blends only).</param>
+/// <param name="Direction">increasing or decreasing.</param>
+/// <param name="Thresholds">The L − 1 thresholds on the (blended) score axis.</param>
+/// <param name="FitUar">UAR on the fit set.</param>
+/// <param name="FitWar">WAR on the fit set.</param>
+/// <param name="Partitions">WAR and UAR of every labelled partition.</param>
+/// <param name="DevelScores">File (beside the main file) of the devel code matrix.</param>
+/// <param name="TestScores">File of the test code matrix.</param>
+public sealed record DiscretizeFit(string FitOn, double? ArousalWeight, string Direction, IReadOnlyList<double> Thresholds, double FitUar, double FitWar, IReadOnlyDictionary<string, PartitionMetrics> Partitions, string DevelScores, string TestScores);
+
+/// <summary>WAR and UAR of one partition.</summary>
+/// <param name="Count">Labelled utterances.</param>
+/// <param name="War">Weighted average recall (accuracy).</param>
+/// <param name="Uar">Unweighted average recall.</param>
+public sealed record PartitionMetrics(int Count, double War, double Uar);
