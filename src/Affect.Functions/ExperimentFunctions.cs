@@ -21,6 +21,8 @@ public sealed class ExperimentFunctions(
     CheckLstmModelActivity checkLstm,
     CrossTaskPredictActivity crossTask,
     DiscretizeActivity discretize,
+    FusionSearchChunkActivity fusionChunk,
+    FuseActivity fuse,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -87,6 +89,16 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.Discretize)]
     public Task<ArtifactRef> Discretize([ActivityTrigger] DiscretizeRequest input, CancellationToken cancellationToken) =>
         discretize.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 11: the best weights of one chunk of the weighted-fusion pool.</summary>
+    [Function(TaskNames.SearchFusionChunk)]
+    public Task<ArtifactRef> SearchFusionChunk([ActivityTrigger] FusionChunkRequest input, CancellationToken cancellationToken) =>
+        fusionChunk.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 11: fuses one system's members and scores devel and test.</summary>
+    [Function(TaskNames.Fuse)]
+    public Task<ArtifactRef> Fuse([ActivityTrigger] FuseRequest input, CancellationToken cancellationToken) =>
+        fuse.RunAsync(input, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

@@ -36,6 +36,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("Classify", "activityTrigger")]
     [InlineData("PredictCrossTask", "activityTrigger")]
     [InlineData("Discretize", "activityTrigger")]
+    [InlineData("SearchFusionChunk", "activityTrigger")]
+    [InlineData("Fuse", "activityTrigger")]
     [InlineData("WriteReport", "activityTrigger")]
     [InlineData("PublishRun", "activityTrigger")]
     [InlineData("CorpusUploaded", "blobTrigger")]

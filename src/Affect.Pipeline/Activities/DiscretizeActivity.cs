@@ -3,6 +3,7 @@ using System.Text;
 using Affect.Corpora;
 using Affect.Learning;
 using Affect.Learning.Discretization;
+using Affect.Learning.Fusion;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 
@@ -160,21 +161,18 @@ public sealed class DiscretizeActivity(IBlobStore store, ActivityLog log) : IPip
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(predicted);
         ArgumentNullException.ThrowIfNull(classes);
+        var idx = Enumerable.Range(0, rows.Count).Where(i => rows[i].Partition == partition).ToArray();
+        var codes = CodeMatrix.OneVsAll([.. idx.Select(i => predicted[i])], classes.Count);
         var sb = new StringBuilder("name,").Append(string.Join(',', classes)).Append(",predicted\n");
-        for (int i = 0; i < rows.Count; i++)
+        for (int r = 0; r < idx.Length; r++)
         {
-            if (rows[i].Partition != partition)
-            {
-                continue;
-            }
-
-            sb.Append(rows[i].Name);
+            sb.Append(rows[idx[r]].Name);
             for (int l = 0; l < classes.Count; l++)
             {
-                sb.Append(',').Append(predicted[i] == l ? '1' : '0');
+                sb.Append(',').Append(codes[r, l].ToString("R", CultureInfo.InvariantCulture));
             }
 
-            sb.Append(',').Append(classes[predicted[i]]).Append('\n');
+            sb.Append(',').Append(classes[predicted[idx[r]]]).Append('\n');
         }
 
         return Encoding.UTF8.GetBytes(sb.ToString());

@@ -108,8 +108,23 @@ public static class SubmissionIds
     /// <summary>Submission 3: SEMAINE arousal + valence, thresholds fitted on train + devel.</summary>
     public const string Lstm3 = "lstm-3";
 
-    /// <summary>Submission 3 fused with the three learners.</summary>
+    /// <summary>Submission 3 fused with the three learners (weighted fusion over four members).</summary>
     public const string Final = "lstm-3+learners";
+
+    /// <summary>Submission 3 and the fused learners combined by simple fusion (Eq. 2); not in the paper.</summary>
+    public const string FinalSimple = "lstm-3+learners-sf";
+
+    /// <summary>What each system is, for the report.</summary>
+    public static string Describe(string id) => id switch
+    {
+        Learners => "KELM + WKELM + WKPLS on OSFUN+OSBOAW, weighted score fusion",
+        Lstm1 => "LSTM submission 1: SEMAINE arousal + valence models combined, thresholds fitted on train",
+        Lstm2 => "LSTM submission 2: SEMAINE valence + CreativeIT arousal, thresholds fitted on devel",
+        Lstm3 => "LSTM submission 3: SEMAINE arousal + valence, thresholds fitted on train + devel",
+        Final => "submission 3 fused with KELM, WKELM and WKPLS (weighted score fusion, four members)",
+        FinalSimple => "submission 3 and the fused learners, simple fusion (Eq. 2); not in the paper",
+        _ => id,
+    };
 }
 
 /// <summary>A row of the paper's Table 1.</summary>

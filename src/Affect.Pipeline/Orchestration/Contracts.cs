@@ -144,7 +144,33 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Lstm">Cross-corpus LSTM cells of Table 1.</param>
 /// <param name="CrossTask">Stage 8: each trained LSTM's predictions on each categorical corpus.</param>
 /// <param name="Discretization">Stage 9: thresholds of every cross-task system.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm, IReadOnlyList<CrossTaskPrediction> CrossTask, IReadOnlyList<Discretization> Discretization);
+/// <param name="Fusion">Stage 11: every fused system.</param>
+/// <param name="Submissions">The Section 4.3 systems and the artifacts that hold their numbers.</param>
+public sealed record ReportRequest(
+    ExperimentSpec Spec,
+    IReadOnlyList<IngestedCorpus> Corpora,
+    IReadOnlyList<ArtifactRef> Summaries,
+    IReadOnlyList<ArtifactRef> Llds,
+    UtteranceResults Utterance,
+    IReadOnlyList<LstmCell> Lstm,
+    IReadOnlyList<CrossTaskPrediction> CrossTask,
+    IReadOnlyList<Discretization> Discretization,
+    IReadOnlyList<FusionOutcome> Fusion,
+    IReadOnlyList<SubmissionRef> Submissions);
+
+/// <summary>Stage 11 output: one fused system.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="System">Its id (see Activities.SubmissionIds).</param>
+/// <param name="Method">wf or sf.</param>
+/// <param name="Artifact">The fusion artifact (an Activities.FusionArtifact).</param>
+public sealed record FusionOutcome(string Corpus, string System, string Method, ArtifactRef Artifact);
+
+/// <summary>A Section 4.3 system: a discretized cross-task system at one fit set, or a fused system.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="Id">Its id (see Activities.SubmissionIds).</param>
+/// <param name="Artifact">A discretize artifact (with <paramref name="FitOn"/>) or a fusion artifact.</param>
+/// <param name="FitOn">The threshold fit set of a discretized system; null for a fused one.</param>
+public sealed record SubmissionRef(string Corpus, string Id, ArtifactRef Artifact, string? FitOn);
 
 /// <summary>Stage 9 output: one cross-task system discretized with thresholds fitted on each fit set.</summary>
 /// <param name="Corpus">The categorical corpus.</param>
@@ -228,6 +254,12 @@ public static class TaskNames
 
     /// <summary>Stage 9: UAR-maximising thresholds of a cross-task system, per fit set.</summary>
     public const string Discretize = "Discretize";
+
+    /// <summary>Stage 11: the best weight matrix of one chunk of the weighted-fusion pool.</summary>
+    public const string SearchFusionChunk = "SearchFusionChunk";
+
+    /// <summary>Stage 11: fuses a system's members (combines WF chunks, or fits SF's γ) and scores devel and test.</summary>
+    public const string Fuse = "Fuse";
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";
