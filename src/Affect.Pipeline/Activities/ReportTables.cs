@@ -221,7 +221,7 @@ public static class ReportTables
     /// Table 4: per categorical corpus, every source corpus × dimension, represented by its best-validation-CC model,
     /// thresholds fitted on train; then the paper's rows with no counterpart.
     /// </summary>
-    public static ComparedTable<Table4Row> Table4(IReadOnlyList<CrossTaskPrediction> crossTask, IReadOnlyDictionary<(string Corpus, string System), DiscretizeArtifact> discretized)
+    public static ComparedTable<Table4Row> Table4(IReadOnlyList<CrossTaskPrediction> crossTask, IReadOnlyDictionary<(string Corpus, string System), DiscretizedSystem> discretized)
     {
         ArgumentNullException.ThrowIfNull(crossTask);
         ArgumentNullException.ThrowIfNull(discretized);
@@ -283,7 +283,7 @@ public static class ReportTables
     /// <summary>The Section 4.3 systems of this run beside the paper's, in the paper's order, then the extra simple-fusion system.</summary>
     public static ComparedTable<SubmissionRow> Submissions(
         IReadOnlyList<SubmissionRef> submissions,
-        IReadOnlyDictionary<string, DiscretizeArtifact> discretized,
+        IReadOnlyDictionary<(string Corpus, string System), DiscretizedSystem> discretized,
         IReadOnlyDictionary<string, FusionArtifact> fused,
         bool retrainOnTrainDevel)
     {
@@ -306,7 +306,7 @@ public static class ReportTables
             {
                 if (s.FitOn is { } fitOn)
                 {
-                    var d = discretized[s.Artifact.Key];
+                    var d = discretized[(s.Corpus, s.System!)];
                     var fit = d.Fits.First(f => f.FitOn == fitOn);
                     var devel = fit.Partitions.GetValueOrDefault("devel");
                     var test = fit.Partitions.GetValueOrDefault("test");

@@ -28,7 +28,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             .Concat(input.Utterance.Classifications.Select(c => c.Metrics.Key))
             .Concat(input.Lstm.Select(c => c.Status.ModelKey + (c.Status.Exists ? string.Empty : "-failed")))
             .Concat(input.CrossTask.Select(c => c.Predictions.Key))
-            .Concat(input.Discretization.Select(d => d.Artifact.Key))
+            .Concat(input.Discretization.Select(d => $"{d.Artifact.Key}/{d.Index}"))
             .Concat(input.Fusion.Select(f => f.Artifact.Key))
             .Concat(input.Submissions.Select(s => $"{s.Corpus}/{s.Id}/{s.FitOn}/{s.Artifact.Key}"));
         string key = ArtifactKey.Compute("report", Version, parameters, inputKeys);
@@ -94,13 +94,19 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 crossTask.Add(new CrossTaskResult(c.Corpus, ExperimentOrchestration.SystemName(c.Model.Request), a.Target, a.ModelKey, a.Utterances.Count, means, c.Predictions.Key));
             }
 
-            var discretized = new Dictionary<(string Corpus, string System), DiscretizeArtifact>();
+            var discretizeArtifacts = new Dictionary<string, DiscretizeArtifact>(StringComparer.Ordinal);
+            var discretized = new Dictionary<(string Corpus, string System), DiscretizedSystem>();
             var discretization = new List<DiscretizationResult>();
             foreach (var d in input.Discretization)
             {
-                var a = await artifacts.ReadJsonAsync<DiscretizeArtifact>(d.Artifact.Blob, ct);
-                discretized[(d.Corpus, d.System)] = a;
-                discretization.Add(new DiscretizationResult(d.Corpus, d.System, a.Targets, a.Classes, a.Fits, d.Artifact.Key));
+                if (!discretizeArtifacts.TryGetValue(d.Artifact.Key, out var a))
+                {
+                    discretizeArtifacts[d.Artifact.Key] = a = await artifacts.ReadJsonAsync<DiscretizeArtifact>(d.Artifact.Blob, ct);
+                }
+
+                var system = a.Systems[d.Index];
+                discretized[(d.Corpus, d.System)] = system;
+                discretization.Add(new DiscretizationResult(d.Corpus, d.System, system.Targets, a.Classes, system.Fits, d.Artifact.Key));
             }
 
             var fusion = new List<FusionResult>();
@@ -112,14 +118,8 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 fusion.Add(new FusionResult(f.Corpus, a.System, a.Method, a.Classes, a.Members, a.Weights, a.PoolIndex, a.Gamma, a.Devel, a.Test, input.Spec.RetrainOnTrainDevel ? "train+devel refit" : "train only"));
             }
 
-            var discretizeByKey = new Dictionary<string, DiscretizeArtifact>(StringComparer.Ordinal);
-            foreach (var d in input.Discretization)
-            {
-                discretizeByKey[d.Artifact.Key] = discretized[(d.Corpus, d.System)];
-            }
-
             var table4 = ReportTables.Table4(input.CrossTask, discretized);
-            var submissions = ReportTables.Submissions(input.Submissions, discretizeByKey, fusedByKey, input.Spec.RetrainOnTrainDevel);
+            var submissions = ReportTables.Submissions(input.Submissions, discretized, fusedByKey, input.Spec.RetrainOnTrainDevel);
 
             var stages = new List<StageResult>
             {

@@ -170,13 +170,15 @@ public sealed record FusionOutcome(string Corpus, string System, string Method, 
 /// <param name="Id">Its id (see Activities.SubmissionIds).</param>
 /// <param name="Artifact">A discretize artifact (with <paramref name="FitOn"/>) or a fusion artifact.</param>
 /// <param name="FitOn">The threshold fit set of a discretized system; null for a fused one.</param>
-public sealed record SubmissionRef(string Corpus, string Id, ArtifactRef Artifact, string? FitOn);
+/// <param name="System">The discretized system's name in the artifact; null for a fused one.</param>
+public sealed record SubmissionRef(string Corpus, string Id, ArtifactRef Artifact, string? FitOn, string? System);
 
 /// <summary>Stage 9 output: one cross-task system discretized with thresholds fitted on each fit set.</summary>
 /// <param name="Corpus">The categorical corpus.</param>
 /// <param name="System">The system's name (one model, or an arousal model + a valence model).</param>
-/// <param name="Artifact">The discretize artifact (an Activities.DiscretizeArtifact).</param>
-public sealed record Discretization(string Corpus, string System, ArtifactRef Artifact);
+/// <param name="Artifact">The discretize artifact of the corpus (an Activities.DiscretizeArtifact).</param>
+/// <param name="Index">The system's position in that artifact.</param>
+public sealed record Discretization(string Corpus, string System, ArtifactRef Artifact, int Index);
 
 /// <summary>Stage 8 output: one trained LSTM's frame tracks and utterance scores on one categorical corpus.</summary>
 /// <param name="Corpus">The categorical corpus.</param>

@@ -133,20 +133,31 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         activities.AddRange(crossTaskRefs);
         var crossTask = crossTaskFor.Zip(crossTaskRefs).Select(p => new CrossTaskPrediction(p.First.Corpus.Corpus, p.First.Cell, p.Second)).ToList();
 
-        // Stage 9: thresholds maximising UAR (Section 4.2, Table 4) for every model, and the blends of the submissions (Section 4.3).
-        var discretizeFor = crossTask
-            .Select(p => new DiscretizeRequest(p.Corpus, RecordOf(ingested, p.Corpus).Record.Key, SystemName(p.Model.Request), [p.Predictions], DiscretizeActivity.FitSets))
+        // Stage 9: thresholds maximising UAR (Section 4.2, Table 4) for every model and the blends of the submissions
+        // (Section 4.3), one activity per categorical corpus.
+        var discretizeFor = categorical
+            .Select(c =>
+            {
+                var models = crossTask.Where(p => p.Corpus == c.Corpus).Select(p => (Role: (string?)null, System: new DiscretizeSystem(SystemName(p.Model.Request), [p.Predictions])));
+                var systems = models.Concat(SubmissionBlends(c, crossTask).Select(b => (Role: (string?)b.Role, b.System))).ToList();
+                return (Corpus: c, Systems: systems);
+            })
+            .Where(d => d.Systems.Count > 0)
             .ToList();
-        var blends = categorical.SelectMany(c => SubmissionBlends(c, crossTask)).ToList();
-        discretizeFor.AddRange(blends.Select(b => b.Request));
         var discretized = await FanOutAsync(
             context,
             "discretize",
-            discretizeFor.Select(r => context.CallActivityAsync<ArtifactRef>(TaskNames.Discretize, r)).ToList());
+            discretizeFor.Select(d => context.CallActivityAsync<ArtifactRef>(
+                TaskNames.Discretize,
+                new DiscretizeRequest(d.Corpus.Corpus, d.Corpus.Record.Key, [.. d.Systems.Select(s => s.System)], DiscretizeActivity.FitSets))).ToList());
         activities.AddRange(discretized);
-        var discretization = discretizeFor.Zip(discretized).Select(p => new Discretization(p.First.Corpus, p.First.System, p.Second)).ToList();
-        var blendArtifacts = blends.Zip(discretized.Skip(discretizeFor.Count - blends.Count))
-            .ToDictionary(p => (p.First.Request.Corpus, p.First.Role), p => p.Second);
+        var discretization = discretizeFor.Zip(discretized)
+            .SelectMany(p => p.First.Systems.Select((s, i) => new Discretization(p.First.Corpus.Corpus, s.System.Name, p.Second, i)))
+            .ToList();
+        var blendArtifacts = discretizeFor.Zip(discretized)
+            .SelectMany(p => p.First.Systems.Select((s, i) => (p.First.Corpus.Corpus, s.Role, Artifact: new Discretization(p.First.Corpus.Corpus, s.System.Name, p.Second, i))))
+            .Where(p => p.Role is not null)
+            .ToDictionary(p => (p.Corpus, p.Role!), p => p.Artifact);
 
         // Stage 11: score fusion (Sections 2.2, 4.3). The learners' test scores come from a refit on train + devel when the
         // spec asks for it (devel scores always from train-only models, so the weights are fitted on honest devel scores).
@@ -217,16 +228,16 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         {
             if (blendArtifacts.TryGetValue((c.Corpus, SemaineBlend), out var semaineBlend))
             {
-                submissions.Add(new SubmissionRef(c.Corpus, SubmissionIds.Lstm1, semaineBlend, "train"));
-                submissions.Add(new SubmissionRef(c.Corpus, SubmissionIds.Lstm3, semaineBlend, "train+devel"));
+                submissions.Add(new SubmissionRef(c.Corpus, SubmissionIds.Lstm1, semaineBlend.Artifact, "train", semaineBlend.System));
+                submissions.Add(new SubmissionRef(c.Corpus, SubmissionIds.Lstm3, semaineBlend.Artifact, "train+devel", semaineBlend.System));
             }
 
             if (blendArtifacts.TryGetValue((c.Corpus, CreativeItSemaineBlend), out var mixed))
             {
-                submissions.Add(new SubmissionRef(c.Corpus, SubmissionIds.Lstm2, mixed, "devel"));
+                submissions.Add(new SubmissionRef(c.Corpus, SubmissionIds.Lstm2, mixed.Artifact, "devel", mixed.System));
             }
 
-            submissions.AddRange(fusion.Where(f => f.Corpus == c.Corpus).Select(f => new SubmissionRef(c.Corpus, f.System, f.Artifact, null)));
+            submissions.AddRange(fusion.Where(f => f.Corpus == c.Corpus).Select(f => new SubmissionRef(c.Corpus, f.System, f.Artifact, null, null)));
         }
 
         // Stage 12: report.
@@ -274,7 +285,7 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
     /// The blended systems of the LSTM submissions (Section 4.3): SEMAINE arousal + valence (submissions 1 and 3) and
     /// CreativeIT arousal + SEMAINE valence (submission 2), each from the representative models, every fit set.
     /// </summary>
-    private static IEnumerable<(string Role, DiscretizeRequest Request)> SubmissionBlends(IngestedCorpus corpus, IReadOnlyList<CrossTaskPrediction> predictions)
+    private static IEnumerable<(string Role, DiscretizeSystem System)> SubmissionBlends(IngestedCorpus corpus, IReadOnlyList<CrossTaskPrediction> predictions)
     {
         string? semaine = CorpusFor(predictions, "SEMAINE");
         string? creativeit = CorpusFor(predictions, "CreativeIT");
@@ -284,7 +295,7 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
             var arousal = arousalSource is null ? null : Representative(predictions, corpus.Corpus, arousalSource, "arousal");
             if (arousal is not null && valence is not null)
             {
-                yield return (role, new DiscretizeRequest(corpus.Corpus, corpus.Record.Key, BlendName(arousal, valence), [arousal.Predictions, valence.Predictions], DiscretizeActivity.FitSets));
+                yield return (role, new DiscretizeSystem(BlendName(arousal, valence), [arousal.Predictions, valence.Predictions]));
             }
         }
     }
@@ -310,11 +321,11 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         refit?.Key);
 
     /// <summary>A discretized LSTM system's Eq. 1 code matrices for one fit set.</summary>
-    private static FusionMember LstmMember(string name, ArtifactRef discretize, string fitOn) => new(
+    private static FusionMember LstmMember(string name, Discretization system, string fitOn) => new(
         name,
-        discretize.Key + "/" + fitOn,
-        FolderOf(discretize.Blob) + fitOn + ".devel.scores.csv",
-        FolderOf(discretize.Blob) + fitOn + ".test.scores.csv");
+        $"{system.Artifact.Key}/{system.Index}/{fitOn}",
+        FolderOf(system.Artifact.Blob) + DiscretizeActivity.ScoresFile(system.Index, fitOn, "devel"),
+        FolderOf(system.Artifact.Blob) + DiscretizeActivity.ScoresFile(system.Index, fitOn, "test"));
 
     /// <summary>A fused system's scores as a member of a further fusion.</summary>
     private static FusionMember FusedMember(string name, ArtifactRef fusion) => new(
