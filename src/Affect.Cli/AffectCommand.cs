@@ -11,9 +11,10 @@ internal static class AffectCommand
         affect — acoustic emotion recognition pipeline (Kaya, Fedotov et al., Interspeech 2018)
 
         usage:
-          affect demo [--out DIR] [--seed N] [--batch-size N]
+          affect demo [--out DIR] [--seed N] [--batch-size N] [--retrain-train-devel] [--fusion-pool N] [--fusion-chunks K]
               generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
           affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N] [--learner kelm ...] [--no-worker] [--out DIR]
+                [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
               run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string)
           affect serve --store CONN [--port N] [--task-hub NAME]
               local service: Durable Task sidecar over Azure Storage (Azurite), HTTP API on 127.0.0.1 (POST /api/runs, GET /api/runs/{id})

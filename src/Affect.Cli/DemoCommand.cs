@@ -23,6 +23,7 @@ internal static class DemoCommand
         string outDir = Path.GetFullPath(args.Get("out") ?? "affect-demo");
         ulong seed = args.GetSeed();
         int batch = args.GetInt("batch-size", 4, 1, 10_000);
+        var fusion = FusionOptions.Parse(args);
         args.RejectUnknown();
 
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -38,7 +39,7 @@ internal static class DemoCommand
         }
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
-        var experiment = new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30);
+        var experiment = fusion.Apply(new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30));
         await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;

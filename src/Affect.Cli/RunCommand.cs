@@ -21,6 +21,7 @@ internal static class RunCommand
         int boawSize = args.GetInt("boaw-size", 1000, 2, 100_000);
         int boawAssignments = args.GetInt("boaw-assignments", 10, 1, 100_000);
         var learners = args.GetAll("learner").ToList();
+        var fusion = FusionOptions.Parse(args);
         args.RejectUnknown();
         if (corpora.Count == 0)
         {
@@ -34,7 +35,7 @@ internal static class RunCommand
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
         var store = BlobStore.Open(connection);
-        var spec = new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null);
+        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null));
         var problems = spec.Validate();
         if (problems.Count > 0)
         {
@@ -119,4 +120,26 @@ internal static class RunCommand
         {
         }
     }
+}
+
+/// <summary>The stage 10–11 options shared by <c>affect run</c> and <c>affect demo</c>.</summary>
+/// <param name="RetrainOnTrainDevel">Refit the fused learners on train + devel for their test predictions.</param>
+/// <param name="Pool">Weighted-fusion pool size.</param>
+/// <param name="Chunks">Activities the pool search fans out over.</param>
+internal sealed record FusionOptions(bool RetrainOnTrainDevel, int Pool, int Chunks)
+{
+    public static FusionOptions Parse(Arguments args)
+    {
+        bool retrain = args.Flag("retrain-train-devel");
+        int pool = args.GetInt("fusion-pool", 100_000, 1, 100_000_000);
+        int chunks = args.GetInt("fusion-chunks", 4, 1, 1000);
+        if (chunks > pool)
+        {
+            throw new UsageException($"--fusion-chunks: {chunks} is more than --fusion-pool {pool}");
+        }
+
+        return new FusionOptions(retrain, pool, chunks);
+    }
+
+    public ExperimentSpec Apply(ExperimentSpec spec) => spec with { RetrainOnTrainDevel = RetrainOnTrainDevel, FusionPool = Pool, FusionChunks = Chunks };
 }
