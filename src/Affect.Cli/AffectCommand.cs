@@ -33,6 +33,10 @@ internal static class AffectCommand
               bag-of-audio-words (openXBOW semantics): LLD and delta codebooks from the train partition; DIR2/boaw.npy, boaw.csv, codebook/
           affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST [--C x | --factors k | --grid --devel DEVEL [--retrain]] --scores OUT.csv [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra torch|managed]
               utterance-level classifier on CSV/ARFF feature tables (name, features, class); writes class scores, prints UAR/WAR
+          affect discretize (--scores S.csv | --arousal A.csv --valence V.csv) --labels L.csv --fit-on train|devel|train+devel (--classes L,M,H | --manifest CORPUS) [--direction increasing|decreasing|auto] --out C.csv
+              thresholds maximising UAR turn utterance scores (name,score) into ordered classes (name,class); prints thresholds, UAR/WAR per partition
+          affect fuse --systems A.csv B.csv [...] --labels L.csv --method sf|wf [--pool 100000] [--seed 1] [--chunks 1] [--classes L,M,H | --manifest CORPUS] --out F.csv
+              score-level fusion of score CSVs (affect learn) and class CSVs (affect discretize, Eq. 1), weights fitted on devel; prints weights, UAR/WAR
           affect lstm train --train DIR --val DIR [--test DIR] --target arousal|valence --out OUT [--epochs 5] [--seed 1] [--hidden 32] [--layers 2]
                 [--batch 32] [--lr 0.001] [--loss mse|ccc] [--lag SECONDS|auto] [--hop 0.2] [--step-frames 1] [--features compare2016-lld|basic] [--threads 1]
               train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
@@ -73,6 +77,8 @@ internal static class AffectCommand
                 "lstm" => LstmCommand.Run(rest),
                 "worker" => await WorkerCommand.RunAsync(Arguments.Parse(rest, "drain"), cts.Token),
                 "learn" => LearnCommand.Run(Arguments.Parse(rest, "grid", "retrain")),
+                "discretize" => DiscretizeCommand.Run(Arguments.Parse(rest)),
+                "fuse" => FuseCommand.Run(Arguments.Parse(rest)),
                 "features" => FeaturesCommand.Run(rest),
                 _ => throw new UsageException($"unknown command '{verb}' (try: affect --help)"),
             };

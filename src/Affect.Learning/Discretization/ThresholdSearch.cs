@@ -249,47 +249,53 @@ public static class ThresholdSearch
             int Segment(int s) => direction == ScoreDirection.Increasing ? s : classes - 1 - s;
 
             // h_s(k): cut s (1-based) at position k adds the prefix of the segment below it and removes that of the
-            // segment above. H_s(k) = h_s(k) + max_{k' ≥ k} H_{s+1}(k'); best[s][k] = max_{k' ≥ k} H_s(k').
-            var h = new Int128[cuts + 1][];
-            var best = new Int128[cuts + 2][];
-            for (int s = cuts; s >= 1; s--)
+            // segment above. H_s(k) = h_s(k) + max_{k' ≥ k} H_{s+1}(k'); suffix[s][k] = max_{k' ≥ k} H_s(k'), kept
+            // for s ≥ 2 only (H_1 and every h are recomputed while walking forward: one array fewer per cut).
+            Int128 H(int s, int k, Int128[]?[] suffix)
             {
                 int below = Segment(s - 1), above = Segment(s);
-                var hs = new Int128[g + 1];
+                Int128 v = (weight[below] * prefix[below][k]) - (weight[above] * prefix[above][k]);
+                return s < cuts ? v + suffix[s + 1]![k] : v;
+            }
+
+            var suffix = new Int128[]?[cuts + 2];
+            for (int s = cuts; s >= 2; s--)
+            {
                 var bs = new Int128[g + 1];
                 for (int k = g; k >= 0; k--)
                 {
-                    Int128 v = (weight[below] * prefix[below][k]) - (weight[above] * prefix[above][k]);
-                    if (s < cuts)
-                    {
-                        v += best[s + 1][k];
-                    }
-
-                    hs[k] = v;
+                    Int128 v = H(s, k, suffix);
                     bs[k] = k == g || v >= bs[k + 1] ? v : bs[k + 1];
                 }
 
-                h[s] = hs;
-                best[s] = bs;
+                suffix[s] = bs;
             }
 
             var chosen = new int[cuts];
-            int from = 0;
-            for (int s = 1; s <= cuts; s++)
+            Int128 best = Int128.MinValue;
+            for (int k = 0; k <= g; k++)
             {
-                Int128 target = best[s][from];
-                int k = from;
-                while (h[s][k] != target)
+                Int128 v = H(1, k, suffix);
+                if (v > best)
+                {
+                    (best, chosen[0]) = (v, k);
+                }
+            }
+
+            for (int s = 2; s <= cuts; s++)
+            {
+                int k = chosen[s - 2];
+                Int128 target = suffix[s]![k];
+                while (H(s, k, suffix) != target)
                 {
                     k++;
                 }
 
                 chosen[s - 1] = k;
-                from = k;
             }
 
             int top = Segment(classes - 1);
-            Int128 key = best[1][0] + (weight[top] * prefix[top][g]);
+            Int128 key = best + (weight[top] * prefix[top][g]);
             return (chosen, key);
         }
 

@@ -1,21 +1,23 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Affect.Learning.Fusion;
 
 /// <summary>
 /// Development-set UAR of weighted score fusion for many weight matrices: the rows are grouped by true class and
-/// stored column-wise (class c's rows: system i, class j as one contiguous run), so one candidate costs M·L
-/// multiply-adds per row in SIMD lanes and, per true class c, the hit test "f_c beats every f_j" (strictly for
+/// stored in blocks of SIMD width (per block, one vector of scores for each system i and class j), so one candidate
+/// costs M·L multiply-adds per row in SIMD lanes and, per true class c, the hit test "f_c beats every f_j" (strictly for
 /// j &lt; c, ties allowed for j &gt; c: argmax with ties to the lowest class index) needs no argmax.
-/// Arithmetic order is fixed (products, then sums over systems in index order, never fused multiply-add), so lane
-/// and scalar paths agree bit for bit with <see cref="WeightedFusion.Fuse"/>. Read-only after construction.
+/// Arithmetic order is fixed (products, then sums over systems in index order, never fused multiply-add), so the
+/// lanes agree bit for bit with the scalar <see cref="WeightedFusion.Fuse"/>. Read-only after construction.
 /// </summary>
 internal sealed class FusionEvaluator
 {
     private readonly double[] data;
     private readonly int[] start;
-    private readonly int[] length;
+    private readonly int[] blocks;
+    private readonly Vector<long>[] tailMask;
     private readonly long[] uarWeight; // lcm / N_c (exact path)
     private readonly int[] support;
     private readonly bool exact;
@@ -71,28 +73,49 @@ internal sealed class FusionEvaluator
             support[truth[t]]++;
         }
 
-        int block = Systems * classes;
+        // Layout: class c's rows in blocks of V = Vector<double>.Count rows; a block holds, for system i and class j
+        // (in i, j order), the V scores as one vector. The last block is padded with zeros, and its padding lanes are
+        // masked out of the hit counts.
+        int width = Vector<double>.Count;
+        int stride = Systems * classes * width;
         start = new int[classes];
-        length = support.ToArray();
-        for (int c = 1; c < classes; c++)
+        blocks = new int[classes];
+        int total = 0;
+        for (int c = 0; c < classes; c++)
         {
-            start[c] = start[c - 1] + (block * length[c - 1]);
+            start[c] = total;
+            blocks[c] = (support[c] + width - 1) / width;
+            total = checked(total + (blocks[c] * stride));
         }
 
-        data = new double[checked(block * n)];
+        data = new double[total];
         var fill = new int[classes];
         for (int t = 0; t < n; t++)
         {
             int c = truth[t];
             int r = fill[c]++;
+            int at = start[c] + ((r / width) * stride) + (r % width);
             for (int i = 0; i < Systems; i++)
             {
                 var row = systems[i].Row(t);
                 for (int j = 0; j < classes; j++)
                 {
-                    data[start[c] + (((i * classes) + j) * length[c]) + r] = row[j];
+                    data[at + (((i * classes) + j) * width)] = row[j];
                 }
             }
+        }
+
+        tailMask = new Vector<long>[classes];
+        var lanes = new long[width];
+        for (int c = 0; c < classes; c++)
+        {
+            int valid = support[c] - ((blocks[c] - 1) * width);
+            for (int k = 0; k < width; k++)
+            {
+                lanes[k] = k < valid ? -1L : 0L;
+            }
+
+            tailMask[c] = new Vector<long>(lanes);
         }
 
         // UAR·lcm(N_c) = Σ hits_c·lcm/N_c is an integer: exact comparisons, ties are true ties. Fallback (lcm too
@@ -147,13 +170,12 @@ internal sealed class FusionEvaluator
         double inexact = 0;
         for (int c = 0; c < l; c++)
         {
-            int len = length[c];
-            if (len == 0)
+            if (blocks[c] == 0)
             {
                 continue;
             }
 
-            long hits = Hits(c, len, weights, broadcast);
+            long hits = Hits(c, broadcast);
             if (exact)
             {
                 key += hits * uarWeight[c];
@@ -167,16 +189,18 @@ internal sealed class FusionEvaluator
         return exact ? key : inexact;
     }
 
-    private long Hits(int c, int len, ReadOnlySpan<double> weights, ReadOnlySpan<Vector<double>> w)
+    private long Hits(int c, ReadOnlySpan<Vector<double>> weights)
     {
         int m = Systems, l = Classes;
-        ref double seg = ref data[start[c]];
         int width = Vector<double>.Count;
+        int stride = m * l * width;
+        ref double block = ref data[start[c]];
+        ref Vector<double> w = ref MemoryMarshal.GetReference(weights);
         var count = Vector<long>.Zero;
-        int t = 0;
-        for (; t + width <= len; t += width)
+        int last = blocks[c] - 1;
+        for (int b = 0; b <= last; b++)
         {
-            var fc = FusedLanes(ref seg, w, m, l, c, len, t);
+            var fc = Fused(ref block, ref w, m, l, c, width);
             var ok = Vector<long>.AllBitsSet;
             for (int j = 0; j < l; j++)
             {
@@ -185,55 +209,31 @@ internal sealed class FusionEvaluator
                     continue;
                 }
 
-                var fj = FusedLanes(ref seg, w, m, l, j, len, t);
+                var fj = Fused(ref block, ref w, m, l, j, width);
                 ok &= j < c ? Vector.GreaterThan(fc, fj) : Vector.GreaterThanOrEqual(fc, fj);
             }
 
-            count -= ok; // a hit lane is all ones, i.e. −1
-        }
-
-        long hits = Vector.Sum(count);
-        for (; t < len; t++)
-        {
-            double fc = FusedScalar(ref seg, weights, m, l, c, len, t);
-            bool ok = true;
-            for (int j = 0; j < l && ok; j++)
+            if (b == last)
             {
-                if (j != c)
-                {
-                    double fj = FusedScalar(ref seg, weights, m, l, j, len, t);
-                    ok = j < c ? fc > fj : fc >= fj;
-                }
+                ok &= tailMask[c];
             }
 
-            hits += ok ? 1 : 0;
+            count -= ok; // a hit lane is all ones, i.e. −1
+            block = ref Unsafe.Add(ref block, stride);
         }
 
-        return hits;
+        return Vector.Sum(count);
     }
 
+    // Σ_i w[i, j]·s_i[:, j] over one block: products, then sums in system order (never fused multiply-add).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> FusedLanes(ref double seg, ReadOnlySpan<Vector<double>> w, int m, int l, int j, int len, int t)
+    private static Vector<double> Fused(ref double block, ref Vector<double> w, int m, int l, int j, int width)
     {
-        var acc = w[j] * Vector.LoadUnsafe(ref seg, (nuint)((j * len) + t));
+        var acc = Unsafe.Add(ref w, j) * Vector.LoadUnsafe(ref block, (nuint)(j * width));
         for (int i = 1; i < m; i++)
         {
             int col = (i * l) + j;
-            var product = w[col] * Vector.LoadUnsafe(ref seg, (nuint)((col * len) + t));
-            acc += product;
-        }
-
-        return acc;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double FusedScalar(ref double seg, ReadOnlySpan<double> w, int m, int l, int j, int len, int t)
-    {
-        double acc = w[j] * Unsafe.Add(ref seg, (j * len) + t);
-        for (int i = 1; i < m; i++)
-        {
-            int col = (i * l) + j;
-            double product = w[col] * Unsafe.Add(ref seg, (col * len) + t);
+            var product = Unsafe.Add(ref w, col) * Vector.LoadUnsafe(ref block, (nuint)(col * width));
             acc += product;
         }
 
@@ -248,15 +248,5 @@ internal sealed class FusionEvaluator
         }
 
         return a;
-    }
-
-    /// <summary>Checks that a span can hold an M × L weight matrix for this evaluator.</summary>
-    public void CheckWeights(ReadOnlySpan<double> weights)
-    {
-        if (weights.Length != Systems * Classes)
-        {
-            throw new ArgumentException($"{weights.Length} weights; expected {Systems} × {Classes}", nameof(weights));
-        }
-
     }
 }
