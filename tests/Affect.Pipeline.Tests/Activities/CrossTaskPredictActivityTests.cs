@@ -100,6 +100,62 @@ public sealed class CrossTaskPredictActivityTests : IDisposable
     }
 
     [Fact]
+    public async Task Discretize_fits_the_threshold_search_per_fit_set_and_writes_the_Eq1_code_matrix()
+    {
+        var store = new FolderBlobStore(root);
+        var log = new ActivityLog();
+        await TestCorpora.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3)));
+        var ingested = await new IngestCorpusActivity(store, log).RunAsync(new IngestRequest("usoms"));
+        var llds = new List<ArtifactRef> { await new ExtractLldActivity(store, log).RunAsync(new LldBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, ingested.FileCount)) };
+        await TestModels.PutAsync(store, "a", TestModels.Onnx("arousal", 31));
+        await TestModels.PutAsync(store, "v", TestModels.Onnx("valence", 32));
+        var predict = new CrossTaskPredictActivity(store, log);
+        var arousal = await predict.RunAsync(new CrossTaskRequest("usoms", ingested.Record.Key, ingested.Record.Blob, llds, "a", "a/model.onnx"));
+        var valence = await predict.RunAsync(new CrossTaskRequest("usoms", ingested.Record.Key, ingested.Record.Blob, llds, "v", "v/model.onnx"));
+
+        var request = new DiscretizeRequest("usoms", ingested.Record.Key, [new DiscretizeSystem("v", [valence]), new DiscretizeSystem("a+v", [arousal, valence])], DiscretizeActivity.FitSets);
+        var result = await new DiscretizeActivity(store, log).RunAsync(request);
+        var artifact = await store.GetJsonAsync<DiscretizeArtifact>(Containers.Artifacts, result.Blob, MemoizedArtifacts.Json);
+        Assert.Equal(["L", "M", "H"], artifact.Classes); // the manifest's natural order
+        var scores = await store.GetJsonAsync<CrossTaskArtifact>(Containers.Artifacts, valence.Blob, MemoizedArtifacts.Json);
+        var truth = scores.Utterances.Select(u => artifact.Classes.ToList().IndexOf(u.Label!)).ToArray();
+        var all = scores.Utterances.Select(u => u.Score).ToArray();
+        string folder = result.Blob[..(result.Blob.LastIndexOf('/') + 1)];
+        foreach (var fit in artifact.Systems[0].Fits)
+        {
+            var rows = Enumerable.Range(0, all.Length).Where(i => fit.FitOn.Split('+').Contains(scores.Utterances[i].Partition)).ToArray();
+            var rule = Affect.Learning.Discretization.ThresholdSearch.Fit([.. rows.Select(i => all[i])], [.. rows.Select(i => truth[i])], 3);
+            Assert.Equal(rule.Thresholds, fit.Thresholds);
+            Assert.Null(fit.ArousalWeight);
+            var predicted = rule.Classify(all);
+            foreach (string partition in new[] { "train", "devel", "test" })
+            {
+                var idx = Enumerable.Range(0, all.Length).Where(i => scores.Utterances[i].Partition == partition).ToArray();
+                double uar = Affect.Learning.Metrics.Uar([.. idx.Select(i => truth[i])], [.. idx.Select(i => predicted[i])], 3);
+                Assert.Equal(Math.Round(uar, 6), fit.Partitions[partition].Uar);
+            }
+
+            // Eq. 1: one 1 per devel row, in the predicted class's column.
+            var lines = System.Text.Encoding.UTF8.GetString(await store.GetBytesAsync(Containers.Artifacts, folder + fit.DevelScores)).TrimEnd('\n').Split('\n');
+            Assert.Equal("name,L,M,H,predicted", lines[0]);
+            var devel = Enumerable.Range(0, all.Length).Where(i => scores.Utterances[i].Partition == "devel").ToArray();
+            Assert.Equal(devel.Length, lines.Length - 1);
+            for (int r = 0; r < devel.Length; r++)
+            {
+                var cells = lines[r + 1].Split(',');
+                Assert.Equal(scores.Utterances[devel[r]].Name, cells[0]);
+                Assert.Equal([.. Enumerable.Range(0, 3).Select(c => c == predicted[devel[r]] ? "1" : "0")], cells[1..4]);
+                Assert.Equal(artifact.Classes[predicted[devel[r]]], cells[4]);
+            }
+        }
+
+        Assert.Equal(DiscretizeActivity.ScoresFile(0, "train", "devel"), artifact.Systems[0].Fits[0].DevelScores);
+        Assert.All(artifact.Systems[1].Fits, f => Assert.InRange(f.ArousalWeight!.Value, 0, 1));
+        Assert.Equal(["arousal", "valence"], artifact.Systems[1].Targets);
+        Assert.True((await new DiscretizeActivity(store, log).RunAsync(request)).Reused);
+    }
+
+    [Fact]
     public void An_utterance_shorter_than_one_step_is_padded_without_touching_its_real_frames()
     {
         using var predictor = LstmSequencePredictor.Load(TestModels.Onnx("valence", 3), "m");
