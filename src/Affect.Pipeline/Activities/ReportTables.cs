@@ -298,7 +298,7 @@ public static class ReportTables
             if (mine.Count == 0)
             {
                 rows.Add(new SubmissionRow(null, id, SubmissionIds.Describe(id), MethodOf(id), null, [], null, null, null, null, null, Pct(paper?.DevelUar), Pct(paper?.TestUar),
-                    "not built: needs a categorical corpus, dimensional corpora named semaine and creativeit, and the kelm, wkelm and wkpls learners"));
+                    "not built: needs a categorical corpus with labelled train and devel partitions, dimensional corpora named semaine and creativeit, and the kelm, wkelm and wkpls learners"));
                 continue;
             }
 

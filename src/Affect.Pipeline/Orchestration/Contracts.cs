@@ -125,7 +125,12 @@ public sealed record IngestRequest(string Corpus);
 /// <param name="Record">The stored corpus record (an Activities.CorpusRecord as JSON).</param>
 /// <param name="FileCount">Number of audio files in the corpus.</param>
 /// <param name="Kind">dimensional or categorical.</param>
-public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount, string Kind);
+/// <param name="LabelledPartitions">Partitions with at least one class label (categorical corpora), in ordinal order.</param>
+public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount, string Kind, IReadOnlyList<string>? LabelledPartitions = null)
+{
+    /// <summary>Whether thresholds and fusion weights can be fitted: labelled train and devel partitions.</summary>
+    public bool HasLabelledTrainAndDevel => LabelledPartitions is { } p && p.Contains("train") && p.Contains("devel");
+}
 
 /// <summary>Input of the audio-summary activity: one batch of files of one ingested corpus.</summary>
 /// <param name="Corpus">The corpus name.</param>

@@ -136,6 +136,7 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         // Stage 9: thresholds maximising UAR (Section 4.2, Table 4) for every model and the blends of the submissions
         // (Section 4.3), one activity per categorical corpus.
         var discretizeFor = categorical
+            .Where(c => c.HasLabelledTrainAndDevel)
             .Select(c =>
             {
                 var models = crossTask.Where(p => p.Corpus == c.Corpus).Select(p => (Role: (string?)null, System: new DiscretizeSystem(SystemName(p.Model.Request), [p.Predictions])));
@@ -161,7 +162,7 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
 
         // Stage 11: score fusion (Sections 2.2, 4.3). The learners' test scores come from a refit on train + devel when the
         // spec asks for it (devel scores always from train-only models, so the weights are fitted on honest devel scores).
-        var fusedLearners = categorical.Select(c => (Corpus: c, Runs: FusionLearners.Select(l => runs.Zip(classified).FirstOrDefault(
+        var fusedLearners = categorical.Where(c => c.HasLabelledTrainAndDevel).Select(c => (Corpus: c, Runs: FusionLearners.Select(l => runs.Zip(classified).FirstOrDefault(
             r => r.First.Corpus == c.Corpus && r.First.Name == FusionFeatureSet && r.First.Learner == l)).ToList()))
             .Where(p => p.Runs.All(r => r.Second is not null))
             .ToList();
