@@ -20,12 +20,14 @@ internal static class DemoCommand
 
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("demo", """
-        affect demo [--out DIR] [--seed N] [--batch-size N]
+        affect demo [--out DIR] [--seed N] [--batch-size N] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
             generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
-            (DIR defaults to ./affect-demo; seed 1; 4 files per fan-out activity)
+            (DIR defaults to ./affect-demo; seed 1; 4 files per fan-out activity; --retrain-train-devel refits the fused learners
+            on train + devel for their test scores; the weighted-fusion pool search fans out over --fusion-chunks activities)
         """, RunAsync)
     {
-        Options = ["out", "seed", "batch-size"],
+        Options = ["out", "seed", "batch-size", "fusion-pool", "fusion-chunks"],
+        Flags = ["retrain-train-devel"],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -33,6 +35,7 @@ internal static class DemoCommand
         string outDir = Path.GetFullPath(args.Get("out") ?? "affect-demo");
         ulong seed = args.GetSeed();
         int batch = args.GetInt("batch-size", 4, 1, 10_000);
+        var fusion = FusionOptions.Parse(args);
         args.RejectUnknown();
 
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -48,7 +51,7 @@ internal static class DemoCommand
         }
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
-        var experiment = new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30);
+        var experiment = fusion.Apply(new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30));
         await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;

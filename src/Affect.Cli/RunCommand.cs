@@ -13,13 +13,13 @@ internal static class RunCommand
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("run", """
         affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
-            [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR]
+            [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
             run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
             the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written
         """, RunAsync)
     {
-        Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner"],
-        Flags = ["no-worker"],
+        Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks"],
+        Flags = ["no-worker", "retrain-train-devel"],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -34,6 +34,7 @@ internal static class RunCommand
         int boawSize = args.GetInt("boaw-size", 1000, 2, 100_000);
         int boawAssignments = args.GetInt("boaw-assignments", 10, 1, 100_000);
         var learners = args.GetAll("learner").ToList();
+        var fusion = FusionOptions.Parse(args);
         args.RejectUnknown();
         if (corpora.Count == 0)
         {
@@ -47,7 +48,7 @@ internal static class RunCommand
             "azure-storage" => throw new UsageException("--engine azure-storage keeps its state in Azure Storage: --store must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite)"),
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
-        var spec = new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null);
+        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null));
         var problems = spec.Validate();
         if (problems.Count > 0)
         {
@@ -186,4 +187,26 @@ internal static class RunCommand
         {
         }
     }
+}
+
+/// <summary>The stage 10–11 options shared by <c>affect run</c> and <c>affect demo</c>.</summary>
+/// <param name="RetrainOnTrainDevel">Refit the fused learners on train + devel for their test predictions.</param>
+/// <param name="Pool">Weighted-fusion pool size.</param>
+/// <param name="Chunks">Activities the pool search fans out over.</param>
+internal sealed record FusionOptions(bool RetrainOnTrainDevel, int Pool, int Chunks)
+{
+    public static FusionOptions Parse(Arguments args)
+    {
+        bool retrain = args.Flag("retrain-train-devel");
+        int pool = args.GetInt("fusion-pool", 100_000, 1, 100_000_000);
+        int chunks = args.GetInt("fusion-chunks", 4, 1, 1000);
+        if (chunks > pool)
+        {
+            throw new UsageException($"--fusion-chunks: {chunks} is more than --fusion-pool {pool}");
+        }
+
+        return new FusionOptions(retrain, pool, chunks);
+    }
+
+    public ExperimentSpec Apply(ExperimentSpec spec) => spec with { RetrainOnTrainDevel = RetrainOnTrainDevel, FusionPool = Pool, FusionChunks = Chunks };
 }

@@ -19,6 +19,10 @@ public sealed class ExperimentFunctions(
     ClassifyActivity classify,
     EnqueueLstmTrainingActivity enqueueLstm,
     CheckLstmModelActivity checkLstm,
+    CrossTaskPredictActivity crossTask,
+    DiscretizeActivity discretize,
+    FusionSearchChunkActivity fusionChunk,
+    FuseActivity fuse,
     WriteReportActivity report,
     PublishRunActivity publish)
 {
@@ -75,6 +79,26 @@ public sealed class ExperimentFunctions(
     [Function(TaskNames.CheckLstmModel)]
     public Task<LstmModelStatus> CheckLstmModel([ActivityTrigger] string modelKey, CancellationToken cancellationToken) =>
         checkLstm.RunAsync(modelKey, cancellationToken);
+
+    /// <summary>Stage 8: one LSTM's frame-level predictions and utterance scores on a categorical corpus.</summary>
+    [Function(TaskNames.PredictCrossTask)]
+    public Task<ArtifactRef> PredictCrossTask([ActivityTrigger] CrossTaskRequest input, CancellationToken cancellationToken) =>
+        crossTask.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 9: thresholds of a cross-task system.</summary>
+    [Function(TaskNames.Discretize)]
+    public Task<ArtifactRef> Discretize([ActivityTrigger] DiscretizeRequest input, CancellationToken cancellationToken) =>
+        discretize.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 11: the best weights of one chunk of the weighted-fusion pool.</summary>
+    [Function(TaskNames.SearchFusionChunk)]
+    public Task<ArtifactRef> SearchFusionChunk([ActivityTrigger] FusionChunkRequest input, CancellationToken cancellationToken) =>
+        fusionChunk.RunAsync(input, cancellationToken);
+
+    /// <summary>Stage 11: fuses one system's members and scores devel and test.</summary>
+    [Function(TaskNames.Fuse)]
+    public Task<ArtifactRef> Fuse([ActivityTrigger] FuseRequest input, CancellationToken cancellationToken) =>
+        fuse.RunAsync(input, cancellationToken);
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     [Function(TaskNames.WriteReport)]

@@ -29,7 +29,7 @@ public sealed class DemoTests(ReferenceDemo reference) : IClassFixture<Reference
         Assert.True(r2.ExitCode == 0, CliProcess.Describe(r2.Stdout, r2.Stderr));
         Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(Path.Combine(d2, "results.json")));
         string html = File.ReadAllText(Path.Combine(d1, "report.html"));
-        foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "classify", "lstm", "report" })
+        foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "classify", "lstm", "crosstask", "discretize", "fusion", "report" })
         {
             Assert.Contains(stage, html);
         }
@@ -49,6 +49,41 @@ public sealed class DemoTests(ReferenceDemo reference) : IClassFixture<Reference
         Assert.Equal(15, results.RootElement.GetProperty("classification").GetArrayLength());
         Assert.Contains("Table 1", html);
         Assert.Contains("Table 3", html);
+
+        // Tables 1-4 and the Section 4.3 submissions, each beside the paper's figures.
+        var root = results.RootElement;
+        foreach (string table in new[] { "table1", "table2", "table3", "table4", "submissions" })
+        {
+            Assert.Equal("paper (real RECOLA/SEMAINE/CreativeIT/USoMS)", root.GetProperty(table).GetProperty("paperSource").GetString());
+            Assert.Equal("this run (synthetic corpora)", root.GetProperty(table).GetProperty("runSource").GetString());
+            Assert.Contains(table.Replace("table", "Table ", StringComparison.Ordinal).Replace("submissions", "Section 4.3", StringComparison.Ordinal), html);
+        }
+
+        Assert.Equal(12, root.GetProperty("table1").GetProperty("rows").EnumerateArray().Count(r => r.GetProperty("paperTestCcAtBest").ValueKind == JsonValueKind.Number && r.GetProperty("train").ValueKind == JsonValueKind.String));
+        Assert.Equal(2, root.GetProperty("table2").GetProperty("rows").EnumerateArray().Count(r => r.GetProperty("develUar").ValueKind == JsonValueKind.Number));
+        Assert.Equal(12, root.GetProperty("crossTask").GetArrayLength());
+        var table4 = root.GetProperty("table4").GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(6, table4.Count);
+        foreach (var row in table4)
+        {
+            foreach (string metric in new[] { "trainWar", "trainUar", "develWar", "develUar", "testUar", "paperDevelUar" })
+            {
+                Assert.InRange(row.GetProperty(metric).GetDouble(), 0, 1);
+            }
+        }
+
+        var submissions = root.GetProperty("submissions").GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["learners-fused", "lstm-1", "lstm-2", "lstm-3", "lstm-3+learners", "lstm-3+learners-sf"], submissions.Select(r => r.GetProperty("id").GetString()));
+        foreach (var row in submissions)
+        {
+            Assert.InRange(row.GetProperty("develUar").GetDouble(), 0, 1);
+            Assert.InRange(row.GetProperty("testUar").GetDouble(), 0, 1);
+        }
+
+        foreach (var row in submissions.Where(r => r.GetProperty("method").GetString() == "wf"))
+        {
+            Assert.True(row.GetProperty("develUar").GetDouble() >= row.GetProperty("bestMemberDevelUar").GetDouble(), row.ToString());
+        }
 
         // A second run in the same folder recomputes nothing.
         var r3 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize);

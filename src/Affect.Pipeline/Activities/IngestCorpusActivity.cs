@@ -83,7 +83,8 @@ public sealed class IngestCorpusActivity(IBlobStore store, ActivityLog log) : IP
             var corpusRecord = new CorpusRecord(input.Corpus, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture), fingerprint, rows);
             return ArtifactFiles.Only(MemoizedArtifacts.ToJsonBytes(corpusRecord));
         }, cancellationToken);
-        return new IngestedCorpus(input.Corpus, record, manifest.Files.Count, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture));
+        var labelled = manifest.Files.Where(f => f.Label is not null).Select(f => f.Partition.ToString().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new IngestedCorpus(input.Corpus, record, manifest.Files.Count, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture), labelled);
     }
 
     private static IEnumerable<string> ReferencedFiles(CorpusManifest manifest)

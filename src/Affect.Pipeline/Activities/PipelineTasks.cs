@@ -23,6 +23,10 @@ public static class PipelineTasks
         Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);
         Add<EnqueueLstmTrainingActivity, LstmTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueLstmTraining);
         Add<CheckLstmModelActivity, string, LstmModelStatus>(registry, TaskNames.CheckLstmModel);
+        Add<CrossTaskPredictActivity, CrossTaskRequest, ArtifactRef>(registry, TaskNames.PredictCrossTask);
+        Add<DiscretizeActivity, DiscretizeRequest, ArtifactRef>(registry, TaskNames.Discretize);
+        Add<FusionSearchChunkActivity, FusionChunkRequest, ArtifactRef>(registry, TaskNames.SearchFusionChunk);
+        Add<FuseActivity, FuseRequest, ArtifactRef>(registry, TaskNames.Fuse);
         Add<WriteReportActivity, ReportRequest, ArtifactRef>(registry, TaskNames.WriteReport);
         Add<PublishRunActivity, RunPublication, string>(registry, TaskNames.PublishRun);
     }
@@ -47,6 +51,10 @@ public static class PipelineTasks
         services.AddSingleton<BoawActivity>();
         services.AddSingleton<BuildFeatureSetActivity>();
         services.AddSingleton<ClassifyActivity>();
+        services.AddSingleton<CrossTaskPredictActivity>();
+        services.AddSingleton<DiscretizeActivity>();
+        services.AddSingleton<FusionSearchChunkActivity>();
+        services.AddSingleton<FuseActivity>();
         services.AddSingleton<WriteReportActivity>();
         services.AddSingleton<PublishRunActivity>();
         return services;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
@@ -10,7 +9,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<ReportRequest, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
@@ -23,10 +22,15 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             ["seed"] = input.Spec.Seed.ToString(CultureInfo.InvariantCulture),
             ["batchSize"] = input.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["corpora"] = string.Join(",", input.Spec.Corpora),
+            ["spec"] = System.Text.Json.JsonSerializer.Serialize(input.Spec, MemoizedArtifacts.Json),
         };
         var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key)).Concat(input.Llds.Select(l => l.Key))
             .Concat(input.Utterance.Classifications.Select(c => c.Metrics.Key))
-            .Concat(input.Lstm.Select(c => c.Status.ModelKey + (c.Status.Exists ? string.Empty : "-failed")));
+            .Concat(input.Lstm.Select(c => c.Status.ModelKey + (c.Status.Exists ? string.Empty : "-failed")))
+            .Concat(input.CrossTask.Select(c => c.Predictions.Key))
+            .Concat(input.Discretization.Select(d => $"{d.Artifact.Key}/{d.Index}"))
+            .Concat(input.Fusion.Select(f => f.Artifact.Key))
+            .Concat(input.Submissions.Select(s => $"{s.Corpus}/{s.Id}/{s.FitOn}/{s.Artifact.Key}"));
         string key = ArtifactKey.Compute("report", Version, parameters, inputKeys);
         return artifacts.GetOrCreateAsync("report", key, ReportBlobs.ResultsFile, async ct =>
         {
@@ -76,6 +80,47 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 c.Status.ModelKey,
                 c.Status.Poisoned)).ToList();
 
+            // Stages 8, 9 and 11.
+            var crossTask = new List<CrossTaskResult>();
+            foreach (var c in input.CrossTask)
+            {
+                var a = await artifacts.ReadJsonAsync<CrossTaskArtifact>(c.Predictions.Blob, ct);
+                var means = new SortedDictionary<string, double>(StringComparer.Ordinal);
+                foreach (var g in a.Utterances.GroupBy(u => u.Partition, StringComparer.Ordinal))
+                {
+                    means[g.Key] = Math.Round(g.Average(u => u.Score), 6, MidpointRounding.ToEven);
+                }
+
+                crossTask.Add(new CrossTaskResult(c.Corpus, ExperimentOrchestration.SystemName(c.Model.Request), a.Target, a.ModelKey, a.Utterances.Count, means, c.Predictions.Key));
+            }
+
+            var discretizeArtifacts = new Dictionary<string, DiscretizeArtifact>(StringComparer.Ordinal);
+            var discretized = new Dictionary<(string Corpus, string System), DiscretizedSystem>();
+            var discretization = new List<DiscretizationResult>();
+            foreach (var d in input.Discretization)
+            {
+                if (!discretizeArtifacts.TryGetValue(d.Artifact.Key, out var a))
+                {
+                    discretizeArtifacts[d.Artifact.Key] = a = await artifacts.ReadJsonAsync<DiscretizeArtifact>(d.Artifact.Blob, ct);
+                }
+
+                var system = a.Systems[d.Index];
+                discretized[(d.Corpus, d.System)] = system;
+                discretization.Add(new DiscretizationResult(d.Corpus, d.System, system.Targets, a.Classes, system.Fits, d.Artifact.Key));
+            }
+
+            var fusion = new List<FusionResult>();
+            var fusedByKey = new Dictionary<string, FusionArtifact>(StringComparer.Ordinal);
+            foreach (var f in input.Fusion)
+            {
+                var a = await artifacts.ReadJsonAsync<FusionArtifact>(f.Artifact.Blob, ct);
+                fusedByKey[f.Artifact.Key] = a;
+                fusion.Add(new FusionResult(f.Corpus, a.System, a.Method, a.Classes, a.Members, a.Weights, a.PoolIndex, a.Gamma, a.Devel, a.Test, input.Spec.RetrainOnTrainDevel ? "train+devel refit" : "train only"));
+            }
+
+            var table4 = ReportTables.Table4(input.CrossTask, discretized);
+            var submissions = ReportTables.Submissions(input.Submissions, discretized, fusedByKey, input.Spec.RetrainOnTrainDevel);
+
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),
@@ -84,81 +129,33 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 new("functionals", "6373 ComParE 2016 functionals per utterance (OSFUN), categorical corpora", input.Utterance.Functionals.Select(a => a.Key).ToList()),
                 new("boaw", "Bag-of-audio-words (OSBOAW): k-means++ codebooks on train LLDs and deltas, multiple assignment, log TF", input.Utterance.Boaw.Select(a => a.Key).ToList()),
                 new("feature-sets", "OSFUN, OSBOAW and OSFUN+OSBOAW by partition", input.Utterance.FeatureSets.Select(a => a.Key).ToList()),
-                new("classify", "KELM, WKELM, KPLS, WKPLS, SVM; hyper-parameters by devel UAR (Table 3)", input.Utterance.Classifications.Select(c => c.Metrics.Key).ToList()),
+                new("classify", "KELM, WKELM, KPLS, WKPLS, SVM; hyper-parameters by devel UAR (Tables 2, 3)", input.Utterance.Classifications.Select(c => c.Metrics.Key).ToList()),
                 new("lstm", "Cross-corpus LSTM regressors (Table 1), trained by the lstm-training queue worker, ONNX models", input.Lstm.Select(c => c.Status.ModelKey).ToList()),
+                new("crosstask", "Every LSTM on every utterance of the categorical corpus (ONNX Runtime on the stored LLDs, speaker z-norm, overlapping windows averaged, utterance mean)", input.CrossTask.Select(c => c.Predictions.Key).ToList()),
+                new("discretize", "Two thresholds maximising UAR per system, fitted on train, devel and train+devel (Table 4)", input.Discretization.Select(d => d.Artifact.Key).ToList()),
+                new("fusion", "Score fusion fitted on devel: weighted fusion over a seeded random weight pool (fan-out over chunks) and simple fusion (Eq. 2)", input.Fusion.Select(f => f.Artifact.Key).ToList()),
                 new("report", "This results.json and report.html", [key]),
             };
-            var results = new RunResults(1, key, input.Spec, stages, corpora, table3, table1);
+            var results = new RunResults(
+                2,
+                key,
+                input.Spec,
+                stages,
+                corpora,
+                table3,
+                table1,
+                ReportTables.Table1(table1),
+                ReportTables.Table2(table3),
+                ReportTables.Table3(table3),
+                table4,
+                submissions,
+                crossTask,
+                discretization,
+                fusion);
             var json = MemoizedArtifacts.ToJsonBytes(results);
-            var html = Encoding.UTF8.GetBytes(RenderHtml(results));
+            var html = Encoding.UTF8.GetBytes(ReportHtml.Render(results));
             return new ArtifactFiles(json, new Dictionary<string, byte[]> { [ReportBlobs.HtmlFile] = html });
         }, cancellationToken);
-    }
-
-    private static string RenderHtml(RunResults results)
-    {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        static string N(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-        var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Affect run ").Append(E(results.RunKey)).Append("</title>\n")
-          .Append("<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}")
-          .Append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}code{font-size:90%}</style></head><body>\n")
-          .Append("<h1>Affect — run report</h1>\n<p>Run key <code>").Append(E(results.RunKey)).Append("</code>, seed ")
-          .Append(results.Spec.Seed.ToString(CultureInfo.InvariantCulture)).Append(", batch size ").Append(results.Spec.BatchSize.ToString(CultureInfo.InvariantCulture)).Append(".</p>\n")
-          .Append("<h2>Stages</h2>\n<table><tr><th>stage</th><th>what it did</th><th>artifacts</th></tr>\n");
-        foreach (var stage in results.Stages)
-        {
-            sb.Append("<tr><td>").Append(E(stage.Name)).Append("</td><td style=\"text-align:left\">").Append(E(stage.Description)).Append("</td><td>")
-              .Append(stage.Artifacts.Count.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>\n");
-        }
-
-        sb.Append("</table>\n<h2>Corpora</h2>\n<table><tr><th>corpus</th><th>kind</th><th>files</th><th>speakers</th><th>train/devel/test</th><th>audio (s)</th><th>mean RMS (dBFS)</th><th>mean active share</th><th>LLD frames</th><th>classes</th></tr>\n");
-        foreach (var c in results.Corpora)
-        {
-            string parts = string.Join("/", new[] { "train", "devel", "test" }.Select(p => c.Partitions.GetValueOrDefault(p).ToString(CultureInfo.InvariantCulture)));
-            string classes = c.Classes.Count == 0 ? "—" : string.Join(", ", c.Classes.Select(k => $"{k.Key}: {k.Value}"));
-            sb.Append("<tr><td>").Append(E(c.Name)).Append("</td><td>").Append(E(c.Kind)).Append("</td><td>").Append(c.Files.ToString(CultureInfo.InvariantCulture))
-              .Append("</td><td>").Append(c.Speakers.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(parts)
-              .Append("</td><td>").Append(N(c.TotalDurationSeconds, "F1")).Append("</td><td>").Append(N(c.MeanRmsDbfs, "F2"))
-              .Append("</td><td>").Append(N(c.MeanActiveFraction, "F3")).Append("</td><td>").Append(c.LldFrames.ToString(CultureInfo.InvariantCulture))
-              .Append("</td><td>").Append(E(classes)).Append("</td></tr>\n");
-        }
-
-        sb.Append("</table>\n");
-        if (results.Classification.Count > 0)
-        {
-            sb.Append("<h2>Utterance-level classification (Table 3 analogue)</h2>\n<p>UAR in %; hyper-parameters selected on devel.</p>\n")
-              .Append("<table><tr><th>corpus</th><th>features</th><th>learner</th><th>C</th><th>factors</th><th>devel UAR</th><th>test UAR</th><th>test WAR</th></tr>\n");
-            foreach (var r in results.Classification)
-            {
-                sb.Append("<tr><td>").Append(E(r.Corpus)).Append("</td><td>").Append(E(r.FeatureSet)).Append("</td><td>").Append(E(r.Learner))
-                  .Append("</td><td>").Append(r.C is { } c ? N(c, "G3") : "—").Append("</td><td>").Append(r.Factors?.ToString(CultureInfo.InvariantCulture) ?? "—")
-                  .Append("</td><td>").Append(Pct(r.DevelUar)).Append("</td><td>").Append(Pct(r.TestUar)).Append("</td><td>").Append(Pct(r.TestWar)).Append("</td></tr>\n");
-            }
-
-            sb.Append("</table>\n");
-        }
-
-        if (results.Lstm.Count > 0)
-        {
-            sb.Append("<h2>Cross-corpus LSTM (Table 1 analogue)</h2>\n<p>Pearson CC; epoch chosen on the validation corpus.</p>\n")
-              .Append("<table><tr><th>train</th><th>validation</th><th>test</th><th>target</th><th>best epoch</th><th>val CC</th><th>test CC (1 epoch)</th><th>test CC (best)</th></tr>\n");
-            foreach (var r in results.Lstm)
-            {
-                sb.Append("<tr><td>").Append(E(r.Train)).Append("</td><td>").Append(E(r.Validation)).Append("</td><td>").Append(E(r.Test ?? "—")).Append("</td><td>").Append(E(r.Target))
-                  .Append("</td><td>").Append(r.BestEpoch?.ToString(CultureInfo.InvariantCulture) ?? "—").Append("</td><td>").Append(Cc(r.ValidationCc))
-                  .Append("</td><td>").Append(Cc(r.TestCcAtEpoch1)).Append("</td><td>").Append(r.Failure is null ? Cc(r.TestCcAtBest) : E("failed: " + r.Failure)).Append("</td></tr>\n");
-            }
-
-            sb.Append("</table>\n");
-        }
-
-        sb.Append("</body></html>\n");
-        return sb.ToString();
-
-        static string Cc(double? v) => v is { } x ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";
-
-        static string Pct(double? v) => v is { } x ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) : "—";
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 6, MidpointRounding.ToEven) : null;
@@ -186,7 +183,63 @@ public static class ReportBlobs
 /// <param name="Corpora">Per-corpus results.</param>
 /// <param name="Classification">Utterance-level results (Table 3 analogue).</param>
 /// <param name="Lstm">Cross-corpus LSTM results (Table 1 analogue).</param>
-public sealed record RunResults(int SchemaVersion, string RunKey, ExperimentSpec Spec, IReadOnlyList<StageResult> Stages, IReadOnlyList<CorpusResult> Corpora, IReadOnlyList<ClassificationResult> Classification, IReadOnlyList<LstmResult> Lstm);
+/// <param name="Table1">Table 1: this run's LSTMs beside the paper's CCs.</param>
+/// <param name="Table2">Table 2: the SVM baseline beside the paper's benchmark and reproduced devel UARs.</param>
+/// <param name="Table3">Table 3: the learners beside the paper's devel UARs.</param>
+/// <param name="Table4">Table 4: each source corpus × dimension discretized with thresholds fitted on train.</param>
+/// <param name="Submissions">The Section 4.3 systems (fused learners, three LSTM submissions, final fusion) on devel and test.</param>
+/// <param name="CrossTask">Stage 8: each model's predictions on each categorical corpus.</param>
+/// <param name="Discretization">Stage 9: every system's thresholds and scores per fit set.</param>
+/// <param name="Fusion">Stage 11: every fused system (no artifact keys, so it does not depend on how the pool was split).</param>
+public sealed record RunResults(
+    int SchemaVersion,
+    string RunKey,
+    ExperimentSpec Spec,
+    IReadOnlyList<StageResult> Stages,
+    IReadOnlyList<CorpusResult> Corpora,
+    IReadOnlyList<ClassificationResult> Classification,
+    IReadOnlyList<LstmResult> Lstm,
+    ComparedTable<Table1Row> Table1,
+    ComparedTable<Table2Row> Table2,
+    ComparedTable<Table3Row> Table3,
+    ComparedTable<Table4Row> Table4,
+    ComparedTable<SubmissionRow> Submissions,
+    IReadOnlyList<CrossTaskResult> CrossTask,
+    IReadOnlyList<DiscretizationResult> Discretization,
+    IReadOnlyList<FusionResult> Fusion);
+
+/// <summary>Stage 8 in results.json: one model on one categorical corpus.</summary>
+/// <param name="Corpus">Categorical corpus.</param>
+/// <param name="System">The model as <c>train/validation/test/target</c>.</param>
+/// <param name="Target">arousal or valence.</param>
+/// <param name="ModelKey">Model key.</param>
+/// <param name="Utterances">Utterances predicted.</param>
+/// <param name="MeanScore">Mean utterance score per partition.</param>
+/// <param name="Key">Key of the crosstask artifact (scores.csv, frames.csv).</param>
+public sealed record CrossTaskResult(string Corpus, string System, string Target, string ModelKey, int Utterances, IReadOnlyDictionary<string, double> MeanScore, string Key);
+
+/// <summary>Stage 9 in results.json: one system's thresholds and scores per fit set.</summary>
+/// <param name="Corpus">Categorical corpus.</param>
+/// <param name="System">System name.</param>
+/// <param name="Targets">Targets of its models.</param>
+/// <param name="Classes">Classes in their natural order.</param>
+/// <param name="Fits">One entry per fit set.</param>
+/// <param name="Key">Key of the discretize artifact.</param>
+public sealed record DiscretizationResult(string Corpus, string System, IReadOnlyList<string> Targets, IReadOnlyList<string> Classes, IReadOnlyList<DiscretizeFit> Fits, string Key);
+
+/// <summary>Stage 11 in results.json: one fused system.</summary>
+/// <param name="Corpus">Categorical corpus.</param>
+/// <param name="System">Its id.</param>
+/// <param name="Method">wf or sf.</param>
+/// <param name="Classes">Class order of the weight columns.</param>
+/// <param name="Members">Each member alone, with its devel normaliser.</param>
+/// <param name="Weights">WF: W[member][class].</param>
+/// <param name="PoolIndex">WF: index of W in the seeded pool.</param>
+/// <param name="Gamma">SF: γ, the weight of the first member.</param>
+/// <param name="Devel">Fused devel UAR and WAR.</param>
+/// <param name="Test">Fused test UAR and WAR.</param>
+/// <param name="LearnerTestModels">Where the learners' test scores came from: train only, or a train + devel refit.</param>
+public sealed record FusionResult(string Corpus, string System, string Method, IReadOnlyList<string> Classes, IReadOnlyList<FusionMemberResult> Members, IReadOnlyList<IReadOnlyList<double>>? Weights, long? PoolIndex, double? Gamma, FusionScore Devel, FusionScore Test, string LearnerTestModels);
 
 /// <summary>One row of the Table 1 analogue.</summary>
 /// <param name="Train">Training corpus.</param>

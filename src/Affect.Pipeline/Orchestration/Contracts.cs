@@ -11,6 +11,10 @@ namespace Affect.Pipeline.Orchestration;
 /// <param name="Lstm">Train the cross-corpus LSTMs of Table 1 when two or more dimensional corpora are given.</param>
 /// <param name="LstmEpochs">Epochs per LSTM training (the paper: 5).</param>
 /// <param name="LstmPollSeconds">How often the orchestration checks, on a durable timer, whether a queued model exists.</param>
+/// <param name="RetrainOnTrainDevel">Test predictions of the fused learners come from models refitted on train + devel with the
+/// devel-chosen hyper-parameters (the paper's recommended protocol, Section 4.1); devel scores always come from train-only models.</param>
+/// <param name="FusionPool">Random weight matrices searched by weighted score fusion (WF, Section 2.2).</param>
+/// <param name="FusionChunks">Activities the WF pool is split over (fan-out); the result does not depend on it.</param>
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
@@ -21,7 +25,10 @@ public sealed record ExperimentSpec(
     IReadOnlyList<string>? Learners = null,
     bool Lstm = true,
     int LstmEpochs = 5,
-    int LstmPollSeconds = 2)
+    int LstmPollSeconds = 2,
+    bool RetrainOnTrainDevel = false,
+    int FusionPool = 100_000,
+    int FusionChunks = 4)
 {
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
@@ -83,6 +90,16 @@ public sealed record ExperimentSpec(
             problems.Add($"spec.lstmPollSeconds: {LstmPollSeconds} is outside 1..3600");
         }
 
+        if (FusionPool is < 1 or > 100_000_000)
+        {
+            problems.Add($"spec.fusionPool: {FusionPool} is outside 1..100000000");
+        }
+
+        if (FusionChunks < 1 || FusionChunks > 1000 || FusionChunks > FusionPool)
+        {
+            problems.Add($"spec.fusionChunks: {FusionChunks} is outside 1..min(1000, fusionPool)");
+        }
+
         foreach (string learner in LearnersOrDefault.Where(l => !AllLearners.Contains(l)))
         {
             problems.Add($"spec.learners: '{learner}' is not one of {string.Join(", ", AllLearners)}");
@@ -108,7 +125,12 @@ public sealed record IngestRequest(string Corpus);
 /// <param name="Record">The stored corpus record (an Activities.CorpusRecord as JSON).</param>
 /// <param name="FileCount">Number of audio files in the corpus.</param>
 /// <param name="Kind">dimensional or categorical.</param>
-public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount, string Kind);
+/// <param name="LabelledPartitions">Partitions with at least one class label (categorical corpora), in ordinal order.</param>
+public sealed record IngestedCorpus(string Corpus, ArtifactRef Record, int FileCount, string Kind, IReadOnlyList<string>? LabelledPartitions = null)
+{
+    /// <summary>Whether thresholds and fusion weights can be fitted: labelled train and devel partitions.</summary>
+    public bool HasLabelledTrainAndDevel => LabelledPartitions is { } p && p.Contains("train") && p.Contains("devel");
+}
 
 /// <summary>Input of the audio-summary activity: one batch of files of one ingested corpus.</summary>
 /// <param name="Corpus">The corpus name.</param>
@@ -125,7 +147,49 @@ public sealed record AudioSummaryBatch(string Corpus, string RecordKey, string R
 /// <param name="Llds">Every LLD batch artifact (an Activities.LldIndex each), in the same order.</param>
 /// <param name="Utterance">Utterance-level stages: functionals, BoAW, feature sets and classifications.</param>
 /// <param name="Lstm">Cross-corpus LSTM cells of Table 1.</param>
-public sealed record ReportRequest(ExperimentSpec Spec, IReadOnlyList<IngestedCorpus> Corpora, IReadOnlyList<ArtifactRef> Summaries, IReadOnlyList<ArtifactRef> Llds, UtteranceResults Utterance, IReadOnlyList<LstmCell> Lstm);
+/// <param name="CrossTask">Stage 8: each trained LSTM's predictions on each categorical corpus.</param>
+/// <param name="Discretization">Stage 9: thresholds of every cross-task system.</param>
+/// <param name="Fusion">Stage 11: every fused system.</param>
+/// <param name="Submissions">The Section 4.3 systems and the artifacts that hold their numbers.</param>
+public sealed record ReportRequest(
+    ExperimentSpec Spec,
+    IReadOnlyList<IngestedCorpus> Corpora,
+    IReadOnlyList<ArtifactRef> Summaries,
+    IReadOnlyList<ArtifactRef> Llds,
+    UtteranceResults Utterance,
+    IReadOnlyList<LstmCell> Lstm,
+    IReadOnlyList<CrossTaskPrediction> CrossTask,
+    IReadOnlyList<Discretization> Discretization,
+    IReadOnlyList<FusionOutcome> Fusion,
+    IReadOnlyList<SubmissionRef> Submissions);
+
+/// <summary>Stage 11 output: one fused system.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="System">Its id (see Activities.SubmissionIds).</param>
+/// <param name="Method">wf or sf.</param>
+/// <param name="Artifact">The fusion artifact (an Activities.FusionArtifact).</param>
+public sealed record FusionOutcome(string Corpus, string System, string Method, ArtifactRef Artifact);
+
+/// <summary>A Section 4.3 system: a discretized cross-task system at one fit set, or a fused system.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="Id">Its id (see Activities.SubmissionIds).</param>
+/// <param name="Artifact">A discretize artifact (with <paramref name="FitOn"/>) or a fusion artifact.</param>
+/// <param name="FitOn">The threshold fit set of a discretized system; null for a fused one.</param>
+/// <param name="System">The discretized system's name in the artifact; null for a fused one.</param>
+public sealed record SubmissionRef(string Corpus, string Id, ArtifactRef Artifact, string? FitOn, string? System);
+
+/// <summary>Stage 9 output: one cross-task system discretized with thresholds fitted on each fit set.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="System">The system's name (one model, or an arousal model + a valence model).</param>
+/// <param name="Artifact">The discretize artifact of the corpus (an Activities.DiscretizeArtifact).</param>
+/// <param name="Index">The system's position in that artifact.</param>
+public sealed record Discretization(string Corpus, string System, ArtifactRef Artifact, int Index);
+
+/// <summary>Stage 8 output: one trained LSTM's frame tracks and utterance scores on one categorical corpus.</summary>
+/// <param name="Corpus">The categorical corpus.</param>
+/// <param name="Model">The Table 1 cell whose model predicted.</param>
+/// <param name="Predictions">The crosstask artifact (an Activities.CrossTaskArtifact).</param>
+public sealed record CrossTaskPrediction(string Corpus, LstmCell Model, ArtifactRef Predictions);
 
 /// <summary>One cell of Table 1: an LSTM trained on one corpus, its epoch chosen on a second, tested on a third.</summary>
 /// <param name="Request">What was trained.</param>
@@ -191,6 +255,18 @@ public static class TaskNames
 
     /// <summary>Stage 7: whether a queued model exists yet, with its metrics.</summary>
     public const string CheckLstmModel = "CheckLstmModel";
+
+    /// <summary>Stage 8: frame-level predictions of one trained LSTM on a categorical corpus, and their utterance means.</summary>
+    public const string PredictCrossTask = "PredictCrossTask";
+
+    /// <summary>Stage 9: UAR-maximising thresholds of a cross-task system, per fit set.</summary>
+    public const string Discretize = "Discretize";
+
+    /// <summary>Stage 11: the best weight matrix of one chunk of the weighted-fusion pool.</summary>
+    public const string SearchFusionChunk = "SearchFusionChunk";
+
+    /// <summary>Stage 11: fuses a system's members (combines WF chunks, or fits SF's γ) and scores devel and test.</summary>
+    public const string Fuse = "Fuse";
 
     /// <summary>Stage 12: results.json and report.html.</summary>
     public const string WriteReport = "WriteReport";

@@ -14,7 +14,10 @@ public static class RunRequests
     /// <param name="BatchSize">Files per fan-out activity (default 4).</param>
     /// <param name="BoawSize">Words per BoAW codebook (default 1000).</param>
     /// <param name="Learners">Learners to run (default all).</param>
-    public sealed record StartRunBody(IReadOnlyList<string>? Corpora, ulong? Seed, int? BatchSize, int? BoawSize = null, IReadOnlyList<string>? Learners = null);
+    /// <param name="RetrainOnTrainDevel">Refit the fused learners on train + devel for their test predictions (default false).</param>
+    /// <param name="FusionPool">Weighted-fusion pool size (default 100000).</param>
+    /// <param name="FusionChunks">Activities the pool search fans out over (default 4).</param>
+    public sealed record StartRunBody(IReadOnlyList<string>? Corpora, ulong? Seed, int? BatchSize, int? BoawSize = null, IReadOnlyList<string>? Learners = null, bool? RetrainOnTrainDevel = null, int? FusionPool = null, int? FusionChunks = null);
 
     /// <summary>Parses a start request body into a spec; errors name the field.</summary>
     /// <param name="json">The request body (empty means defaults).</param>
@@ -42,7 +45,15 @@ public static class RunRequests
             throw new FormatException("request body: corpora: none given and no corpus is uploaded (corpora/{name}/manifest.json)");
         }
 
-        var spec = new ExperimentSpec(corpora.ToList(), body?.Seed ?? 1, body?.BatchSize ?? 4, body?.BoawSize ?? 1000, Learners: body?.Learners);
+        var spec = new ExperimentSpec(
+            corpora.ToList(),
+            body?.Seed ?? 1,
+            body?.BatchSize ?? 4,
+            body?.BoawSize ?? 1000,
+            Learners: body?.Learners,
+            RetrainOnTrainDevel: body?.RetrainOnTrainDevel ?? false,
+            FusionPool: body?.FusionPool ?? 100_000,
+            FusionChunks: body?.FusionChunks ?? 4);
         var problems = spec.Validate();
         return problems.Count == 0 ? spec : throw new FormatException("request body: " + string.Join("; ", problems));
     }
