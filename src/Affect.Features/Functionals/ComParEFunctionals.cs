@@ -180,7 +180,7 @@ public static class ComParEFunctionals
     {
         ArgumentNullException.ThrowIfNull(lld);
         var output = new float[Count];
-        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source);
+        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source, lld.PitchFramesDecidedAtEnd);
         return output;
     }
 
@@ -191,10 +191,10 @@ public static class ComParEFunctionals
     public static void Compute(LldMatrix lld, Span<float> output, string source = "lld")
     {
         ArgumentNullException.ThrowIfNull(lld);
-        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source);
+        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source, lld.PitchFramesDecidedAtEnd);
     }
 
-    private static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, float[]? trailing, Span<float> output, string source)
+    private static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, float[]? trailing, Span<float> output, string source, int? pitchDecided = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         if (frames < 1)
@@ -228,6 +228,7 @@ public static class ComParEFunctionals
         var contour = new float[frames + 1];
         var sorted = new float[frames + 1];
         bool voicedEnd = lld[((frames - 1) * width) + index["F0final_sma"]] != 0f;
+        int decided = pitchDecided ?? (frames - 2 - (voicedEnd ? 1 : 0));
         var extension = trailing is not null && trailing.Length == width
             ? GroupB.Concat(GroupB.Select(DeltaName)).ToDictionary(n => n, n => trailing[index[n]], StringComparer.Ordinal)
             : SpectralExtension(lld, frames, width, index);
@@ -235,7 +236,7 @@ public static class ComParEFunctionals
         foreach (var (cols, set, group) in Blocks)
         {
             int per = SetNames(set).Length;
-            int length = FramesSeen(group, frames, voicedEnd, extension is not null);
+            int length = FramesSeen(group, frames, decided, extension is not null);
             foreach (string name in cols)
             {
                 int c = index[name];
@@ -264,18 +265,19 @@ public static class ComParEFunctionals
 
     /// <summary>
     /// How many leading LLD rows openSMILE's functionals component of a group sees at the end of input (frameMode
-    /// full). openSMILE computes each group when its input levels stop growing; the levels end at different frames
-    /// because of the delta look-ahead, the pitch smoother delay and the 20 ms spectral level running one frame past
-    /// the LLD output. These offsets were measured on the reference set (set2 README: frame alignment).
+    /// full): it reads every input level once, in the first tick of the first end-of-input pass, so the levels end at
+    /// different frames because of the delta look-ahead, the pitch smoother delay (J = <paramref name="decided"/> frames
+    /// decided when the input ended: the smoothed voicing level then holds J rows, its deltas J − 2) and the 20 ms
+    /// spectral level running one frame past the LLD output. Measured on reference sets 1–3 (docs/parity.md).
     /// </summary>
-    private static int FramesSeen(Group group, int rows, bool voicedEnd, bool extended)
+    private static int FramesSeen(Group group, int rows, int decided, bool extended)
     {
         int n = group switch
         {
             Group.EnergyContour => rows - 3,
             Group.SpectralContour => extended ? rows + 1 : rows,
-            Group.Voicing => rows - 4 - (voicedEnd ? 1 : 0),
-            Group.PitchOnsets => rows - 2 - (voicedEnd ? 1 : 0),
+            Group.Voicing => decided - 2,
+            Group.PitchOnsets => decided,
             Group.Lld => rows - 1,
             _ => rows - 3,
         };

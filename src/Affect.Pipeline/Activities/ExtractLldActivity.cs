@@ -15,7 +15,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<LldBatch, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
