@@ -89,7 +89,7 @@ public sealed class UtteranceFeatureActivityTests : IDisposable
     // Two LLD batches of 4 files (120 frames × 130 columns each) in ExtractLldActivity's layout.
     /// <summary>
     /// A recording that ends inside voiced speech: the LLD artifact carries the pitch frames decided at the end of input,
-    /// so the stage's functionals equal those computed from the extracted matrix (openSMILE's), not the LLD-file estimate.
+    /// so the stage's functionals equal those computed from the extracted matrix (openSMILE's).
     /// </summary>
     [Fact]
     public async Task FunctionalsOfARecordingCutInsideSpeechUseThePitchFramesDecidedAtTheEnd()
@@ -122,8 +122,12 @@ public sealed class UtteranceFeatureActivityTests : IDisposable
 
         float[] expected = ComParEFunctionals.Compute(m, wav);
         Assert.Equal(expected, values);
-        var estimate = new LldMatrix(m.Values, m.Rows, m.ColumnNames, m.FrameTimes, m.TrailingSpectralRow);
-        Assert.NotEqual(expected, ComParEFunctionals.Compute(estimate, wav));
+        var stored = await new MemoizedArtifacts(store, log).ReadJsonAsync<LldIndex>("lld/cut/index.json");
+        Assert.Equal(m.PitchFramesDecidedAtEnd, stored.Files[0].PitchFramesDecided);
+
+        // J matters: the estimate for a recording that ends as its last row (K − 2 when voiced) gives other functionals.
+        var wrong = new LldMatrix(m.Values, m.Rows, m.ColumnNames, m.FrameTimes, m.TrailingSpectralRow) { PitchFramesDecidedAtEnd = m.Rows - 3 };
+        Assert.NotEqual(expected, ComParEFunctionals.Compute(wrong, wav));
     }
 
     private static async Task<List<ArtifactRef>> WriteLldBatchesAsync(IBlobStore store, bool allDevel = false)
