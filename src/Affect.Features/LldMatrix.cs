@@ -49,6 +49,13 @@ public sealed class LldMatrix
     /// <summary>Row-major values.</summary>
     public float[] Values { get; }
 
+    /// <summary>
+    /// Pitch frames the Viterbi smoother had decided when the input ended (J ≤ frames − 1; see openSMILE's end-of-input
+    /// passes in docs/parity.md), which fixes how many rows openSMILE's voicing functionals see; null when unknown
+    /// (e.g. read from an LLD file), where it is estimated from the last rows.
+    /// </summary>
+    public int? PitchFramesDecidedAtEnd { get; init; }
+
     /// <summary>Number of frames.</summary>
     public int Rows { get; }
 

@@ -83,6 +83,9 @@ public sealed class LldStream
     /// </summary>
     public IReadOnlyList<float>? TrailingSpectralRow => trailing;
 
+    /// <summary>After <see cref="Complete"/>: pitch frames decided before the end of input (see <see cref="LldMatrix.PitchFramesDecidedAtEnd"/>).</summary>
+    public int? PitchFramesDecidedAtEnd => IsCompleted ? voicing.DecidedAtEnd : null;
+
     /// <summary>Feeds the next block of 16 kHz mono samples in [-1, 1] (the options' input gain is applied).</summary>
     /// <param name="block">Samples; any length, including 0.</param>
     /// <exception cref="InvalidOperationException">The stream is already completed.</exception>
@@ -201,13 +204,15 @@ public sealed class LldStream
         }
     }
 
-    // ZCR contour after smoothing: 3-frame mean over the F = rows − 1 complete 60 ms frames, the flushed row repeating the last raw value.
+    // ZCR contour after smoothing: 3-frame mean over the F = rows − 1 complete 60 ms frames; the flushed row is the mean of
+    // the last raw value padded three times (openSMILE pads past the level's end with its last frame), which can differ from it in the last bit.
     private float ZcrSmoothed(long j, long rows)
     {
         long frames = rows == long.MaxValue ? long.MaxValue : rows - 1;
         if (j == rows - 1)
         {
-            return zcr[frames - 1][0];
+            float last = zcr[frames - 1][0];
+            return ContourSmoother.Mean3(last, last, last);
         }
 
         return ContourSmoother.Mean3(zcr[Math.Max(j - 1, 0)][0], zcr[j][0], zcr[Math.Min(j + 1, frames - 1)][0]);

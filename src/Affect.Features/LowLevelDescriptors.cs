@@ -62,6 +62,6 @@ public sealed class LowLevelDescriptors
         var times = new double[rows];
         stream.ReadRows(values, times);
         float[]? trailing = stream.TrailingSpectralRow is { } t ? [.. t] : null;
-        return new LldMatrix(values, rows, ColumnNames, times, trailing);
+        return new LldMatrix(values, rows, ColumnNames, times, trailing) { PitchFramesDecidedAtEnd = stream.PitchFramesDecidedAtEnd };
     }
 }

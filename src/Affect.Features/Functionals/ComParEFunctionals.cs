@@ -180,7 +180,7 @@ public static class ComParEFunctionals
     {
         ArgumentNullException.ThrowIfNull(lld);
         var output = new float[Count];
-        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source);
+        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source, lld.PitchFramesDecidedAtEnd);
         return output;
     }
 
@@ -191,10 +191,10 @@ public static class ComParEFunctionals
     public static void Compute(LldMatrix lld, Span<float> output, string source = "lld")
     {
         ArgumentNullException.ThrowIfNull(lld);
-        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source);
+        Compute(lld.Values, lld.Rows, lld.ColumnNames, lld.TrailingSpectralRow, output, source, lld.PitchFramesDecidedAtEnd);
     }
 
-    private static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, float[]? trailing, Span<float> output, string source)
+    private static void Compute(ReadOnlySpan<float> lld, int frames, IReadOnlyList<string> columns, float[]? trailing, Span<float> output, string source, int? pitchDecided = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         if (frames < 1)
@@ -228,6 +228,7 @@ public static class ComParEFunctionals
         var contour = new float[frames + 1];
         var sorted = new float[frames + 1];
         bool voicedEnd = lld[((frames - 1) * width) + index["F0final_sma"]] != 0f;
+        int decided = pitchDecided ?? EstimatePitchDecided(lld, frames, width, index, voicedEnd);
         var extension = trailing is not null && trailing.Length == width
             ? GroupB.Concat(GroupB.Select(DeltaName)).ToDictionary(n => n, n => trailing[index[n]], StringComparer.Ordinal)
             : SpectralExtension(lld, frames, width, index);
@@ -235,7 +236,7 @@ public static class ComParEFunctionals
         foreach (var (cols, set, group) in Blocks)
         {
             int per = SetNames(set).Length;
-            int length = FramesSeen(group, frames, voicedEnd, extension is not null);
+            int length = FramesSeen(group, frames, decided, extension is not null);
             foreach (string name in cols)
             {
                 int c = index[name];
@@ -263,19 +264,94 @@ public static class ComParEFunctionals
     }
 
     /// <summary>
-    /// How many leading LLD rows openSMILE's functionals component of a group sees at the end of input (frameMode
-    /// full). openSMILE computes each group when its input levels stop growing; the levels end at different frames
-    /// because of the delta look-ahead, the pitch smoother delay and the 20 ms spectral level running one frame past
-    /// the LLD output. These offsets were measured on the reference set (set2 README: frame alignment).
+    /// For an LLD matrix without the pitch smoother's state (read from a file): the J (pitch frames decided when the input
+    /// ended) whose end-of-input delta horizons (<see cref="Voicing.VoicingDescriptors.EndOfInputHorizon"/>) reproduce the
+    /// matrix's own voicing deltas best, trying every J the 30-frame Viterbi buffer allows; another J than the estimate
+    /// for a recording that ends as its last row (K − 1 unvoiced, K − 2 voiced) is taken only when it halves the error,
+    /// so files that end in silence (where every J explains the deltas) and rounded CSV values keep the estimate.
     /// </summary>
-    private static int FramesSeen(Group group, int rows, bool voicedEnd, bool extended)
+    private static int EstimatePitchDecided(ReadOnlySpan<float> lld, int rows, int width, Dictionary<string, int> index, bool voicedEnd)
+    {
+        int fallback = rows - 2 - (voicedEnd ? 1 : 0);
+        const int cols = Voicing.VoicingDescriptors.ColumnCount;
+        const int lldCount = Voicing.VoicingDescriptors.LldCount;
+        if (rows < 6)
+        {
+            return fallback;
+        }
+
+        var names = Voicing.VoicingDescriptors.ColumnNames;
+        var src = new int[cols];
+        for (int c = 0; c < cols; c++)
+        {
+            if (!index.TryGetValue(names[c], out src[c]))
+            {
+                return fallback;
+            }
+        }
+
+        var file = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                file[(r * cols) + c] = lld[(r * width) + src[c]];
+            }
+        }
+
+        int lowest = Math.Max(1, rows - 2 - 40);
+        int firstRow = Math.Max(0, lowest - 4);
+        var work = new float[file.Length];
+        double Error(int j)
+        {
+            file.CopyTo(work, 0);
+            Voicing.VoicingDescriptors.ApplyDeltas(work, rows, j);
+            double e = 0;
+            for (int r = firstRow; r < rows; r++)
+            {
+                for (int c = lldCount; c < cols; c++)
+                {
+                    double d = work[(r * cols) + c] - file[(r * cols) + c];
+                    double scale = Math.Max(Math.Abs(file[(r * cols) + c]), 1e-6);
+                    e += Math.Abs(d) / scale;
+                }
+            }
+
+            return e;
+        }
+
+        double fallbackError = Error(fallback);
+        int best = fallback;
+        double bestError = double.PositiveInfinity;
+        for (int j = rows - 2; j >= lowest && fallbackError > 0 && bestError > 0; j--)
+        {
+            double e = j == fallback ? double.PositiveInfinity : Error(j);
+            if (e < bestError)
+            {
+                best = j;
+                bestError = e;
+            }
+        }
+
+        // Another J only when it explains the deltas clearly better (CSV rounding must not move a silent ending).
+        return bestError < 0.5 * fallbackError ? best : fallback;
+    }
+
+    /// <summary>
+    /// How many leading LLD rows openSMILE's functionals component of a group sees at the end of input (frameMode
+    /// full): it reads every input level once, in the first tick of the first end-of-input pass, so the levels end at
+    /// different frames because of the delta look-ahead, the pitch smoother delay (J = <paramref name="decided"/> frames
+    /// decided when the input ended: the smoothed voicing level then holds J rows, its deltas J − 2) and the 20 ms
+    /// spectral level running one frame past the LLD output. Measured on reference sets 1–3 (docs/parity.md).
+    /// </summary>
+    private static int FramesSeen(Group group, int rows, int decided, bool extended)
     {
         int n = group switch
         {
             Group.EnergyContour => rows - 3,
             Group.SpectralContour => extended ? rows + 1 : rows,
-            Group.Voicing => rows - 4 - (voicedEnd ? 1 : 0),
-            Group.PitchOnsets => rows - 2 - (voicedEnd ? 1 : 0),
+            Group.Voicing => decided - 2,
+            Group.PitchOnsets => decided,
             Group.Lld => rows - 1,
             _ => rows - 3,
         };

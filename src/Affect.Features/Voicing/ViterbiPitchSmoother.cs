@@ -42,7 +42,8 @@ internal sealed class ViterbiPitchSmoother
     public int PendingDecisions => decisions.Count;
 
     /// <summary>Runs the smoother over all frames; writes F0final and voicingFinalUnclipped per frame.</summary>
-    public static void Run(float[] f0, float[] voicing, int frameCount, Span<float> f0Final, Span<float> voicingFinal)
+    /// <returns>The number of frames decided before the end-of-input flush (openSMILE's pitch level length when EOI is first signalled).</returns>
+    public static int Run(float[] f0, float[] voicing, int frameCount, Span<float> f0Final, Span<float> voicingFinal)
     {
         var v = new ViterbiPitchSmoother();
         int taken = 0;
@@ -56,12 +57,15 @@ internal sealed class ViterbiPitchSmoother
             }
         }
 
+        int decidedBeforeFlush = taken;
         v.Flush();
         while (v.TryTakeDecision(out float f, out float vf))
         {
             f0Final[taken] = f;
             voicingFinal[taken++] = vf;
         }
+
+        return decidedBeforeFlush;
     }
 
     /// <summary>Takes the oldest decided frame's F0final and voicingFinalUnclipped, in frame order.</summary>

@@ -67,9 +67,9 @@ public static class VoicingDescriptors
         float[] energy = ArrayPool<float>.Shared.Rent(Math.Max(1, frames));
         try
         {
-            ComputeRaw(samples, frames, raw, cand, energy);
-            Smooth(raw, frames, rows, output);
-            ApplyDeltas(output, rows);
+            int decided = ComputeRaw(samples, frames, raw, cand, energy);
+            Smooth(raw, frames, rows, output, decided);
+            ApplyDeltas(output, rows, decided);
         }
         finally
         {
@@ -92,7 +92,7 @@ public static class VoicingDescriptors
         return raw;
     }
 
-    private static void ComputeRaw(ReadOnlySpan<float> samples, int frames, float[] raw, float[] cand, float[] energy)
+    private static int ComputeRaw(ReadOnlySpan<float> samples, int frames, float[] raw, float[] cand, float[] energy)
     {
         const int c = ShsPitchAnalyzer.CandidateCount;
         int block = frames * c;
@@ -109,7 +109,7 @@ public static class VoicingDescriptors
                 energy[k] = (float)shs.Analyze(samples.Slice(k * FrameStep, FrameSize), f0.AsSpan(k * c, c), voicing.AsSpan(k * c, c), score);
             }
 
-            ViterbiPitchSmoother.Run(f0, voicing, frames, f0Final, vFinal);
+            int decided = ViterbiPitchSmoother.Run(f0, voicing, frames, f0Final, vFinal);
             var perturbation = new PeriodPerturbationAnalyzer(FrameSize);
             Span<float> pert = stackalloc float[4];
             for (int k = 0; k < frames; k++)
@@ -130,6 +130,8 @@ public static class VoicingDescriptors
                 raw[o + 4] = pert[2];
                 raw[o + 5] = pert[3];
             }
+
+            return decided;
         }
         finally
         {
@@ -142,9 +144,17 @@ public static class VoicingDescriptors
 
     /// <summary>
     /// cContourSmoother (smaWin 3, noZeroSma 1): zero values stay zero and are left out of their neighbours' means;
-    /// the first frame replicates itself as left neighbour; rows past the last frame repeat its raw value.
+    /// the first frame replicates itself as left neighbour; rows past the last frame are the mean of its raw value
+    /// padded three times (openSMILE's data memory pads reads past a level's end with its last frame).
     /// </summary>
-    internal static void Smooth(ReadOnlySpan<float> raw, int frames, int rows, Span<float> output)
+    internal static void Smooth(ReadOnlySpan<float> raw, int frames, int rows, Span<float> output) => Smooth(raw, frames, rows, output, frames);
+
+    /// <summary>
+    /// <see cref="Smooth(ReadOnlySpan{float}, int, int, Span{float})"/> with openSMILE's first end-of-input pass: with
+    /// <paramref name="decided"/> = J &lt; frames, rows J − 1 and J of jitter, shimmer and HNR see frame J − 1 in place of
+    /// frames J and J + 1 (<see cref="EndOfInputHorizon"/>).
+    /// </summary>
+    internal static void Smooth(ReadOnlySpan<float> raw, int frames, int rows, Span<float> output, int decided)
     {
         for (int f = 0; f < LldCount; f++)
         {
@@ -157,13 +167,26 @@ public static class VoicingDescriptors
                 }
                 else if (r >= frames)
                 {
-                    value = raw[((frames - 1) * LldCount) + f];
+                    float edge = raw[((frames - 1) * LldCount) + f];
+                    value = NoZeroSmooth(edge, edge, edge);
                 }
                 else
                 {
                     float x = raw[(r * LldCount) + f];
                     float prev = r > 0 ? raw[((r - 1) * LldCount) + f] : x;
                     float next = r + 1 < frames ? raw[((r + 1) * LldCount) + f] : x;
+                    if (f >= 2 && decided > 0 && decided < frames && r >= decided - 1 && r <= decided)
+                    {
+                        float edge = raw[((decided - 1) * LldCount) + f];
+                        if (r == decided)
+                        {
+                            prev = edge;
+                            x = edge;
+                        }
+
+                        next = edge;
+                    }
+
                     value = NoZeroSmooth(prev, x, next);
                 }
 
@@ -175,26 +198,29 @@ public static class VoicingDescriptors
     /// <summary>
     /// cDeltaRegression with deltaWin 2, onlyInSegments 1: d[n] = Σ i·(x[n+i] − x[n−i]) / norm over pairs whose ends are
     /// both non-zero; norm is openSMILE's member that starts at 10 and grows by i² for every valid pair, never reset,
-    /// carried across rows and across the six fields (field order within a row). As in openSMILE's end-of-input
-    /// handling (verified bit-exactly on the set-2 HTK references), neighbour indices are clamped to [0, rows − 3] and
-    /// the extra flushed last row gets delta 0. Reads columns 0–5 of the row-major rows × 12 buffer, writes 6–11.
+    /// carried across rows and across the six fields (field order within a row). Without the pitch smoother's state the
+    /// end of input is taken as J = rows − 3 in <see cref="EndOfInputHorizon"/> (exact for recordings that end unvoiced):
+    /// neighbour indices are clamped to [0, rows − 3], so the extra flushed last row gets delta 0. Reads columns 0–5 of the
+    /// row-major rows × 12 buffer, writes 6–11.
     /// </summary>
     /// <param name="output">Row-major rows × 12 buffer holding the smoothed LLDs in columns 0–5.</param>
     /// <param name="rows">Number of rows.</param>
-    public static void ApplyDeltas(Span<float> output, int rows)
+    public static void ApplyDeltas(Span<float> output, int rows) => ApplyDeltas(output, rows, rows - 3);
+
+    /// <summary>
+    /// <see cref="ApplyDeltas(Span{float}, int)"/> for a recording whose pitch smoother had decided
+    /// <paramref name="decided"/> frames when the input ended; the rows near the end read the smoothed rows that
+    /// openSMILE's delta regression could see (<see cref="EndOfInputHorizon"/>).
+    /// </summary>
+    internal static void ApplyDeltas(Span<float> output, int rows, int decided)
     {
         float norm = 10f;
-        int last = Math.Max(0, rows - 3);
+        int[] horizon = EndOfInputHorizon(rows, decided, out int first);
         for (int r = 0; r < rows; r++)
         {
+            int last = r < first ? rows - 1 : horizon[r - first];
             for (int f = 0; f < LldCount; f++)
             {
-                if (r == rows - 1)
-                {
-                    output[(r * ColumnCount) + LldCount + f] = 0f;
-                    continue;
-                }
-
                 float num = 0f;
                 for (int i = 1; i <= 2; i++)
                 {
@@ -210,6 +236,62 @@ public static class VoicingDescriptors
                 output[(r * ColumnCount) + LldCount + f] = norm != 0f ? num / norm : 0f;
             }
         }
+    }
+
+    /// <summary>
+    /// openSMILE's end of input for the voicing chain (componentManager tick loop, dataMemory padding): when the input
+    /// ends, the pitch smoother has decided <paramref name="decided"/> = J of the K frames and the period analysis
+    /// (cPitchJitter, inactive while the EOI flag is set) has processed exactly those. In the first EOI pass the contour
+    /// smoother pads the jitter/shimmer/HNR level with its last frame (smoothed rows J−1 and J) and the delta regression,
+    /// one row per tick behind the smoother, pads the smoothed level with its last row; the flag is then cleared, the period
+    /// analysis processes frames J..K−1, and the second EOI pass finishes rows up to K the same way. Returns, for every row
+    /// r ≥ <paramref name="first"/>, the last smoothed row its delta may read (later rows are replaced by it); rows before
+    /// <paramref name="first"/> read genuine rows only.
+    /// </summary>
+    /// <param name="rows">LLD rows (K + 1).</param>
+    /// <param name="decided">Frames decided before the end-of-input flush (J ≤ K − 1).</param>
+    /// <param name="first">First row the returned array describes.</param>
+    internal static int[] EndOfInputHorizon(int rows, int decided, out int first)
+    {
+        int frames = rows - 1;
+        int smoothed = Math.Max(0, decided - 1);
+        int delta = Math.Max(0, smoothed - 2);
+        int start = delta;
+        first = start;
+        var horizon = new int[Math.Max(0, rows - start)];
+        Array.Fill(horizon, rows - 1);
+        if (rows <= 0)
+        {
+            return horizon;
+        }
+
+        void Pass(int smoothedEnd)
+        {
+            bool progressed = true;
+            while (progressed)
+            {
+                progressed = false;
+                if (smoothed < smoothedEnd)
+                {
+                    smoothed++;
+                    progressed = true;
+                }
+
+                // dataMemory pads a read past the level's end with its last frame unless the whole window lies past it.
+                if (delta < rows && smoothed > Math.Max(0, delta - 2))
+                {
+                    horizon[delta - start] = smoothed - 1;
+                    delta++;
+                    progressed = true;
+                }
+            }
+        }
+
+        Pass(decided >= 1 ? decided + 1 : 0);
+        smoothed = Math.Max(smoothed, frames - 1);
+        delta = Math.Max(delta, smoothed - 2);
+        Pass(rows);
+        return horizon;
     }
 
     /// <summary>

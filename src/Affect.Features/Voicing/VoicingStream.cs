@@ -33,6 +33,12 @@ internal sealed class VoicingStream
     private long deltaNext;
     private float norm = 10f;
     private bool completed;
+    private long decided;
+    private int[] horizon = [];
+    private long horizonFirst;
+
+    /// <summary>After <see cref="Complete"/>: the frames the pitch smoother had decided when the input ended.</summary>
+    public int DecidedAtEnd => checked((int)decided);
 
     /// <summary>Number of leading rows whose 12 values (6 smoothed LLDs + 6 deltas) are final.</summary>
     public long RowsReady => deltaNext;
@@ -65,8 +71,14 @@ internal sealed class VoicingStream
         Advance(samples);
         if (!completed)
         {
+            // Frames the pitch smoother decided before the end of input: openSMILE's period analysis had processed
+            // exactly these when its EOI passes began (VoicingDescriptors.EndOfInputHorizon).
+            decided = pertNext;
             completed = true;
             viterbi.Flush();
+            long rowCount = shsNext == 0 ? 0 : shsNext + 1;
+            horizon = VoicingDescriptors.EndOfInputHorizon(checked((int)rowCount), checked((int)decided), out int first);
+            horizonFirst = first;
         }
 
         Drain(samples, LowLevelDescriptors.RowCount(samples.End));
@@ -101,10 +113,10 @@ internal sealed class VoicingStream
             smoothNext++;
         }
 
-        long last = completed ? Math.Max(0, rows - 3) : long.MaxValue;
         while (completed ? deltaNext < rows : (deltaNext + 2 < smoothNext && deltaNext + 5 <= rowLowerBound))
         {
-            Delta(deltaNext, rows, last);
+            long last = !completed ? long.MaxValue : deltaNext < horizonFirst ? rows - 1 : horizon[deltaNext - horizonFirst];
+            Delta(deltaNext, last);
             deltaNext++;
         }
     }
@@ -115,7 +127,12 @@ internal sealed class VoicingStream
         Span<float> output = smoothed[r];
         if (r >= frames)
         {
-            raw[frames - 1].CopyTo(output);
+            for (int f = 0; f < Lld; f++)
+            {
+                float edge = raw[frames - 1][f];
+                output[f] = VoicingDescriptors.NoZeroSmooth(edge, edge, edge);
+            }
+
             return;
         }
 
@@ -124,23 +141,30 @@ internal sealed class VoicingStream
             float x = raw[r][f];
             float prev = r > 0 ? raw[r - 1][f] : x;
             float next = r + 1 < frames ? raw[r + 1][f] : x;
+            if (f >= 2 && completed && decided > 0 && decided < frames && r >= decided - 1 && r <= decided)
+            {
+                // First EOI pass: the jitter/shimmer/HNR level ends at frame J − 1 and is padded with it.
+                float edge = raw[decided - 1][f];
+                if (r == decided)
+                {
+                    prev = edge;
+                    x = edge;
+                }
+
+                next = edge;
+            }
+
             output[f] = VoicingDescriptors.NoZeroSmooth(prev, x, next);
         }
     }
 
     // cDeltaRegression (deltaWin 2, onlyInSegments, accumulating normaliser), exactly as VoicingDescriptors.ApplyDeltas.
-    private void Delta(long r, long rows, long last)
+    private void Delta(long r, long last)
     {
         Span<float> o = final[r];
         smoothed[r].CopyTo(o);
         for (int f = 0; f < Lld; f++)
         {
-            if (r == rows - 1)
-            {
-                o[Lld + f] = 0f;
-                continue;
-            }
-
             float num = 0f;
             for (int i = 1; i <= 2; i++)
             {

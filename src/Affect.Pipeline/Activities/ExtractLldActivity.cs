@@ -15,7 +15,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<LldBatch, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
@@ -75,7 +75,7 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
                     side[tail] = ms.ToArray();
                 }
 
-                entries.Add(new LldIndexEntry(file.Id, file.Speaker, file.Partition, m.Rows, m.Columns, npy, json) { Tail = tail });
+                entries.Add(new LldIndexEntry(file.Id, file.Speaker, file.Partition, m.Rows, m.Columns, npy, json) { Tail = tail, PitchFramesDecided = m.PitchFramesDecidedAtEnd });
             }
 
             var index = new LldIndex(record.Corpus, input.Start, input.IncludeDeltas ? LldColumns.All : LldColumns.Lld, 0.01, entries);
@@ -113,4 +113,7 @@ public sealed record LldIndexEntry(string Id, string Speaker, string Partition, 
 {
     /// <summary>Blob (relative to the index) of the 1 × columns trailing spectral row (<see cref="LldMatrix.TrailingSpectralRow"/>), if any.</summary>
     public string? Tail { get; init; }
+
+    /// <summary>Pitch frames decided when the input ended (<see cref="LldMatrix.PitchFramesDecidedAtEnd"/>), if known.</summary>
+    public int? PitchFramesDecided { get; init; }
 }

@@ -48,7 +48,7 @@ public sealed class FunctionalsActivity(IBlobStore store, ActivityLog log) : IPi
                 }
 
                 float[]? tail = entry.Tail is null ? null : (await LldArtifactFiles.ReadBlobMatrixAsync(store, input.Lld.Blob, entry.Tail, ct)).Values;
-                var matrix = new LldMatrix(lld, rows, index.Columns, FrameTimes(rows), tail);
+                var matrix = new LldMatrix(lld, rows, index.Columns, FrameTimes(rows), tail) { PitchFramesDecidedAtEnd = entry.PitchFramesDecided };
                 ComParEFunctionals.Compute(matrix, values.AsSpan(i * ComParEFunctionals.Count, ComParEFunctionals.Count), source);
             }
 

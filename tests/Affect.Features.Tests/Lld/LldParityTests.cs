@@ -16,7 +16,7 @@ public class LldParityTests(ParityFixture fixture) : IClassFixture<ParityFixture
     [Fact]
     public void Every_speech_file_has_openSMILEs_frame_grid()
     {
-        Assert.Equal(16, fixture.Report.Files.Count);
+        Assert.Equal(40, fixture.Report.Files.Count);
         Assert.All(fixture.Report.Files, f => Assert.True(f.FrameTimesMatch, $"{f.Name}: {f.Rows} rows vs {f.ReferenceRows}"));
     }
 

@@ -87,6 +87,49 @@ public sealed class UtteranceFeatureActivityTests : IDisposable
     }
 
     // Two LLD batches of 4 files (120 frames × 130 columns each) in ExtractLldActivity's layout.
+    /// <summary>
+    /// A recording that ends inside voiced speech: the LLD artifact carries the pitch frames decided at the end of input,
+    /// so the stage's functionals equal those computed from the extracted matrix (openSMILE's).
+    /// </summary>
+    [Fact]
+    public async Task FunctionalsOfARecordingCutInsideSpeechUseThePitchFramesDecidedAtTheEnd()
+    {
+        string wav = Path.Combine(AzuriteFixture.FindRepositoryRoot()!, "tests", "data", "opensmile", "set3", "wav", "espeak_en-us_f2_t2_p92_cut085.wav");
+        var clip = Affect.Audio.AudioLoader.LoadMono(wav);
+        var m = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample))).Extract(clip.Samples);
+        Assert.NotNull(m.PitchFramesDecidedAtEnd);
+        Assert.True(m.PitchFramesDecidedAtEnd < m.Rows - 3, $"J = {m.PitchFramesDecidedAtEnd} of {m.Rows} rows");
+
+        var store = new FolderBlobStore(root);
+        var log = new ActivityLog();
+        using (var ms = new MemoryStream())
+        {
+            NpyFormat.Write(ms, m.Values, m.Rows, m.Columns);
+            await store.PutBytesAsync(Containers.Artifacts, "lld/cut/c0.npy", ms.ToArray());
+        }
+
+        using (var ms = new MemoryStream())
+        {
+            NpyFormat.Write(ms, m.TrailingSpectralRow!, 1, m.Columns);
+            await store.PutBytesAsync(Containers.Artifacts, "lld/cut/c0.tail.npy", ms.ToArray());
+        }
+
+        var entry = new LldIndexEntry("c0", "s1", "train", m.Rows, m.Columns, "c0.npy", "c0.json") { Tail = "c0.tail.npy", PitchFramesDecided = m.PitchFramesDecidedAtEnd };
+        await store.PutBytesAsync(Containers.Artifacts, "lld/cut/index.json", MemoizedArtifacts.ToJsonBytes(new LldIndex("cut", 0, LldColumns.All, 0.01, [entry])));
+        var result = await new FunctionalsActivity(store, log).RunAsync(new FunctionalsBatch("cut", new ArtifactRef("lld", "cut", "lld/cut/index.json", Reused: false)));
+        var doc = await new MemoizedArtifacts(store, log).ReadJsonAsync<FunctionalsArtifact>(result.Blob);
+        var (values, _, _) = await ReadNpyAsync(store, result, doc.Matrix);
+
+        float[] expected = ComParEFunctionals.Compute(m, wav);
+        Assert.Equal(expected, values);
+        var stored = await new MemoizedArtifacts(store, log).ReadJsonAsync<LldIndex>("lld/cut/index.json");
+        Assert.Equal(m.PitchFramesDecidedAtEnd, stored.Files[0].PitchFramesDecided);
+
+        // J matters: the estimate for a recording that ends as its last row (K − 2 when voiced) gives other functionals.
+        var wrong = new LldMatrix(m.Values, m.Rows, m.ColumnNames, m.FrameTimes, m.TrailingSpectralRow) { PitchFramesDecidedAtEnd = m.Rows - 3 };
+        Assert.NotEqual(expected, ComParEFunctionals.Compute(wrong, wav));
+    }
+
     private static async Task<List<ArtifactRef>> WriteLldBatchesAsync(IBlobStore store, bool allDevel = false)
     {
         var refs = new List<ArtifactRef>();
