@@ -41,7 +41,7 @@ internal static class AffectCommand
               train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
           affect lstm predict --model OUT/model.onnx --corpus DIR --out preds.csv [--threads 1]
               frame-level predictions (name,time,value) at 25 Hz with ONNX Runtime, and per-file means in preds.means.csv
-          affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto]
+          affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto] [--max-attempts 3] [--visibility-seconds 300]
               LSTM training worker: takes jobs from the lstm-training queue, writes models/{key}/model.onnx + metrics.json
 
         exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error

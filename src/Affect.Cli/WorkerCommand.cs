@@ -18,6 +18,8 @@ internal static class WorkerCommand
         var drain = a.Flag("drain");
         var poll = TimeSpan.FromSeconds(a.GetDouble("poll-seconds", 5, 0.1, 3600));
         var threads = a.GetInt("threads", 1, 1, 256);
+        var maxAttempts = a.GetInt("max-attempts", TrainingWorker.DefaultMaxAttempts, 1, 100);
+        var visibility = TimeSpan.FromSeconds(a.GetDouble("visibility-seconds", 300, 1, 7 * 24 * 3600));
         var device = a.Get("device") ?? "cpu";
         if (device is not ("cpu" or "cuda" or "auto"))
         {
@@ -30,7 +32,11 @@ internal static class WorkerCommand
             store,
             TrainingQueues.Open(connection, TrainingQueueNames.Jobs),
             TrainingQueues.Open(connection, TrainingQueueNames.Poison),
-            new TorchJobRunner(threads, Console.WriteLine, device));
+            new TorchJobRunner(threads, Console.WriteLine, device))
+        {
+            MaxAttempts = maxAttempts,
+            Visibility = visibility,
+        };
         Console.WriteLine($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
         while (!cancellationToken.IsCancellationRequested)
         {
