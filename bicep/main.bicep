@@ -19,6 +19,9 @@ param nightlySchedule string = '0 0 2 * * *'
 @description('Trainer image in the registry, e.g. affect-trainer:1.0 (built from infra/trainer/Dockerfile).')
 param trainerImage string = 'affect-trainer:latest'
 
+@description('Subscribe the CorpusUploaded function to the storage account\'s BlobCreated events. Event Grid validates the webhook when the subscription is created, so the first deployment (before the function code is published) sets this to false; redeploy with true after `func azure functionapp publish`.')
+param subscribeCorpusUploads bool = true
+
 @description('GPU workload profile type of the training job.')
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 
@@ -161,6 +164,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
         { name: 'AffectStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
         { name: 'AffectStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'AffectStorage__credential', value: 'managedidentity' }
         { name: 'AffectStorage__clientId', value: identity.properties.clientId }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'NightlySchedule', value: nightlySchedule }
@@ -169,6 +173,43 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   dependsOn: [ storageRoles ]
+}
+
+// Flex Consumption runs blob triggers only from Event Grid: the storage account's system topic pushes BlobCreated
+// events for corpora/{corpus}/manifest.json to the Functions blob extension's webhook, keyed by its system key.
+var corpusUploadedFunction = 'CorpusUploaded'
+
+resource storageEvents 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+  name: '${prefix}-st-events-${suffix}'
+  location: location
+  properties: {
+    source: storage.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+resource corpusUploads 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribeCorpusUploads) {
+  parent: storageEvents
+  name: 'corpus-manifest-uploaded'
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        endpointUrl: 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${corpusUploadedFunction}&code=${listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension}'
+      }
+    }
+    eventDeliverySchema: 'EventGridSchema'
+    filter: {
+      includedEventTypes: [ 'Microsoft.Storage.BlobCreated' ]
+      subjectBeginsWith: '/blobServices/default/containers/corpora/blobs/'
+      subjectEndsWith: '/manifest.json'
+      isSubjectCaseSensitive: true
+    }
+    retryPolicy: {
+      maxDeliveryAttempts: 30
+      eventTimeToLiveInMinutes: 1440
+    }
+  }
 }
 
 resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {

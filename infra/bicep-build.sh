@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Compiles bicep/main.bicep with the Bicep CLI from NuGet (Azure.Bicep.CommandLine.linux-x64), the check CI runs.
+# Usage: infra/bicep-build.sh [OUTDIR]   (with OUTDIR the ARM JSON is kept as OUTDIR/main.json; tests read it)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version=0.49.2
@@ -16,7 +17,9 @@ XML
   rm -rf "$tmp"
   chmod +x "$pkg" 2>/dev/null || true
 fi
-out="$(mktemp -d)"
+keep="${1:-}"
+out="${keep:-$(mktemp -d)}"
+mkdir -p "$out"
 "$pkg" build "$root/bicep/main.bicep" --outdir "$out"
 echo "bicep: bicep/main.bicep compiles ($(wc -c < "$out/main.json") bytes of ARM JSON)"
-rm -rf "$out"
+[ -n "$keep" ] || rm -rf "$out"

@@ -14,12 +14,14 @@ internal static class WorkerCommand
 {
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("worker", """
-        affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto]
+        affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto] [--max-attempts 3] [--visibility-seconds 300]
             LSTM training worker: takes jobs from the lstm-training queue, writes models/{key}/model.onnx + metrics.json;
+            renews a job's visibility every half --visibility-seconds while training; a job received more than --max-attempts
+            times, or failing on bad input, goes to lstm-training-poison with models/{key}/error.json;
             --drain stops when the queue is empty; SIGINT/SIGTERM stop it gracefully (exit 0)
         """, RunAsync)
     {
-        Options = ["store", "poll-seconds", "threads", "device"],
+        Options = ["store", "poll-seconds", "threads", "device", "max-attempts", "visibility-seconds"],
         Flags = ["drain"],
     };
 
@@ -29,6 +31,8 @@ internal static class WorkerCommand
         var drain = a.Flag("drain");
         var poll = TimeSpan.FromSeconds(a.GetDouble("poll-seconds", 5, 0.1, 3600));
         var threads = a.GetInt("threads", 1, 1, 256);
+        var maxAttempts = a.GetInt("max-attempts", TrainingWorker.DefaultMaxAttempts, 1, 100);
+        var visibility = TimeSpan.FromSeconds(a.GetDouble("visibility-seconds", 300, 1, 7 * 24 * 3600));
         var device = a.Get("device") ?? "cpu";
         if (device is not ("cpu" or "cuda" or "auto"))
         {
@@ -43,7 +47,11 @@ internal static class WorkerCommand
             store,
             TrainingQueues.Open(connection, TrainingQueueNames.Jobs),
             TrainingQueues.Open(connection, TrainingQueueNames.Poison),
-            new TorchJobRunner(threads, Console.WriteLine, device));
+            new TorchJobRunner(threads, Console.WriteLine, device))
+        {
+            MaxAttempts = maxAttempts,
+            Visibility = visibility,
+        };
         Console.WriteLine($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
         try
         {

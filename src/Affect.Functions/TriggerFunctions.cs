@@ -11,10 +11,13 @@ namespace Affect.Functions;
 /// <summary>The ways a run starts on Azure: a corpus upload, an HTTP request, the nightly timer.</summary>
 public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions> logger)
 {
-    /// <summary>Uploading <c>corpora/{corpus}/manifest.json</c> (last, after audio and labels) starts a run over that corpus.</summary>
+    /// <summary>
+    /// Uploading <c>corpora/{corpus}/manifest.json</c> (last, after audio and labels) starts a run over that corpus. The
+    /// trigger is fed by Event Grid (BlobCreated, the only blob trigger source Flex Consumption supports; wired in bicep/main.bicep).
+    /// </summary>
     [Function("CorpusUploaded")]
     public async Task CorpusUploaded(
-        [BlobTrigger("corpora/{corpus}/manifest.json", Connection = "AffectStorage")] byte[] manifest,
+        [BlobTrigger("corpora/{corpus}/manifest.json", Source = BlobTriggerSource.EventGrid, Connection = "AffectStorage")] byte[] manifest,
         string corpus,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)

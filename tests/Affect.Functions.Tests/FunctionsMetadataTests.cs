@@ -58,6 +58,10 @@ public sealed class FunctionsMetadataTests
         var blob = all.Single(f => f.GetProperty("name").GetString() == "CorpusUploaded");
         var trigger = blob.GetProperty("bindings").EnumerateArray().Single(b => string.Equals(b.GetProperty("type").GetString(), "blobTrigger", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("corpora/{corpus}/manifest.json", trigger.GetProperty("path").GetString());
+        Assert.Equal("AffectStorage", trigger.GetProperty("connection").GetString());
+        // Flex Consumption runs blob triggers only from Event Grid (the polling source is not supported there).
+        Assert.True(trigger.TryGetProperty("source", out var source), "the blob trigger has no source: it would poll the container");
+        Assert.Equal("EventGrid", source.GetString());
         foreach (string starter in new[] { "CorpusUploaded", "StartRun", "GetRun", "NightlyRun" })
         {
             var f = all.Single(x => x.GetProperty("name").GetString() == starter);

@@ -28,12 +28,13 @@ public sealed record LstmTrainingTicket(string ModelKey, bool Enqueued);
 /// <param name="ValidationPearson">Validation CC at the chosen epoch.</param>
 /// <param name="TestPearsonAtEpoch1">Test CC after one epoch (Table 1, "1 epoch").</param>
 /// <param name="TestPearsonAtBest">Test CC at the chosen epoch (Table 1, "optimal epoch").</param>
-/// <param name="Poisoned">Error text when the job landed on the poison queue (the orchestration should stop waiting).</param>
+/// <param name="Poisoned">Error text of <c>models/{key}/error.json</c>, the worker's single give-up signal (the orchestration stops waiting and fails the run with it).</param>
 public sealed record LstmModelStatus(string ModelKey, bool Exists, string? ModelBlob, int? BestEpoch, double? ValidationPearson, double? TestPearsonAtEpoch1, double? TestPearsonAtBest, string? Poisoned = null);
 
 /// <summary>
 /// Enqueues an LSTM training job on <c>lstm-training</c> unless its model already exists (idempotent: re-running the
-/// activity, or the whole run, never trains twice; a duplicate message is dropped by the worker).
+/// activity, or the whole run, never trains twice; a duplicate message is dropped by the worker). A stale
+/// <c>error.json</c> of the key (an earlier run's give-up) is deleted first, so only this job's outcome is reported.
 /// </summary>
 public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue queue) : IPipelineActivity<LstmTrainingRequest, LstmTrainingTicket>
 {
@@ -47,6 +48,8 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
             return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
         }
 
+        // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job.
+        await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken);
         await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
         return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
     }

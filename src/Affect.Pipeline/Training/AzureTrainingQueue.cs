@@ -34,6 +34,21 @@ public sealed class AzureTrainingQueue : ITrainingQueue
     }
 
     /// <inheritdoc />
+    public async Task<QueuedMessage> RenewAsync(QueuedMessage message, TimeSpan visibility, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            var receipt = (await client.UpdateMessageAsync(message.Id, message.PopReceipt, visibilityTimeout: visibility, cancellationToken: cancellationToken)).Value;
+            return message with { PopReceipt = receipt.PopReceipt };
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 400 or 404)
+        {
+            throw new InvalidOperationException($"{Name}/{message.Id}: the pop receipt is stale or the message is gone ({e.ErrorCode})", e);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(QueuedMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);

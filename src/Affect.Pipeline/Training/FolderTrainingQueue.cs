@@ -61,6 +61,23 @@ public sealed class FolderTrainingQueue : ITrainingQueue
     }
 
     /// <inheritdoc />
+    public async Task<QueuedMessage> RenewAsync(QueuedMessage message, TimeSpan visibility, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var gate = await LockAsync(cancellationToken);
+        var path = Path.Combine(directory, message.Id);
+        var record = await ReadAsync(path, cancellationToken);
+        if (record is null || record.PopReceipt != message.PopReceipt)
+        {
+            throw new InvalidOperationException($"{Name}/{message.Id}: the pop receipt is stale or the message is gone");
+        }
+
+        var renewed = record with { PopReceipt = Guid.NewGuid().ToString("N"), VisibleAt = clock.GetUtcNow() + visibility };
+        await WriteAsync(path, renewed, cancellationToken);
+        return message with { PopReceipt = renewed.PopReceipt };
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(QueuedMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);

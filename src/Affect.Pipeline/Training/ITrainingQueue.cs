@@ -15,6 +15,14 @@ public interface ITrainingQueue
     /// <summary>Takes the next visible message and hides it for <paramref name="visibility"/>; null when none is visible.</summary>
     Task<QueuedMessage?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Keeps a received message hidden for another <paramref name="visibility"/> from now (the worker's lease while it
+    /// trains); returns the message with its new pop receipt, which later renewals and the delete must use.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pop receipt is stale: another receiver holds the message now.</exception>
+    Task<QueuedMessage> RenewAsync(QueuedMessage message, TimeSpan visibility, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{Name}: this queue cannot renew a message's visibility");
+
     /// <summary>Deletes a received message (its pop receipt must be current).</summary>
     Task DeleteAsync(QueuedMessage message, CancellationToken cancellationToken = default);
 
@@ -35,6 +43,6 @@ public static class TrainingQueueNames
     /// <summary>Jobs to run.</summary>
     public const string Jobs = "lstm-training";
 
-    /// <summary>Jobs that failed <see cref="TrainingWorker.MaxAttempts"/> times, with their error.</summary>
+    /// <summary>Jobs that failed <see cref="TrainingWorker.MaxAttempts"/> times (or could not run at all), with their error.</summary>
     public const string Poison = "lstm-training-poison";
 }

@@ -36,41 +36,63 @@ public enum JobOutcome
 }
 
 /// <summary>
-/// The <c>affect worker</c> loop body: takes a job from <c>lstm-training</c>, trains it, writes
-/// <c>models/{key}/metrics.json</c> then <c>models/{key}/model.onnx</c> (the model last: its presence means done), and
-/// deletes the message. A job that fails is left to reappear; after <see cref="MaxAttempts"/> receives it goes to
-/// <c>lstm-training-poison</c> with its error text, and <c>models/{key}/error.json</c> tells pollers to stop waiting.
+/// The <c>affect worker</c> loop body: takes a job from <c>lstm-training</c>, trains it while renewing the message's
+/// visibility (so a long training is never picked up by a second worker), writes <c>models/{key}/metrics.json</c> then
+/// <c>models/{key}/model.onnx</c> (the model last: its presence means done), and deletes the message.
 /// </summary>
+/// <remarks>
+/// Giving up always leaves <c>models/{key}/error.json</c> (a <see cref="PoisonedJob"/>, the single failure signal the
+/// orchestration's <c>CheckLstmModel</c> reads) and a copy on <c>lstm-training-poison</c>: at once for a job that
+/// cannot succeed (bad arguments, no windows: an <see cref="ArgumentException"/>), after <see cref="MaxAttempts"/>
+/// failed attempts otherwise, and without training when a message is received more than <see cref="MaxAttempts"/>
+/// times (its earlier attempts ended with the process: out of memory, CUDA abort, kill). A stale error.json never
+/// poisons a later run of the same key: <c>EnqueueLstmTrainingActivity</c> deletes it before enqueueing the new job.
+/// </remarks>
 /// <param name="store">Where corpora are read and models written.</param>
 /// <param name="jobs">The job queue.</param>
 /// <param name="poison">The poison queue.</param>
 /// <param name="runner">The trainer.</param>
 public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, ILstmJobRunner runner)
 {
-    /// <summary>Receives after which a failing job is poisoned.</summary>
-    public const int MaxAttempts = 3;
+    /// <summary>Default of <see cref="MaxAttempts"/>.</summary>
+    public const int DefaultMaxAttempts = 3;
+
+    /// <summary>Attempts (receives) a job gets; a message received more often than this is poisoned without training.</summary>
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
 
     /// <summary>JSON settings of queue messages (camelCase).</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    /// <summary>How long a received job stays hidden from other workers (renewed never: set it above the longest training).</summary>
-    public TimeSpan Visibility { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>
+    /// How long a received job stays hidden from other workers after each renewal; the worker renews it every half of
+    /// this while training, so it only bounds how soon a crashed worker's job is retried.
+    /// </summary>
+    public TimeSpan Visibility { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Receives and handles at most one message.</summary>
     /// <param name="log">Receives one line about what happened.</param>
     /// <param name="cancellationToken">Cancels the work; the message then reappears after its visibility timeout.</param>
     public async Task<JobOutcome> ProcessNextAsync(Action<string>? log = null, CancellationToken cancellationToken = default)
     {
-        var message = await jobs.ReceiveAsync(Visibility, cancellationToken);
-        if (message is null)
+        var received = await jobs.ReceiveAsync(Visibility, cancellationToken);
+        if (received is null)
         {
             return JobOutcome.Idle;
         }
 
         LstmTrainingJob? job = null;
+        string? key = ModelKeyOf(received.Text);
+        if (received.DequeueCount > MaxAttempts)
+        {
+            var error = new InvalidOperationException(
+                $"gave up after {MaxAttempts} attempt(s): each ended without a result (the worker process died: out of memory, CUDA abort or killed)");
+            return await GiveUpAsync(received, key, key is null ? $"message {received.Id}" : $"{key} (message {received.Id})", error, MaxAttempts, log, cancellationToken);
+        }
+
+        await using var lease = new VisibilityLease(jobs, received, Visibility, log);
         try
         {
-            job = JsonSerializer.Deserialize<LstmTrainingJob>(message.Text, Json) ?? throw new JsonException("empty message");
+            job = JsonSerializer.Deserialize<LstmTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
             job.Validate();
             if (job.ModelKey != LstmTrainingJob.ComputeKey(job))
             {
@@ -79,38 +101,30 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
 
             if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
             {
-                await jobs.DeleteAsync(message, cancellationToken);
-                log?.Invoke($"{job.ModelKey}: model exists, job {message.Id} dropped");
+                await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
+                log?.Invoke($"{job.ModelKey}: model exists, job {received.Id} dropped");
                 return JobOutcome.AlreadyTrained;
             }
 
             var output = await runner.RunAsync(job, store, cancellationToken);
             await PutAsync(LstmModelBlobs.Metrics(job.ModelKey), output.Metrics, cancellationToken);
             await PutAsync(LstmModelBlobs.Model(job.ModelKey), output.Model, cancellationToken);
-            await jobs.DeleteAsync(message, cancellationToken);
+            await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
             log?.Invoke($"{job.ModelKey}: trained {job.Target} on {job.TrainCorpus} (validation {job.ValidationCorpus}), wrote models/{LstmModelBlobs.Model(job.ModelKey)}");
             return JobOutcome.Trained;
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
+            var message = await lease.StopAsync();
             var what = job is null ? $"message {message.Id}" : $"{job.ModelKey} ({job.Target} {job.TrainCorpus}→{job.ValidationCorpus})";
-            var unreadable = job is null || error is ArgumentException;
-            if (!unreadable && message.DequeueCount < MaxAttempts)
+            var hopeless = job is null || error is ArgumentException or JsonException;
+            if (!hopeless && message.DequeueCount < MaxAttempts)
             {
                 log?.Invoke($"{what}: attempt {message.DequeueCount} of {MaxAttempts} failed: {error.Message}");
                 return JobOutcome.FailedWillRetry;
             }
 
-            var entry = new PoisonedJob(message.Text, $"{error.GetType().Name}: {error.Message}", message.DequeueCount);
-            await poison.EnqueueAsync(JsonSerializer.Serialize(entry, Json), cancellationToken);
-            if (job is not null && job.ModelKey.Length > 0 && !unreadable)
-            {
-                await PutAsync(LstmModelBlobs.Error(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(entry, Json), cancellationToken);
-            }
-
-            await jobs.DeleteAsync(message, cancellationToken);
-            log?.Invoke($"{what}: moved to {poison.Name} after {message.DequeueCount} attempt(s): {error.Message}");
-            return JobOutcome.Poisoned;
+            return await GiveUpAsync(message, key, what, error, message.DequeueCount, log, cancellationToken);
         }
     }
 
@@ -130,10 +144,90 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
         }
     }
 
+    /// <summary>The message's <c>modelKey</c> when it is JSON with a safe key, so even an unreadable job leaves error.json.</summary>
+    private static string? ModelKeyOf(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("modelKey", out var k) && k.ValueKind == JsonValueKind.String
+                && k.GetString() is { Length: > 0 } key && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !key.Contains("..", StringComparison.Ordinal)
+                ? key
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<JobOutcome> GiveUpAsync(QueuedMessage message, string? key, string what, Exception error, long attempts, Action<string>? log, CancellationToken cancellationToken)
+    {
+        var entry = new PoisonedJob(message.Text, $"{error.GetType().Name}: {error.Message}", attempts, message.Id);
+        if (key is not null)
+        {
+            await PutAsync(LstmModelBlobs.Error(key), JsonSerializer.SerializeToUtf8Bytes(entry, Json), cancellationToken);
+        }
+
+        await poison.EnqueueAsync(JsonSerializer.Serialize(entry, Json), cancellationToken);
+        await jobs.DeleteAsync(message, cancellationToken);
+        log?.Invoke($"{what}: moved to {poison.Name} after {attempts} attempt(s): {error.Message}");
+        return JobOutcome.Poisoned;
+    }
+
     private async Task PutAsync(string name, byte[] bytes, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(bytes, writable: false);
         await store.PutAsync(Containers.Models, name, stream, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renews a received message's visibility every half <c>visibility</c> until stopped, so the job stays hidden while
+    /// it trains; <see cref="StopAsync"/> returns the message with its latest pop receipt (for the delete).
+    /// </summary>
+    private sealed class VisibilityLease : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task loop;
+        private QueuedMessage current;
+
+        public VisibilityLease(ITrainingQueue queue, QueuedMessage message, TimeSpan visibility, Action<string>? log)
+        {
+            current = message;
+            var period = visibility / 2;
+            loop = period <= TimeSpan.Zero ? Task.CompletedTask : Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        await Task.Delay(period, stop.Token);
+                        current = await queue.RenewAsync(current, visibility, stop.Token);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log?.Invoke($"{queue.Name}/{message.Id}: visibility not renewed, another worker may receive it: {e.Message}");
+                }
+            });
+        }
+
+        public async Task<QueuedMessage> StopAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            return current;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            stop.Dispose();
+        }
     }
 }
 
@@ -141,4 +235,5 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
 /// <param name="Job">The original message text.</param>
 /// <param name="Error">Exception type and message of the last attempt.</param>
 /// <param name="Attempts">Receives before it was poisoned.</param>
-public sealed record PoisonedJob(string Job, string Error, long Attempts);
+/// <param name="MessageId">Id of the queue message that gave up (which attempt wrote an error.json).</param>
+public sealed record PoisonedJob(string Job, string Error, long Attempts, string? MessageId = null);

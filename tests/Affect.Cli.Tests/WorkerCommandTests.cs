@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Affect.Corpora.Synthetic;
+using Affect.Pipeline.Activities;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
+
+namespace Affect.Cli.Tests;
+
+/// <summary><c>affect worker</c> processes killed in the middle of a job (what an OOM or CUDA abort does to the trainer).</summary>
+public sealed class WorkerCommandTests
+{
+    /// <summary>A running worker process whose stdout lines the test waits on.</summary>
+    private sealed class WorkerProcess : IDisposable
+    {
+        private readonly Process process;
+        private readonly List<string> lines = [];
+
+        public WorkerProcess(string root)
+        {
+            process = Process.Start(CliProcess.StartInfo("worker", "--store", root, "--max-attempts", "2", "--visibility-seconds", "2", "--poll-seconds", "0.2"))!;
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (lines)
+                    {
+                        lines.Add(e.Data);
+                    }
+                }
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (lines)
+                    {
+                        lines.Add("stderr: " + e.Data);
+                    }
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public string Output
+        {
+            get
+            {
+                lock (lines)
+                {
+                    return string.Join('\n', lines);
+                }
+            }
+        }
+
+        public async Task WaitForLineAsync(string start)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (true)
+            {
+                lock (lines)
+                {
+                    if (lines.Any(l => l.StartsWith(start, StringComparison.Ordinal)))
+                    {
+                        return;
+                    }
+                }
+
+                if (process.HasExited)
+                {
+                    Assert.Fail($"worker exited ({process.ExitCode}) before '{start}':\n{Output}");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    Assert.Fail($"no line '{start}' within 3 minutes:\n{Output}");
+                }
+                await Task.Delay(50);
+            }
+        }
+
+        public void Kill()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                Kill();
+            }
+
+            process.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_job_is_retried_and_the_job_is_poisoned_with_error_json_once_attempts_are_spent()
+    {
+        string root = CliProcess.TempDir();
+        try
+        {
+            var store = new FolderBlobStore(root);
+            foreach (var (kind, name) in new[] { (SyntheticCorpusKind.Recola, "recola"), (SyntheticCorpusKind.Semaine, "semaine") })
+            {
+                foreach (var f in SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(kind, 3)))
+                {
+                    await store.PutBytesAsync(Containers.Corpora, $"{name}/{f.RelativePath}", f.Content);
+                }
+            }
+
+            var jobs = TrainingQueues.Open(root, TrainingQueueNames.Jobs);
+            var poison = TrainingQueues.Open(root, TrainingQueueNames.Poison);
+            // Far more epochs than the test waits for: every worker is killed during training.
+            var request = new LstmTrainingRequest("recola", "semaine", null, "arousal", 7, new LstmJobParameters(Epochs: 1000, HiddenSize: 8, Layers: 1, Features: "basic-prosody-10"), ["k"]);
+            var ticket = await new EnqueueLstmTrainingActivity(store, jobs).RunAsync(request);
+
+            // Attempts 1 and 2: each worker starts training (an epoch ends) and is killed.
+            for (int attempt = 1; attempt <= 2; attempt++)
+            {
+                using var worker = new WorkerProcess(root);
+                await worker.WaitForLineAsync("epoch 1:");
+                worker.Kill();
+                Assert.Null(await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(ticket.ModelKey)));
+                Assert.Equal(1, await jobs.CountAsync());
+            }
+
+            // Attempt 3: the message comes back a third time, more than --max-attempts 2: poisoned without training.
+            using (var worker = new WorkerProcess(root))
+            {
+                await worker.WaitForLineAsync($"{ticket.ModelKey} (message ");
+                Assert.DoesNotContain("epoch 1:", worker.Output, StringComparison.Ordinal);
+                Assert.Contains("moved to lstm-training-poison after 2 attempt(s)", worker.Output, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, await jobs.CountAsync());
+            Assert.Equal(1, await poison.CountAsync());
+            Assert.Null(await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(ticket.ModelKey)));
+            await using var stream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(ticket.ModelKey));
+            var error = (await JsonSerializer.DeserializeAsync<PoisonedJob>(stream, TrainingWorker.Json))!;
+            Assert.Equal(2, error.Attempts);
+            Assert.Contains("gave up after 2 attempt(s)", error.Error, StringComparison.Ordinal);
+            Assert.Equal(error.Error, (await new CheckLstmModelActivity(store).RunAsync(ticket.ModelKey)).Poisoned);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
