@@ -172,7 +172,9 @@ internal static class RunCommand
     /// <summary>The LSTM training worker inside this process: takes jobs from the queue until stopped.</summary>
     private static async Task RunWorkerAsync(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, CancellationToken stop)
     {
-        var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null));
+        // A short, renewed lease: a job this process held when it was killed is visible again to the resumed run
+        // within half a minute (the default 5 minutes suits remote workers).
+        var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null)) { Visibility = TimeSpan.FromSeconds(30) };
         try
         {
             while (!stop.IsCancellationRequested)

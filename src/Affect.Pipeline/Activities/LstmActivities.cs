@@ -28,7 +28,7 @@ public sealed record LstmTrainingTicket(string ModelKey, bool Enqueued);
 /// <param name="ValidationPearson">Validation CC at the chosen epoch.</param>
 /// <param name="TestPearsonAtEpoch1">Test CC after one epoch (Table 1, "1 epoch").</param>
 /// <param name="TestPearsonAtBest">Test CC at the chosen epoch (Table 1, "optimal epoch").</param>
-/// <param name="Poisoned">Error text of <c>models/{key}/error.json</c>, the worker's single give-up signal (the orchestration stops waiting and fails the run with it).</param>
+/// <param name="Poisoned">Error text of <c>models/{key}/error.json</c>, the worker's single give-up signal (the orchestration stops waiting; the report shows the failure in that model's row and later stages skip the model).</param>
 public sealed record LstmModelStatus(string ModelKey, bool Exists, string? ModelBlob, int? BestEpoch, double? ValidationPearson, double? TestPearsonAtEpoch1, double? TestPearsonAtBest, string? Poisoned = null);
 
 /// <summary>
