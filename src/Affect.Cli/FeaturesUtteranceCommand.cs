@@ -241,14 +241,5 @@ internal static class FeaturesUtteranceCommand
         return 0;
     }
 
-    private static void WriteAtomically(string path, Action<TextWriter> write)
-    {
-        string tmp = path + ".tmp";
-        using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
-        {
-            write(w);
-        }
-
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, Action<TextWriter> write) => AtomicFile.WriteText(path, write);
 }

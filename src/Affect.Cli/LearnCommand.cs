@@ -101,7 +101,7 @@ internal static class LearnCommand
             Directory.CreateDirectory(dir);
         }
 
-        File.WriteAllText(scoresPath, outcome.ToScoreCsv(outcome.Test));
+        AtomicFile.WriteAllText(scoresPath, outcome.ToScoreCsv(outcome.Test));
         var inv = CultureInfo.InvariantCulture;
         string chosen = outcome.Selected.C is { } sc ? $"C={sc.ToString("G4", inv)}" : $"factors={outcome.Selected.Factors}";
         Console.WriteLine($"learn: {model} {chosen}" + (grid ? $" (devel UAR {outcome.Selected.DevelUar.ToString("P2", inv)})" : string.Empty));
