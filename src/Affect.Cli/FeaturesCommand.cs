@@ -86,7 +86,7 @@ internal static class FeaturesCommand
         else
         {
             string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
-            File.WriteAllText(markdown, LldParityReport.ReplaceSection(doc, section));
+            AtomicFile.WriteAllText(markdown, LldParityReport.ReplaceSection(doc, section));
             Console.WriteLine($"{markdown}: lld section updated ({report.Frames} frames)");
         }
 
