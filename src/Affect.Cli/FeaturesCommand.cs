@@ -52,8 +52,7 @@ internal static class FeaturesCommand
 
         // Decode and validate every input before writing, so a bad file never leaves a partial CSV behind.
         var clips = a.Positional.Select(p => (Name: Path.GetFileNameWithoutExtension(p), Clip: AudioLoader.LoadMono(p))).ToList();
-        string tmp = csv + ".tmp";
-        using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
+        AtomicFile.WriteText(csv, writer =>
         {
             OpenSmileCsv.WriteHeader(writer, options.IncludeDeltas ? LldColumns.All : LldColumns.Lld);
             foreach (var (name, clip) in clips)
@@ -64,9 +63,7 @@ internal static class FeaturesCommand
                 OpenSmileCsv.WriteRows(writer, name, m);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {clip.DurationSeconds:F3} s, {m.Rows} frames"));
             }
-        }
-
-        File.Move(tmp, csv, overwrite: true);
+        });
         return 0;
     }
 
@@ -89,7 +86,7 @@ internal static class FeaturesCommand
         else
         {
             string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
-            File.WriteAllText(markdown, LldParityReport.ReplaceSection(doc, section));
+            AtomicFile.WriteAllText(markdown, LldParityReport.ReplaceSection(doc, section));
             Console.WriteLine($"{markdown}: lld section updated ({report.Frames} frames)");
         }
 

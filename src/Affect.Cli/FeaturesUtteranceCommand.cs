@@ -143,7 +143,7 @@ internal static class FeaturesUtteranceCommand
             partitions = manifest.Files.Select(f => f.Partition.ToString().ToLowerInvariant()).ToArray(),
             words = codebook.WordNames,
         };
-        File.WriteAllText(Path.Combine(output, "boaw.json"), System.Text.Json.JsonSerializer.Serialize(index, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        AtomicFile.WriteAllText(Path.Combine(output, "boaw.json"), System.Text.Json.JsonSerializer.Serialize(index, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         WriteAtomically(Path.Combine(output, "boaw.csv"), w => BoawTable.WriteCsv(w, codebook.WordNames, rows, manifest.Kind == CorpusKind.Categorical));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {rows.Count} bags of {codebook.HistogramLength} words"));
         return 0;
@@ -241,14 +241,5 @@ internal static class FeaturesUtteranceCommand
         return 0;
     }
 
-    private static void WriteAtomically(string path, Action<TextWriter> write)
-    {
-        string tmp = path + ".tmp";
-        using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
-        {
-            write(w);
-        }
-
-        File.Move(tmp, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, Action<TextWriter> write) => AtomicFile.WriteText(path, write);
 }

@@ -89,9 +89,9 @@ internal static class LearnCommand
             throw new UsageException("--algebra chooses the kernel learners' linear algebra; svm does not use it");
         }
 
-        var train = FeatureTable.Read(trainPath, classColumn);
-        var test = FeatureTable.Read(testPath, classColumn);
-        var devel = develPath is null ? null : FeatureTable.Read(develPath, classColumn);
+        var train = ReadWithRows(trainPath, classColumn);
+        var test = SameColumns(ReadWithRows(testPath, classColumn), train);
+        var devel = develPath is null ? null : SameColumns(ReadWithRows(develPath, classColumn), train);
         var options = new LearnerOptions(learner, scale, powerExponent, C: c, Factors: factors, SearchGrid: grid, RetrainOnTrainDevel: retrain, Seed: seed);
         var algebra = learner == LearnerKind.Svm ? null : Algebra(algebraName);
         var outcome = UtteranceClassifier.Run(train, devel, test, options, algebra);
@@ -101,7 +101,7 @@ internal static class LearnCommand
             Directory.CreateDirectory(dir);
         }
 
-        File.WriteAllText(scoresPath, outcome.ToScoreCsv(outcome.Test));
+        AtomicFile.WriteAllText(scoresPath, outcome.ToScoreCsv(outcome.Test));
         var inv = CultureInfo.InvariantCulture;
         string chosen = outcome.Selected.C is { } sc ? $"C={sc.ToString("G4", inv)}" : $"factors={outcome.Selected.Factors}";
         Console.WriteLine($"learn: {model} {chosen}" + (grid ? $" (devel UAR {outcome.Selected.DevelUar.ToString("P2", inv)})" : string.Empty));
@@ -113,6 +113,33 @@ internal static class LearnCommand
         Console.WriteLine($"scores: {scoresPath}");
         return 0;
     }
+
+    // A header-only table would fail deep inside a learner (or score nothing), so it is refused here by file.
+    private static FeatureTable ReadWithRows(string path, string classColumn)
+    {
+        var table = FeatureTable.Read(path, classColumn);
+        return table.Names.Count == 0 ? throw new InvalidDataException($"{path}: rows: the table has no data rows") : table;
+    }
+
+    // Models are fitted on train's columns by position, so test/devel must have the same feature columns in the same order.
+    private static FeatureTable SameColumns(FeatureTable table, FeatureTable train)
+    {
+        int n = Math.Max(table.FeatureNames.Count, train.FeatureNames.Count);
+        for (int j = 0; j < n; j++)
+        {
+            string? mine = j < table.FeatureNames.Count ? table.FeatureNames[j] : null;
+            string? theirs = j < train.FeatureNames.Count ? train.FeatureNames[j] : null;
+            if (mine != theirs)
+            {
+                // Column numbers count the name column as 1, as in the file's header.
+                throw new InvalidDataException($"{table.Source}: column {j + 2}: {Quoted(mine)} (train has {Quoted(theirs)})");
+            }
+        }
+
+        return table;
+    }
+
+    private static string Quoted(string? column) => column is null ? "no column" : $"'{column}'";
 
     // LAPACK/BLAS through libtorch is the faster path (docs/benchmarks.md, learn); the managed path is the fallback
     // where libtorch cannot be loaded, and both give the same scores to rounding.

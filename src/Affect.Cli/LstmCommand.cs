@@ -136,13 +136,7 @@ internal static class LstmCommand
     }
 
     private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
-    }
+        => AtomicFile.WriteAllBytes(path, bytes);
 }
 
 /// <summary>The paper's front-end: the 65 ComParE 2016 LLDs and their deltas at 100 Hz (Affect.Features).</summary>

@@ -159,9 +159,7 @@ internal static class RunCommand
             {
                 byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, blob, cancellationToken);
                 string target = Path.Combine(outDir, file);
-                string temp = target + ".tmp-" + Environment.ProcessId;
-                await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
-                File.Move(temp, target, overwrite: true);
+                AtomicFile.WriteAllBytes(target, bytes);
                 Console.WriteLine($"  wrote {target}");
             }
         }
