@@ -143,7 +143,7 @@ internal static class DiscretizeCommand
             csv.Append(first.Names[i]).Append(',').Append(classes[predicted[i]]).Append('\n');
         }
 
-        UtteranceCsv.WriteAtomically(outPath, csv.ToString());
+        AtomicFile.WriteAllText(outPath, csv.ToString());
         var inv = CultureInfo.InvariantCulture;
         string thresholds = string.Join(", ", rule.Thresholds.Select(t => t.ToString("R", inv)));
         string blended = weight is { } w ? $" on {w.ToString("0.00", inv)}·arousal + {(1 - w).ToString("0.00", inv)}·valence" : string.Empty;

@@ -144,7 +144,7 @@ internal static class FeaturesUtteranceCommand
             words = codebook.WordNames,
         };
         AtomicFile.WriteAllText(Path.Combine(output, "boaw.json"), System.Text.Json.JsonSerializer.Serialize(index, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
-        WriteAtomically(Path.Combine(output, "boaw.csv"), w => BoawTable.WriteCsv(w, codebook.WordNames, rows, manifest.Kind == CorpusKind.Categorical));
+        AtomicFile.WriteText(Path.Combine(output, "boaw.csv"), w => BoawTable.WriteCsv(w, codebook.WordNames, rows, manifest.Kind == CorpusKind.Categorical));
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {rows.Count} bags of {codebook.HistogramLength} words"));
         return 0;
     }
@@ -199,12 +199,12 @@ internal static class FeaturesUtteranceCommand
 
         if (csv is not null)
         {
-            WriteAtomically(csv, w => FunctionalsTable.WriteCsv(w, rows));
+            AtomicFile.WriteText(csv, w => FunctionalsTable.WriteCsv(w, rows));
         }
 
         if (arff is not null)
         {
-            WriteAtomically(arff, w => FunctionalsTable.WriteArff(w, rows));
+            AtomicFile.WriteText(arff, w => FunctionalsTable.WriteArff(w, rows));
         }
 
         return 0;
@@ -235,11 +235,10 @@ internal static class FeaturesUtteranceCommand
             string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
             doc = FunctionalsParityRun.ReplaceSection(doc, fromWav, FunctionalsParity.WavBeginMarker, FunctionalsParity.WavEndMarker);
             doc = FunctionalsParityRun.ReplaceSection(doc, fromLld);
-            WriteAtomically(markdown, w => w.Write(doc));
+            AtomicFile.WriteText(markdown, w => w.Write(doc));
         }
 
         return 0;
     }
 
-    private static void WriteAtomically(string path, Action<TextWriter> write) => AtomicFile.WriteText(path, write);
 }

@@ -140,7 +140,7 @@ internal static class FuseCommand
             csv.Append(',').Append(classes[predicted[i]]).Append('\n');
         }
 
-        UtteranceCsv.WriteAtomically(outPath, csv.ToString());
+        AtomicFile.WriteAllText(outPath, csv.ToString());
         Console.WriteLine($"fused scores: {outPath}");
         return 0;
     }

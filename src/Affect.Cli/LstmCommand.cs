@@ -82,8 +82,8 @@ internal static class LstmCommand
         var test = testDir is null ? null : Load(testDir);
         var result = CrossCorpusExperiment.Run(train, val, test, options, windows, Console.WriteLine);
         Directory.CreateDirectory(outDir);
-        WriteAtomically(Path.Combine(outDir, "metrics.json"), result.Metrics.ToJsonBytes());
-        WriteAtomically(Path.Combine(outDir, "model.onnx"), result.Model);
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, "metrics.json"), result.Metrics.ToJsonBytes());
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), result.Model);
         var m = result.Metrics;
         Console.WriteLine($"best epoch {m.BestEpoch}: validation CC {m.ValidationPearsonAtBest:F3}" +
             (m.TestPearsonAtBest is { } t ? $", test CC {t:F3} (1 epoch: {m.TestPearsonAtEpoch1:F3})" : string.Empty));
@@ -117,8 +117,8 @@ internal static class LstmCommand
         }
 
         var meansPath = Path.ChangeExtension(outPath, null) + ".means.csv";
-        WriteAtomically(outPath, Encoding.UTF8.GetBytes(frames.ToString()));
-        WriteAtomically(meansPath, Encoding.UTF8.GetBytes(means.ToString()));
+        AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(frames.ToString()));
+        AtomicFile.WriteAllBytes(meansPath, Encoding.UTF8.GetBytes(means.ToString()));
         Console.WriteLine($"{corpus.Recordings.Count} recordings: frame predictions in {outPath}, per-file means in {meansPath}");
         return 0;
     }
@@ -135,8 +135,6 @@ internal static class LstmCommand
         };
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
-        => AtomicFile.WriteAllBytes(path, bytes);
 }
 
 /// <summary>The paper's front-end: the 65 ComParE 2016 LLDs and their deltas at 100 Hz (Affect.Features).</summary>

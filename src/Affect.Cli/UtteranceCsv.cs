@@ -185,9 +185,6 @@ internal static class UtteranceCsv
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> to a temporary file beside <paramref name="path"/>, then renames it.</summary>
-    public static void WriteAtomically(string path, string text)
-        => AtomicFile.WriteAllText(path, text);
 
     /// <summary>"UAR 61.20% WAR 58.00% (n utterances)".</summary>
     public static string Rates(double uar, double war, int n)
