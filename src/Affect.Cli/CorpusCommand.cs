@@ -1,9 +1,13 @@
+using System.Text.RegularExpressions;
+using Affect.Audio;
 using Affect.Corpora;
+using Affect.Corpora.Import;
 using Affect.Corpora.Synthetic;
+using Affect.Pipeline.Storage;
 
 namespace Affect.Cli;
 
-/// <summary><c>affect corpus synth|validate</c>.</summary>
+/// <summary><c>affect corpus synth|validate|import|upload</c>.</summary>
 internal static class CorpusCommand
 {
     /// <summary><c>affect corpus synth</c>.</summary>
@@ -24,6 +28,167 @@ internal static class CorpusCommand
         MinPositional = 1,
         MaxPositional = 1,
     };
+
+    /// <summary><c>affect corpus import</c>.</summary>
+    public static CliCommand Import { get; } = new("corpus import", """
+        affect corpus import --layout folder|emodb|ravdess|compare2018|recola|semaine|creativeit SRC --out DIR [--name NAME]
+            [--class-from REGEX] [--speaker-from REGEX] [--partition-from REGEX] [--labels FILE] [--classes A,B,...]
+            [--split 60/20/20] [--seed N] [--rate HZ]
+            convert a corpus as downloaded into a corpus folder with a manifest (audio copied, or converted to 16 kHz mono
+            16-bit PCM), validated; DIR is written whole or not at all. Layouts and their options: see README, "Real corpora"
+        """, CliCommand.Sync(RunImport))
+    {
+        Options = ["layout", "out", "name", "class-from", "speaker-from", "partition-from", "labels", "classes", "split", "seed", "rate"],
+        MinPositional = 1,
+        MaxPositional = 1,
+    };
+
+    /// <summary><c>affect corpus upload</c>.</summary>
+    public static CliCommand Upload { get; } = new("corpus upload", """
+        affect corpus upload DIR --store CONN [--name NAME]
+            put a valid corpus folder into a store (folder path or Azure Storage connection string) under corpora/NAME/
+            (default: the manifest's name), manifest last; every blob is read back and compared by SHA-256
+        """, UploadAsync)
+    {
+        Options = ["store", "name"],
+        MinPositional = 1,
+        MaxPositional = 1,
+    };
+
+    private static int RunImport(Arguments a)
+    {
+        string layoutName = a.Require("layout");
+        var layout = CorpusLayouts.Find(layoutName)
+            ?? throw new UsageException($"--layout: '{layoutName}' is not one of {string.Join(", ", CorpusLayouts.All.Select(l => l.Name))}");
+        string outDir = a.Require("out");
+        string src = a.Positional[0];
+        string? labels = a.Get("labels");
+        string? split = a.Get("split");
+        string? classes = a.Get("classes");
+        string? name = a.Get("name");
+        var options = new ImportOptions(
+            split is null ? SpeakerSplit.Default : ParseSplit(split),
+            a.GetSeed(),
+            Pattern(a, "class-from"),
+            Pattern(a, "speaker-from"),
+            Pattern(a, "partition-from"),
+            Classes: classes?.Split(',', StringSplitOptions.TrimEntries),
+            Rate: a.Get("rate") is null ? null : a.GetDouble("rate", 0, 1, 1000));
+        a.RejectUnknown();
+        var source = new FolderImportSource(src);
+        if (labels is not null)
+        {
+            options = options with { Labels = labels, LabelsText = ReadLabels(source, labels) };
+        }
+
+        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir)));
+        var result = CorpusImporter.Import(layout, source, options, name, outDir);
+        foreach (string note in result.Notes)
+        {
+            Console.WriteLine("note: " + DisplayText.Escape(note));
+        }
+
+        var m = result.Manifest;
+        string counts = m.Kind == CorpusKind.Categorical
+            ? string.Join(", ", m.Classes.Select(c => $"{c} {m.Files.Count(f => f.Label == c)}"))
+            : $"{string.Join(", ", m.Dimensions)} traces";
+        Console.WriteLine($"imported {m.Files.Count} files ({result.Copied} copied, {result.Converted} converted to 16 kHz mono PCM) from {source.Root} as {m.Kind.ToString().ToLowerInvariant()} corpus '{m.Name}'");
+        Console.WriteLine($"  speakers {m.Files.Select(f => f.Speaker).Distinct().Count()}; partitions {string.Join(", ", m.Files.GroupBy(f => f.Partition).OrderBy(g => g.Key).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {g.Count()}"))}; {counts}");
+        Console.WriteLine($"wrote {result.Directory} (validated)");
+        return 0;
+    }
+
+    private static async Task<int> UploadAsync(Arguments a, CancellationToken cancellationToken)
+    {
+        string connection = a.Require("store");
+        string? name = a.Get("name");
+        a.RejectUnknown();
+        string dir = a.Positional[0];
+        if (!Directory.Exists(dir))
+        {
+            Console.Error.WriteLine($"affect: error: {dir}: corpus folder does not exist");
+            return 1;
+        }
+
+        var problems = CorpusValidator.ValidateFolder(dir);
+        if (problems.Count > 0)
+        {
+            foreach (var p in problems)
+            {
+                Console.Error.WriteLine(p.ToString());
+            }
+
+            Console.Error.WriteLine($"affect: error: {dir}: {problems.Count} problem{(problems.Count == 1 ? string.Empty : "s")}; nothing uploaded");
+            return 1;
+        }
+
+        if (RunCommand.StoreFolder(connection) is { } folder)
+        {
+            Directory.CreateDirectory(folder); // uploading is how a folder store begins
+        }
+
+        var store = BlobStore.Open(connection);
+        var upload = await CorpusTransfer.UploadAsync(store, dir, name, cancellationToken: cancellationToken);
+        Console.WriteLine($"uploaded {upload.Files} files ({upload.Bytes} bytes) to corpora/{upload.Name}/, manifest last; each read back and verified by SHA-256");
+        Console.WriteLine($"  run it: affect run --store {(RunCommand.StoreFolder(connection) ?? "CONN")} --corpus {upload.Name}");
+        return 0;
+    }
+
+    private static SpeakerSplit ParseSplit(string text)
+    {
+        try
+        {
+            return SpeakerSplit.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException("--split: " + e.Message);
+        }
+    }
+
+    private static Regex? Pattern(Arguments a, string option)
+    {
+        string? text = a.Get(option);
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var regex = new Regex(text, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            return regex.GetGroupNumbers().Length >= 2 ? regex : throw new UsageException($"--{option}: '{text}' has no capture group (the first group is taken, e.g. '^([0-9]+)_')");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--{option}: '{text}' is not a valid regular expression ({e.Message})");
+        }
+    }
+
+    // The label CSV: a path as given (absolute or from the working folder), else relative to SRC; read at this edge.
+    private static string ReadLabels(FolderImportSource source, string labels)
+    {
+        if (File.Exists(labels) || Directory.Exists(labels) || Path.IsPathFullyQualified(labels))
+        {
+            try
+            {
+                using var stream = RegularFile.OpenRead(labels, labels, FolderImportSource.MaxTextBytes);
+                using var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false, true));
+                return reader.ReadToEnd();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
+            {
+                throw new CorpusImportException(labels, "file", e is FileNotFoundException ? "does not exist" : $"cannot be read as UTF-8 text ({e.Message})");
+            }
+        }
+
+        if (CorpusPath.Problem(labels) is { } problem)
+        {
+            throw new CorpusImportException(labels, "--labels", $"{problem}");
+        }
+
+        return source.ReadText(labels);
+    }
 
     private static int RunSynth(Arguments a)
     {

@@ -22,6 +22,12 @@ public static class ReportHtml
           .Append(results.Spec.RetrainOnTrainDevel ? "refitted on train+devel" : "from train-only models").Append(".</p>\n")
           .Append("<p class=\"note\">Columns headed <b>").Append(E(PaperFigures.RunSource)).Append("</b> are this run's; columns headed <b>")
           .Append(E(PaperFigures.PaperSource)).Append("</b> are the published figures of Kaya, Fedotov et al. (Interspeech 2018). UAR and WAR in %.</p>\n");
+        foreach (var stage in results.Stages.Where(s => s.Description.Contains(WriteReportActivity.SkippedMarker, StringComparison.Ordinal)))
+        {
+            int at = stage.Description.IndexOf(WriteReportActivity.SkippedMarker, StringComparison.Ordinal);
+            sb.Append("<p class=\"note\">Stage <b>").Append(E(stage.Name)).Append("</b> skipped: ").Append(E(stage.Description[(at + WriteReportActivity.SkippedMarker.Length)..])).Append(".</p>\n");
+        }
+
         Stages(sb, results);
         Corpora(sb, results);
         Table1(sb, results.Table1);

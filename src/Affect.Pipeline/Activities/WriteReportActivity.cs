@@ -9,7 +9,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<ReportRequest, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
@@ -121,6 +121,11 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             var table4 = ReportTables.Table4(input.CrossTask, discretized);
             var submissions = ReportTables.Submissions(input.Submissions, discretized, fusedByKey, input.Spec.RetrainOnTrainDevel);
 
+            // A run without two dimensional corpora trains no LSTM (e.g. an imported categorical corpus alone): say so
+            // where the LSTM stages are listed, in results.json and in the report, rather than leave empty tables unexplained.
+            int dimensionalCorpora = input.Corpora.Count(c => c.Kind == "dimensional");
+            string skipped = input.Lstm.Count > 0 ? string.Empty
+                : $"{SkippedMarker}this run has {dimensionalCorpora} dimensional corpus{(dimensionalCorpora == 1 ? string.Empty : "es")} (cross-corpus LSTMs need at least 2{(input.Spec.Lstm ? string.Empty : " and the spec turns them off")})";
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),
@@ -130,9 +135,9 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 new("boaw", "Bag-of-audio-words (OSBOAW): k-means++ codebooks on train LLDs and deltas, multiple assignment, log TF", input.Utterance.Boaw.Select(a => a.Key).ToList()),
                 new("feature-sets", "OSFUN, OSBOAW and OSFUN+OSBOAW by partition", input.Utterance.FeatureSets.Select(a => a.Key).ToList()),
                 new("classify", "KELM, WKELM, KPLS, WKPLS, SVM; hyper-parameters by devel UAR (Tables 2, 3)", input.Utterance.Classifications.Select(c => c.Metrics.Key).ToList()),
-                new("lstm", "Cross-corpus LSTM regressors (Table 1), trained by the lstm-training queue worker, ONNX models", input.Lstm.Select(c => c.Status.ModelKey).ToList()),
-                new("crosstask", "Every LSTM on every utterance of the categorical corpus (ONNX Runtime on the stored LLDs, speaker z-norm, overlapping windows averaged, utterance mean)", input.CrossTask.Select(c => c.Predictions.Key).ToList()),
-                new("discretize", "Two thresholds maximising UAR per system, fitted on train, devel and train+devel (Table 4)", input.Discretization.Select(d => d.Artifact.Key).ToList()),
+                new("lstm", "Cross-corpus LSTM regressors (Table 1), trained by the lstm-training queue worker, ONNX models" + skipped, input.Lstm.Select(c => c.Status.ModelKey).ToList()),
+                new("crosstask", "Every LSTM on every utterance of the categorical corpus (ONNX Runtime on the stored LLDs, speaker z-norm, overlapping windows averaged, utterance mean)" + skipped, input.CrossTask.Select(c => c.Predictions.Key).ToList()),
+                new("discretize", "Two thresholds maximising UAR per system, fitted on train, devel and train+devel (Table 4)" + skipped, input.Discretization.Select(d => d.Artifact.Key).ToList()),
                 new("fusion", "Score fusion fitted on devel: weighted fusion over a seeded random weight pool (fan-out over chunks) and simple fusion (Eq. 2)", input.Fusion.Select(f => f.Artifact.Key).ToList()),
                 new("report", "This results.json and report.html", [key]),
             };
@@ -157,6 +162,9 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             return new ArtifactFiles(json, new Dictionary<string, byte[]> { [ReportBlobs.HtmlFile] = html });
         }, cancellationToken);
     }
+
+    /// <summary>What a stage's description says after its text when the stage did not run, followed by why.</summary>
+    public const string SkippedMarker = " — skipped: ";
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 6, MidpointRounding.ToEven) : null;
 }
