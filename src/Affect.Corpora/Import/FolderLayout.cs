@@ -86,7 +86,7 @@ public sealed class FolderLayout : ICorpusLayout
             string path = cells[pathColumn];
             if (CorpusPath.Problem(path) is { } problem)
             {
-                throw new CorpusImportException(file, at, $"'{Affect.Audio.DisplayText.Excerpt(path)}' {problem}");
+                throw new CorpusImportException(file, at, problem);
             }
 
             if (!LayoutRules.IsWav(path))
