@@ -125,7 +125,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             // where the LSTM stages are listed, in results.json and in the report, rather than leave empty tables unexplained.
             int dimensionalCorpora = input.Corpora.Count(c => c.Kind == "dimensional");
             string skipped = input.Lstm.Count > 0 ? string.Empty
-                : $"{SkippedMarker}this run has {dimensionalCorpora} dimensional corpus{(dimensionalCorpora == 1 ? string.Empty : "es")} (cross-corpus LSTMs need at least 2{(input.Spec.Lstm ? string.Empty : " and the spec turns them off")})";
+                : $"{SkippedMarker}this run has {dimensionalCorpora} dimensional {(dimensionalCorpora == 1 ? "corpus" : "corpora")} (cross-corpus LSTMs need at least 2{(input.Spec.Lstm ? string.Empty : " and the spec turns them off")})";
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),
