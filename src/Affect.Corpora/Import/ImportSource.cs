@@ -105,6 +105,11 @@ public sealed class FolderImportSource : IImportSource
                 throw new CorpusImportException(relative, "path", "is a symbolic link that leads outside the source folder (copy the file in, or import from the folder it points to)");
             }
 
+            if (name.StartsWith('.'))
+            {
+                continue; // hidden files and folders (.DS_Store, .git, editor backups) are not part of a corpus
+            }
+
             if (Directory.Exists(entry))
             {
                 if (!isLink)
@@ -113,11 +118,6 @@ public sealed class FolderImportSource : IImportSource
                 }
 
                 continue;
-            }
-
-            if (name.StartsWith('.'))
-            {
-                continue; // hidden files (.DS_Store, editor backups) are not part of a corpus
             }
 
             files.Add(relative);
