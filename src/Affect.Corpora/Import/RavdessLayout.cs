@@ -47,7 +47,7 @@ public sealed class RavdessLayout : ICorpusLayout
             {
                 if (values[f] < Fields[f].Min || values[f] > Fields[f].Max)
                 {
-                    throw new CorpusImportException(file, $"name.{Fields[f].Name.Replace(' ', '_')}", $"{parts[f]} is not a valid {Fields[f].Name} (expected {Fields[f].Min:00}–{Fields[f].Max:00}{(f == 0 ? ", audio-only" : string.Empty)})");
+                    throw new CorpusImportException(file, $"name.{Fields[f].Name.Replace(' ', '_')}", $"{parts[f]} is not a valid {Fields[f].Name} (expected {(Fields[f].Min == Fields[f].Max ? $"{Fields[f].Min:00}, audio-only; the video files are not audio" : $"{Fields[f].Min:00}–{Fields[f].Max:00}")})");
                 }
             }
 

@@ -133,6 +133,32 @@ public sealed class ImportErrorTests : IDisposable
     }
 
     [Fact]
+    public void Ravdess_and_recola_names_outside_their_schemes_name_the_field()
+    {
+        string src = SourceTrees.Ravdess(Path.Combine(dir, "ravdess"), actors: 2);
+        SourceTrees.Write(src, "Actor_02/03-01-09-01-01-01-02.wav", SourceTrees.Wav(1, 0.05, 1));
+        Assert.StartsWith("Actor_02/03-01-09-01-01-01-02.wav: name.emotion: 09 is not a valid emotion (expected 01–08)", Fails("ravdess", src).Message, StringComparison.Ordinal);
+        File.Delete(Path.Combine(src, "Actor_02", "03-01-09-01-01-01-02.wav"));
+        SourceTrees.Write(src, "Actor_02/01-01-01-01-01-01-02.wav", SourceTrees.Wav(1, 0.05, 1));
+        Assert.StartsWith("Actor_02/01-01-01-01-01-01-02.wav: name.modality: 01 is not a valid modality (expected 03, audio-only", Fails("ravdess", src).Message, StringComparison.Ordinal);
+
+        string recola = SourceTrees.Recola(Path.Combine(dir, "recola"));
+        SourceTrees.Write(recola, "recordings_audio/P16.wav", SourceTrees.Wav(1, 0.05, 1));
+        Assert.StartsWith("recordings_audio/P16.wav: name: 'P16' does not start with train_, dev_ or test_", Fails("recola", recola).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_feeltrace_time_going_backwards_names_the_line()
+    {
+        string src = SourceTrees.Semaine(Path.Combine(dir, "semaine"), sessions: 2);
+        string trace = Path.Combine(src, "Sessions", "2", "R2S2TUCPoV.txt");
+        var lines = File.ReadAllLines(trace);
+        lines[10] = "0.001 0.5";
+        File.WriteAllLines(trace, lines);
+        Assert.StartsWith("Sessions/2/R2S2TUCPoV.txt: line 11: time 0.001 s is before the previous row's", Fails("semaine", src).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Output_inside_the_source_or_not_empty_is_refused_before_anything_is_written()
     {
         string src = EmoDb();
