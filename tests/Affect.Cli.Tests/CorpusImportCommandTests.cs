@@ -32,6 +32,8 @@ public sealed class CorpusImportCommandTests : IDisposable
         Assert.Contains("uploaded 36 files", upload.Stdout, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(Path.Combine(corpus, "audio", "03a01Wa.wav")), File.ReadAllBytes(Path.Combine(store, "corpora", "emodb", "audio", "03a01Wa.wav")));
 
+        await AssertFails(1, "--name: name: 'no/slash' is not a valid corpus name", "corpus", "upload", corpus, "--store", store, "--name", "no/slash");
+
         string results = Path.Combine(dir, "results");
         var run = await CliProcess.RunAsync("run", "--store", store, "--corpus", "emodb", "--boaw-size", "16", "--learner", "kelm", "--learner", "svm", "--no-worker", "--out", results);
         Assert.True(run.ExitCode == 0, CliProcess.Describe(run.Stdout, run.Stderr));

@@ -43,7 +43,14 @@ public static class CorpusTransfer
         if (name is not null && name != manifest.Name)
         {
             manifest = manifest with { Name = name };
-            CorpusManifest.Parse(manifest.ToJson(), "--name"); // the new name must be valid too
+            try
+            {
+                CorpusManifest.Parse(manifest.ToJson(), "--name"); // the new name must be valid too
+            }
+            catch (CorpusFormatException e)
+            {
+                throw new FormatException($"--name: name: {e.Problems[0].Message}", e);
+            }
         }
 
         string prefix = manifest.Name + "/";
