@@ -49,7 +49,8 @@ public sealed class CorpusImportCommandTests : IDisposable
 
         string html = File.ReadAllText(Path.Combine(results, "report.html"));
         Assert.Contains("Stage <b>lstm</b> skipped", html, StringComparison.Ordinal);
-        Assert.Contains("emodb", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>OSFUN</td><td>kelm</td><td>emodb</td>", html, StringComparison.Ordinal); // a learner row (Table 3)
+        Assert.Contains("<tr><td>OSFUN+OSBOAW</td><td>svm</td><td>emodb</td>", html, StringComparison.Ordinal);
 
         string runId = run.Stdout.Split('\n').First(l => l.StartsWith("run run-", StringComparison.Ordinal)).Split(':')[0][4..];
         string downloaded = Path.Combine(dir, "downloaded");
