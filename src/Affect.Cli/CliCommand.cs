@@ -51,6 +51,7 @@ internal static class CommandRegistry
         FeaturesUtteranceCommand.Functionals,
         FeaturesUtteranceCommand.ParityFunctionals,
         FeaturesUtteranceCommand.Boaw,
+        FeaturesEGeMapsCommand.EGeMaps,
         LearnCommand.Command,
         DiscretizeCommand.Command,
         FuseCommand.Command,

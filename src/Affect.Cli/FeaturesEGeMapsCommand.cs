@@ -1,0 +1,99 @@
+using System.Globalization;
+using Affect.Audio;
+using Affect.Features;
+using Affect.Features.EGeMaps;
+using Affect.Features.Functionals;
+using Affect.Features.IO;
+
+namespace Affect.Cli;
+
+/// <summary>
+/// <c>affect features egemaps IN.wav [...] [--csv OUT.csv] [--arff OUT.arff] [--lld-csv LLD.csv] [--label CLASS]</c>:
+/// the 88 eGeMAPS v02 functionals per file and optionally the 25 LLDs per 10 ms frame, in openSMILE's layouts.
+/// </summary>
+internal static class FeaturesEGeMapsCommand
+{
+    /// <summary><c>affect features egemaps</c>.</summary>
+    public static CliCommand EGeMaps { get; } = new("features egemaps", """
+        affect features egemaps IN.wav [IN2.wav ...] [--csv OUT.csv] [--arff OUT.arff] [--lld-csv LLD.csv] [--label CLASS]
+            the 88 eGeMAPS v02 functionals per file (openSMILE eGeMAPSv02.conf) in openSMILE's CSV/ARFF layouts and/or
+            the 25 LLDs per 10 ms frame (at least one of --csv, --arff, --lld-csv); --label CLASS adds a class column
+        """, CliCommand.Sync(Run))
+    {
+        Options = ["csv", "arff", "lld-csv", "label"],
+        MinPositional = 1,
+        MaxPositional = int.MaxValue,
+    };
+
+    private static int Run(Arguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string? csv = a.Get("csv");
+        string? arff = a.Get("arff");
+        string? lldCsv = a.Get("lld-csv");
+        string? label = a.Get("label");
+        a.RejectUnknown();
+        if (csv is null && arff is null && lldCsv is null)
+        {
+            throw new UsageException("affect features egemaps: at least one of --csv, --arff, --lld-csv is required");
+        }
+
+        if (label is not null)
+        {
+            try
+            {
+                FunctionalsTable.ValidateLabel(label);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException("--label: " + e.Message);
+            }
+        }
+
+        foreach (string path in a.Positional)
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"{path}: file does not exist");
+            }
+        }
+
+        // Everything is computed before anything is written, so a bad input never leaves partial outputs behind.
+        var rows = new List<FunctionalsRow>();
+        var llds = new List<(string Name, LldMatrix Matrix)>();
+        foreach (string path in a.Positional)
+        {
+            var clip = AudioLoader.LoadMono(path);
+            if (clip.Samples.Length < 960)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {clip.DurationSeconds:F3} s is shorter than one 60 ms LLD frame"));
+            }
+
+            // Same sample scaling as SMILExtract's wave source, so the outputs can be diffed against it.
+            var samples = new float[clip.Samples.Length];
+            LowLevelDescriptorOptions.ApplyInputGain(clip.Samples, (float)LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample), samples);
+            var (lld, functionals) = EGeMapsV02.Extract(samples);
+            string name = Path.GetFileNameWithoutExtension(path);
+            rows.Add(new FunctionalsRow(name, functionals, label));
+            llds.Add((name, lld));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {lld.Rows} frames"));
+        }
+
+        if (csv is not null)
+        {
+            AtomicFile.WriteText(csv, w => FunctionalsTable.WriteCsv(w, rows, EGeMapsV02.FunctionalNames));
+        }
+
+        if (arff is not null)
+        {
+            AtomicFile.WriteText(arff, w => FunctionalsTable.WriteArff(w, rows, EGeMapsV02.FunctionalNames));
+        }
+
+        if (lldCsv is not null)
+        {
+            AtomicFile.WriteText(lldCsv, w => OpenSmileCsv.Write(w, llds));
+        }
+
+        return 0;
+    }
+}
