@@ -52,6 +52,7 @@ internal static class CommandRegistry
         FeaturesUtteranceCommand.ParityFunctionals,
         FeaturesUtteranceCommand.Boaw,
         FeaturesEGeMapsCommand.EGeMaps,
+        FeaturesEGeMapsCommand.Parity,
         LearnCommand.Command,
         DiscretizeCommand.Command,
         FuseCommand.Command,

@@ -25,6 +25,42 @@ internal static class FeaturesEGeMapsCommand
         MaxPositional = int.MaxValue,
     };
 
+    /// <summary><c>affect features parity-egemaps</c>.</summary>
+    public static CliCommand Parity { get; } = new("features parity-egemaps", """
+        affect features parity-egemaps --reference DIR [--markdown docs/parity.md]
+            eGeMAPS functionals and LLDs from the set-2 WAVs vs openSMILE's (DIR/set2/egemaps_*); prints the table or updates its section of the markdown file
+        """, CliCommand.Sync(RunParity))
+    {
+        Options = ["reference", "markdown"],
+    };
+
+    private static int RunParity(Arguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string reference = a.Require("reference");
+        string? markdown = a.Get("markdown");
+        a.RejectUnknown();
+        if (!Directory.Exists(reference))
+        {
+            throw new DirectoryNotFoundException($"{reference}: reference directory does not exist");
+        }
+
+        string section = EGeMapsParity.RenderMarkdown(EGeMapsParity.Run(reference));
+        if (markdown is null)
+        {
+            Console.Out.Write(section);
+        }
+        else
+        {
+            string doc = File.Exists(markdown) ? File.ReadAllText(markdown) : "# Parity with openSMILE\n";
+            doc = FunctionalsParityRun.ReplaceSection(doc, section, EGeMapsParity.BeginMarker, EGeMapsParity.EndMarker);
+            AtomicFile.WriteText(markdown, w => w.Write(doc));
+            Console.WriteLine($"{markdown}: egemaps section updated");
+        }
+
+        return 0;
+    }
+
     private static int Run(Arguments a)
     {
         ArgumentNullException.ThrowIfNull(a);

@@ -73,7 +73,7 @@ public static class EGeMapsV02
         var times = new double[rows];
         for (int r = 0; r < rows; r++)
         {
-            times[r] = r * FramePeriod;
+            times[r] = r / 100.0; // = r·10 ms, the nearest double to openSMILE's printed %f time
         }
 
         // Set E (20 ms level, plain 3-frame mean): columns 0..9 of the short level.
@@ -157,7 +157,7 @@ public static class EGeMapsV02
         }
 
         int rows = c.DecidedFrames;
-        int shortRows = c.ShortFrames + int.Parse(Environment.GetEnvironmentVariable("EG_S") ?? "0");
+        int shortRows = c.ShortFrames;
         int n = 0;
 
         float[][] setF = SetF(c, gateFormants: true);

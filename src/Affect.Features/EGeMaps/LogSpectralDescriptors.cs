@@ -6,7 +6,7 @@ namespace Affect.Features.EGeMaps;
 /// 10·log10(max_{&lt;2 kHz} P / max_{2–5 kHz} P), least-squares slopes of the dB spectrum 10·log10 P over 0–500 Hz and
 /// 500–1500 Hz, and the spectral flux √(mean_k (|X_t[k]| − |X_{t−1}[k]|)²) over the bins of 0–5 kHz.
 /// </summary>
-internal sealed class LogSpectralDescriptors
+public sealed class LogSpectralDescriptors
 {
     /// <summary>Values per frame: alphaRatio, hammarbergIndex, slope0-500, slope500-1500, spectralFlux.</summary>
     public const int Count = 5;
