@@ -29,6 +29,7 @@ internal sealed class LpcFormants
     private readonly float[] acf = new float[Order + 1];
     private readonly float[] lpc = new float[Order];
     private readonly double samplePeriod;
+    private readonly Complex[] roots; // the previous frame's roots: the starting point of the next frame's iteration
 
     /// <param name="fftSize">Packed FFT length K (512).</param>
     /// <param name="frameSize">Original frame length in samples (320).</param>
@@ -53,12 +54,17 @@ internal sealed class LpcFormants
             for (int kk = 2; kk < kMax; kk += 2)
             {
                 double kn = 2.0 * Math.PI * ((kk / 2) * i) / nd;
-                cosTable[(i * half) + (kk / 2)] = (float)Math.Cos(kn);
-                sinTable[(i * half) + (kk / 2)] = (float)Math.Sin(kn);
+                cosTable[((kk / 2) * outputSize) + i] = (float)Math.Cos(kn);
+                sinTable[((kk / 2) * outputSize) + i] = (float)Math.Sin(kn);
             }
         }
 
         resampled = new float[outputSize];
+        roots = new Complex[Order];
+        for (int i = 0; i < Order; i++)
+        {
+            roots[i] = Complex.FromPolarCoordinates(0.9, (2 * Math.PI * i / Order) + 0.4);
+        }
     }
 
     /// <summary>Formant frequencies (Hz) and bandwidths (Hz) of one frame; zeros where fewer than five are found.</summary>
@@ -67,19 +73,43 @@ internal sealed class LpcFormants
     /// <param name="bandwidths">Destination, <see cref="Count"/> values.</param>
     public void Compute(ReadOnlySpan<float> packedFft, Span<float> frequencies, Span<float> bandwidths)
     {
+        // Inverse DFT (smileDsp_irdft): out[i] = (X0 + Σ_k Re_k·cos(2πki/nd) + Im_k·sin(2πki/nd)) / (K/2), accumulated in
+        // float in openSMILE's order (k ascending, cosine term then sine term) — the LPC of low-level frames is ill-conditioned
+        // enough for the summation order to matter — with several output samples per vector lane.
         int half = kMax / 2;
         float scale = inputSize / 2;
-        for (int i = 0; i < outputSize; i++)
+        Span<float> o = resampled;
+        o.Fill(packedFft[0]);
+        int width = Vector<float>.Count;
+        for (int kk = 1; kk < half; kk++)
         {
-            float o = packedFft[0];
-            int row = i * half;
-            for (int kk = 2; kk < kMax; kk += 2)
+            float re = packedFft[2 * kk];
+            float im = packedFft[(2 * kk) + 1];
+            ReadOnlySpan<float> cos = cosTable.AsSpan(kk * outputSize, outputSize);
+            ReadOnlySpan<float> sin = sinTable.AsSpan(kk * outputSize, outputSize);
+            var vre = new Vector<float>(re);
+            var vim = new Vector<float>(im);
+            int i = 0;
+            for (; i <= outputSize - width; i += width)
             {
-                o += packedFft[kk] * cosTable[row + (kk / 2)];
-                o += packedFft[kk + 1] * sinTable[row + (kk / 2)];
+                var acc = new Vector<float>(o[i..]);
+                acc += vre * new Vector<float>(cos[i..]);
+                acc += vim * new Vector<float>(sin[i..]);
+                acc.CopyTo(o[i..]);
             }
 
-            resampled[i] = o / scale;
+            for (; i < outputSize; i++)
+            {
+                float v = o[i];
+                v += re * cos[i];
+                v += im * sin[i];
+                o[i] = v;
+            }
+        }
+
+        for (int i = 0; i < outputSize; i++)
+        {
+            o[i] /= scale;
         }
 
         for (int lag = Order; lag >= 0; lag--)
@@ -103,7 +133,6 @@ internal sealed class LpcFormants
         }
 
         poly[Order] = 1.0;
-        Span<Complex> roots = stackalloc Complex[Order];
         PolynomialRoots(poly, roots);
         Span<double> f = stackalloc double[Count];
         Span<double> b = stackalloc double[Count];
@@ -196,20 +225,24 @@ internal sealed class LpcFormants
         }
     }
 
-    // Roots of a monic polynomial (ascending coefficients) by Aberth–Ehrlich iteration, then Newton polishing.
+    // Roots of a monic polynomial (ascending coefficients) by Aberth–Ehrlich iteration from the given starting points
+    // (the previous frame's roots: consecutive LPC polynomials are close, so a few iterations suffice).
     private static void PolynomialRoots(ReadOnlySpan<double> c, Span<Complex> roots)
     {
         int n = c.Length - 1;
-        double bound = 0;
         for (int i = 0; i < n; i++)
         {
-            bound = Math.Max(bound, Math.Abs(c[i]));
-        }
+            // Coincident or non-finite starting points would stall the iteration: spread them on a circle.
+            bool bad = !double.IsFinite(roots[i].Real) || !double.IsFinite(roots[i].Imaginary);
+            for (int j = 0; j < i && !bad; j++)
+            {
+                bad = (roots[i] - roots[j]).Magnitude < 1e-6;
+            }
 
-        double radius = Math.Min(1 + bound, 2.0);
-        for (int i = 0; i < n; i++)
-        {
-            roots[i] = Complex.FromPolarCoordinates(radius * 0.9, (2 * Math.PI * i / n) + 0.4);
+            if (bad)
+            {
+                roots[i] = Complex.FromPolarCoordinates(0.9, (2 * Math.PI * i / n) + 0.4);
+            }
         }
 
         for (int iter = 0; iter < 500; iter++)
