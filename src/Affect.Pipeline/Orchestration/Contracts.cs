@@ -241,10 +241,13 @@ public static class TaskNames
     /// <summary>Stage 3: the 6373 ComParE functionals of an LLD batch.</summary>
     public const string ComputeFunctionals = "ComputeFunctionals";
 
+    /// <summary>The 88 eGeMAPS v02 functionals of a batch of files (from the audio).</summary>
+    public const string ComputeEGeMaps = "ComputeEGeMaps";
+
     /// <summary>Stage 4: bag-of-audio-words codebook (train partition) and histograms of a corpus.</summary>
     public const string ComputeBoaw = "ComputeBoaw";
 
-    /// <summary>Assembles OSFUN / OSBOAW / OSFUN+OSBOAW feature sets by partition.</summary>
+    /// <summary>Assembles OSFUN / OSBOAW / OSFUN+OSBOAW (and EGEMAPS) feature sets by partition.</summary>
     public const string BuildFeatureSet = "BuildFeatureSet";
 
     /// <summary>Stage 10: an utterance-level learner on a feature set.</summary>
