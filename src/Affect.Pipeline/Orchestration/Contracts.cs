@@ -15,6 +15,8 @@ namespace Affect.Pipeline.Orchestration;
 /// devel-chosen hyper-parameters (the paper's recommended protocol, Section 4.1); devel scores always come from train-only models.</param>
 /// <param name="FusionPool">Random weight matrices searched by weighted score fusion (WF, Section 2.2).</param>
 /// <param name="FusionChunks">Activities the WF pool is split over (fan-out); the result does not depend on it.</param>
+/// <param name="EGeMaps">Also build the EGEMAPS feature set (88 eGeMAPS v02 functionals per utterance, from the audio) of the
+/// categorical corpora and run every learner on it beside OSFUN (report rows with feature set EGEMAPS).</param>
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
@@ -28,7 +30,8 @@ public sealed record ExperimentSpec(
     int LstmPollSeconds = 2,
     bool RetrainOnTrainDevel = false,
     int FusionPool = 100_000,
-    int FusionChunks = 4)
+    int FusionChunks = 4,
+    bool EGeMaps = false)
 {
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
