@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Affect.Pipeline.Orchestration;
 
 /// <summary>What a run is asked to do: which uploaded corpora to process, with which seed.</summary>
@@ -31,7 +33,7 @@ public sealed record ExperimentSpec(
     bool RetrainOnTrainDevel = false,
     int FusionPool = 100_000,
     int FusionChunks = 4,
-    bool EGeMaps = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool EGeMaps = false)
 {
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
