@@ -54,6 +54,8 @@ internal static class CommandRegistry
         FeaturesUtteranceCommand.Functionals,
         FeaturesUtteranceCommand.ParityFunctionals,
         FeaturesUtteranceCommand.Boaw,
+        FeaturesEGeMapsCommand.EGeMaps,
+        FeaturesEGeMapsCommand.Parity,
         LearnCommand.Command,
         DiscretizeCommand.Command,
         FuseCommand.Command,

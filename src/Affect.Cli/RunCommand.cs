@@ -14,12 +14,14 @@ internal static class RunCommand
     public static CliCommand Command { get; } = new("run", """
         affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
             [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
+            [--egemaps]
             run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
-            the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written
+            the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written;
+            --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it
         """, RunAsync)
     {
         Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks"],
-        Flags = ["no-worker", "retrain-train-devel"],
+        Flags = ["no-worker", "retrain-train-devel", "egemaps"],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -35,6 +37,7 @@ internal static class RunCommand
         int boawAssignments = args.GetInt("boaw-assignments", 10, 1, 100_000);
         var learners = args.GetAll("learner").ToList();
         var fusion = FusionOptions.Parse(args);
+        bool egemaps = args.Flag("egemaps");
         args.RejectUnknown();
         if (corpora.Count == 0)
         {
@@ -48,7 +51,7 @@ internal static class RunCommand
             "azure-storage" => throw new UsageException("--engine azure-storage keeps its state in Azure Storage: --store must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite)"),
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
-        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null));
+        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null)) with { EGeMaps = egemaps };
         var problems = spec.Validate();
         if (problems.Count > 0)
         {

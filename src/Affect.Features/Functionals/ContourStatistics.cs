@@ -122,7 +122,8 @@ internal static class ContourStatistics
         return 3;
     }
 
-    private static float InterpolatedPercentile(double p, ReadOnlySpan<float> sorted)
+    /// <summary>cFunctionalPercentiles with interp = 1: linear interpolation between the two ranks around p·(N − 1).</summary>
+    internal static float InterpolatedPercentile(double p, ReadOnlySpan<float> sorted)
     {
         int n = sorted.Length;
         double idx = p * (n - 1);
@@ -611,7 +612,11 @@ internal static class ContourStatistics
     /// and minima and writes meanPeakDist, peakDistStddev, peakRangeAbs, peakRangeRel, peakMeanAbs, peakMeanMeanDist,
     /// peakMeanRel, minRangeRel, mean/stddev of rising slopes and of falling slopes.
     /// </summary>
-    public static int Peaks(ReadOnlySpan<float> x, float min, float max, float mean, float period, Span<float> o)
+    public static int Peaks(ReadOnlySpan<float> x, float min, float max, float mean, float period, Span<float> o) =>
+        Peaks(x, min, max, mean, period, o, out _);
+
+    /// <summary>As <see cref="Peaks(ReadOnlySpan{float}, float, float, float, float, Span{float})"/>, also giving the number of salient maxima (cFunctionalPeaks2 numPeaks before time normalisation).</summary>
+    public static int Peaks(ReadOnlySpan<float> x, float min, float max, float mean, float period, Span<float> o, out int peakCount)
     {
         int n = x.Length;
         float range = max - min;
@@ -1011,6 +1016,7 @@ internal static class ContourStatistics
         o[9] = sdRise;
         o[10] = meanFall;
         o[11] = sdFall;
+        peakCount = (int)nPeaks;
         return 12;
     }
 

@@ -24,13 +24,17 @@ public static class FunctionalsTable
     public const string ClassColumn = "class";
 
     /// <summary>Writes the CSV (header + one row per utterance); a last <c>class</c> column is added when any row has a label.</summary>
-    public static void WriteCsv(TextWriter writer, IReadOnlyList<FunctionalsRow> rows)
+    public static void WriteCsv(TextWriter writer, IReadOnlyList<FunctionalsRow> rows) => WriteCsv(writer, rows, ComParEFunctionals.Names);
+
+    /// <summary>Writes the CSV of another functional set (e.g. eGeMAPS): <paramref name="names"/> are its column names, one per value.</summary>
+    public static void WriteCsv(TextWriter writer, IReadOnlyList<FunctionalsRow> rows, IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(names);
         bool labelled = Classes(rows).Count > 0;
         writer.Write("name;frameTime");
-        foreach (string n in ComParEFunctionals.Names)
+        foreach (string n in names)
         {
             writer.Write(';');
             writer.Write(n);
@@ -39,7 +43,7 @@ public static class FunctionalsTable
         writer.Write(labelled ? ";" + ClassColumn + "\n" : "\n");
         foreach (var row in rows)
         {
-            Check(row);
+            Check(row, names.Count);
             OpenSmileCsv.RequireCell(row.Name, "name");
             writer.Write('\'');
             writer.Write(row.Name);
@@ -61,16 +65,20 @@ public static class FunctionalsTable
     }
 
     /// <summary>Writes the ARFF; a nominal <c>class</c> attribute is added when any row has a label.</summary>
-    public static void WriteArff(TextWriter writer, IReadOnlyList<FunctionalsRow> rows)
+    public static void WriteArff(TextWriter writer, IReadOnlyList<FunctionalsRow> rows) => WriteArff(writer, rows, ComParEFunctionals.Names);
+
+    /// <summary>Writes the ARFF of another functional set (e.g. eGeMAPS): <paramref name="names"/> are its attribute names, one per value.</summary>
+    public static void WriteArff(TextWriter writer, IReadOnlyList<FunctionalsRow> rows, IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(names);
         var classes = Classes(rows);
 
         writer.Write("@relation openSMILE_features\n\n@attribute name {");
         writer.Write(string.Join(",", rows.Select(r => Quote(r.Name)).Distinct(StringComparer.Ordinal)));
         writer.Write("}\n@attribute frameTime numeric\n");
-        foreach (string n in ComParEFunctionals.Names)
+        foreach (string n in names)
         {
             writer.Write("@attribute ");
             writer.Write(n);
@@ -87,7 +95,7 @@ public static class FunctionalsTable
         writer.Write("\n@data\n\n");
         foreach (var row in rows)
         {
-            Check(row);
+            Check(row, names.Count);
             OpenSmileCsv.RequireCell(row.Name, "name");
             writer.Write(Quote(row.Name));
             writer.Write(",0.000000");
@@ -128,11 +136,11 @@ public static class FunctionalsTable
 
     private static string Quote(string name) => "'" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 
-    private static void Check(FunctionalsRow row)
+    private static void Check(FunctionalsRow row, int count)
     {
-        if (row.Values.Length != ComParEFunctionals.Count)
+        if (row.Values.Length != count)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{row.Name}: values: {row.Values.Length} (expected {ComParEFunctionals.Count})"));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{row.Name}: values: {row.Values.Length} (expected {count})"));
         }
     }
 }

@@ -14,7 +14,6 @@ internal sealed class PeriodPerturbationAnalyzer
     private const double SampleRate = 16000.0;
     private const double T = 1.0 / SampleRate;
     private const int Step = 160;
-    private const double SearchRangeRel = 0.25;
     private const int MinPeriods = 2;
     private const float MinCrossCorrelation = 0.5f;
     private const float HnrFloor = -100f;
@@ -35,8 +34,16 @@ internal sealed class PeriodPerturbationAnalyzer
     private float lastJitterDdp;
     private float lastShimmerLocal;
 
-    /// <summary>Creates the analyser; <paramref name="frameLength"/> is the F0 frame length in samples (960).</summary>
-    public PeriodPerturbationAnalyzer(int frameLength) => this.frameLength = frameLength;
+    /// <summary>Creates the analyser for 60 ms F0 frames.</summary>
+    /// <param name="frameLength">F0 frame length in samples (960).</param>
+    /// <param name="searchRangeRel">Relative period search range around T0 (cPitchJitter searchRangeRel: 0.25 in ComParE 2016, 0.1 in eGeMAPS).</param>
+    public PeriodPerturbationAnalyzer(int frameLength, double searchRangeRel = 0.25)
+    {
+        this.frameLength = frameLength;
+        SearchRangeRel = searchRangeRel;
+    }
+
+    private double SearchRangeRel { get; }
 
     /// <summary>Absolute index of the first sample the next frame may read (samples before it are no longer needed).</summary>
     public long LastIndex => lastIdx;

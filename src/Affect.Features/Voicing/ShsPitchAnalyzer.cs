@@ -18,8 +18,8 @@ internal sealed class ShsPitchAnalyzer
     internal const int CandidateCount = 6;
     private const int Harmonics = 15;
     private const float Compression = 0.85f;
-    private const double MinPitch = 52.0;
-    private const double MaxPitch = 620.0;
+    private readonly double minPitch;
+    private readonly double maxPitch;
 
     private static readonly Tables Shared = new();
 
@@ -31,6 +31,17 @@ internal sealed class ShsPitchAnalyzer
     private readonly int[] peaks = new int[BinCount];
     private readonly float[] scaled = new float[BinCount];
     private readonly float[] ss = new float[BinCount];
+
+    /// <summary>Creates an analyser whose candidates are restricted to [<paramref name="minPitch"/>, <paramref name="maxPitch"/>] Hz
+    /// (cPitchShs minPitch/maxPitch: 52–620 Hz in ComParE 2016, 55–1000 Hz in eGeMAPS).</summary>
+    public ShsPitchAnalyzer(double minPitch = 52.0, double maxPitch = 620.0)
+    {
+        this.minPitch = minPitch;
+        this.maxPitch = maxPitch;
+    }
+
+    /// <summary>The |FFT| (1024 points, 513 bins) of the last analysed Gaussian-windowed frame (openSMILE's fftmagG60 level).</summary>
+    public ReadOnlySpan<float> Magnitude => magnitude;
 
     /// <summary>Analyses one frame (exactly 960 samples); fills six candidate F0s, voicings and scores; returns the Gaussian-windowed frame RMS.</summary>
     public double Analyze(ReadOnlySpan<float> frame, Span<float> f0, Span<float> voicing, Span<float> score)
@@ -252,13 +263,13 @@ internal sealed class ShsPitchAnalyzer
     }
 
     // cPitchBase: drop out-of-range candidates, then move the best-scored candidate to slot 0.
-    private static void PostProcess(int count, Span<float> f0, Span<float> voicing, Span<float> score)
+    private void PostProcess(int count, Span<float> f0, Span<float> voicing, Span<float> score)
     {
         if (count > 0)
         {
             for (int i = 0; i < CandidateCount && count > 0; i++)
             {
-                if (f0[i] > MaxPitch || f0[i] < MinPitch)
+                if (f0[i] > maxPitch || f0[i] < minPitch)
                 {
                     float orig = f0[i];
                     int j;

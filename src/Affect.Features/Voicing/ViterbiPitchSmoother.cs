@@ -11,7 +11,6 @@ internal sealed class ViterbiPitchSmoother
 {
     private const int Candidates = ShsPitchAnalyzer.CandidateCount;
     private const int States = Candidates + 1;
-    private const int BufferLength = 30;
     private const float VoiceThreshold = 0.7f;
     private const double WLocal = 2.0;
     private const double WTvv = 10.0;
@@ -26,7 +25,8 @@ internal sealed class ViterbiPitchSmoother
 
     private readonly float[] f0 = new float[RingFrames * Candidates];      // ring of frames × 6
     private readonly float[] voicing = new float[RingFrames * Candidates]; // ring of frames × 6
-    private readonly int[][] paths = [new int[States * BufferLength], new int[States * BufferLength]];
+    private int BufferLength { get; }
+    private readonly int[][] paths;
     private double[] pathCosts = new double[States];
     private double[] pathCostsNew = new double[States];
     private double lastChange = 1.0;
@@ -34,6 +34,14 @@ internal sealed class ViterbiPitchSmoother
     private long pathIdx;
     private long convIdx = -1;
     private readonly Queue<(float F0, float Voicing)> decisions = new();
+
+    /// <summary>Creates a smoother with a path buffer of <paramref name="bufferLength"/> frames (30 in ComParE 2016, 40 in eGeMAPS).</summary>
+    public ViterbiPitchSmoother(int bufferLength = 30)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bufferLength, RingFrames - 2);
+        BufferLength = bufferLength;
+        paths = [new int[States * bufferLength], new int[States * bufferLength]];
+    }
 
     /// <summary>Number of frames pushed.</summary>
     public long FramesPushed => pathIdx;
@@ -43,9 +51,9 @@ internal sealed class ViterbiPitchSmoother
 
     /// <summary>Runs the smoother over all frames; writes F0final and voicingFinalUnclipped per frame.</summary>
     /// <returns>The number of frames decided before the end-of-input flush (openSMILE's pitch level length when EOI is first signalled).</returns>
-    public static int Run(float[] f0, float[] voicing, int frameCount, Span<float> f0Final, Span<float> voicingFinal)
+    public static int Run(float[] f0, float[] voicing, int frameCount, Span<float> f0Final, Span<float> voicingFinal, int bufferLength = 30)
     {
-        var v = new ViterbiPitchSmoother();
+        var v = new ViterbiPitchSmoother(bufferLength);
         int taken = 0;
         for (int k = 0; k < frameCount; k++)
         {

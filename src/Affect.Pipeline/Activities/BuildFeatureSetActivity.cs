@@ -8,6 +8,7 @@ namespace Affect.Pipeline.Activities;
 /// Assembles an utterance-level feature set of a categorical corpus (paper Section 4.1): OSFUN (6373 ComParE
 /// functionals), OSBOAW (bag-of-audio-words histograms) or their feature-level fusion OSFUN+OSBOAW, split into the
 /// corpus's train/devel/test partitions with class labels, as <c>featureset.json</c> + one <c>.npy</c> per partition.
+/// EGEMAPS (the 88 eGeMAPS v02 functionals of <see cref="EGeMapsActivity"/>) is built the same way when its artifacts are given.
 /// </summary>
 public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<FeatureSetRequest, ArtifactRef>
 {
@@ -17,20 +18,24 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
     /// <summary>The feature-set names this activity knows.</summary>
     public static readonly IReadOnlyList<string> Names = ["OSFUN", "OSBOAW", "OSFUN+OSBOAW"];
 
+    /// <summary>The eGeMAPS v02 feature set (88 functionals), built when the request carries eGeMAPS artifacts.</summary>
+    public const string EGeMapsName = "EGEMAPS";
+
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
     /// <inheritdoc />
     public Task<ArtifactRef> RunAsync(FeatureSetRequest input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!Names.Contains(input.Name))
+        if (!Names.Contains(input.Name) && input.Name != EGeMapsName)
         {
-            throw new ArgumentException($"feature set '{input.Name}' is not one of {string.Join(", ", Names)}", nameof(input));
+            throw new ArgumentException($"feature set '{input.Name}' is not one of {string.Join(", ", Names)}, {EGeMapsName}", nameof(input));
         }
 
         bool fun = input.Name.Contains("OSFUN", StringComparison.Ordinal);
         bool boaw = input.Name.Contains("OSBOAW", StringComparison.Ordinal);
-        if ((fun && input.Functionals.Count == 0) || (boaw && input.Boaw is null))
+        bool egemaps = input.Name == EGeMapsName;
+        if ((fun && input.Functionals.Count == 0) || (boaw && input.Boaw is null) || (egemaps && (input.EGeMaps is null || input.EGeMaps.Count == 0)))
         {
             throw new ArgumentException($"feature set '{input.Name}' of '{input.Corpus}' lacks its input artifacts", nameof(input));
         }
@@ -46,6 +51,11 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
             inputKeys.Add(input.Boaw!.Key);
         }
 
+        if (egemaps)
+        {
+            inputKeys.AddRange(input.EGeMaps!.Select(f => f.Key));
+        }
+
         string key = ArtifactKey.Compute("featureset", Version, new Dictionary<string, string> { ["name"] = input.Name }, inputKeys);
         return artifacts.GetOrCreateAsync("featureset", key, "featureset.json", async ct =>
         {
@@ -57,6 +67,15 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
                 {
                     var doc = await artifacts.ReadJsonAsync<FunctionalsArtifact>(f.Blob, ct);
                     blocks.Add(await ReadBlockAsync("OSFUN", f.Blob, doc.Matrix, doc.Ids, doc.Names, ct));
+                }
+            }
+
+            if (egemaps)
+            {
+                foreach (var f in input.EGeMaps!)
+                {
+                    var doc = await artifacts.ReadJsonAsync<FunctionalsArtifact>(f.Blob, ct);
+                    blocks.Add(await ReadBlockAsync(EGeMapsName, f.Blob, doc.Matrix, doc.Ids, doc.Names, ct));
                 }
             }
 
@@ -134,9 +153,10 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
 
 /// <summary>Input of <see cref="BuildFeatureSetActivity"/>.</summary>
 /// <param name="Corpus">The categorical corpus.</param>
-/// <param name="Name">OSFUN, OSBOAW or OSFUN+OSBOAW.</param>
+/// <param name="Name">OSFUN, OSBOAW, OSFUN+OSBOAW or EGEMAPS.</param>
 /// <param name="RecordKey">Key of the corpus's ingest artifact.</param>
 /// <param name="RecordBlob">Blob of the corpus's ingest artifact (partitions and labels).</param>
 /// <param name="Functionals">The corpus's functionals artifacts (needed for OSFUN sets).</param>
 /// <param name="Boaw">The corpus's BoAW artifact (needed for OSBOAW sets).</param>
-public sealed record FeatureSetRequest(string Corpus, string Name, string RecordKey, string RecordBlob, IReadOnlyList<ArtifactRef> Functionals, ArtifactRef? Boaw);
+/// <param name="EGeMaps">The corpus's <see cref="EGeMapsActivity"/> artifacts (needed for the EGEMAPS set).</param>
+public sealed record FeatureSetRequest(string Corpus, string Name, string RecordKey, string RecordBlob, IReadOnlyList<ArtifactRef> Functionals, ArtifactRef? Boaw, IReadOnlyList<ArtifactRef>? EGeMaps = null);

@@ -18,6 +18,7 @@ public static class PipelineTasks
         Add<SummarizeAudioActivity, AudioSummaryBatch, ArtifactRef>(registry, TaskNames.SummarizeAudio);
         Add<ExtractLldActivity, LldBatch, ArtifactRef>(registry, TaskNames.ExtractLld);
         Add<FunctionalsActivity, FunctionalsBatch, ArtifactRef>(registry, TaskNames.ComputeFunctionals);
+        Add<EGeMapsActivity, EGeMapsBatch, ArtifactRef>(registry, TaskNames.ComputeEGeMaps);
         Add<BoawActivity, BoawRequest, ArtifactRef>(registry, TaskNames.ComputeBoaw);
         Add<BuildFeatureSetActivity, FeatureSetRequest, ArtifactRef>(registry, TaskNames.BuildFeatureSet);
         Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);
@@ -48,6 +49,7 @@ public static class PipelineTasks
         services.AddSingleton<SummarizeAudioActivity>();
         services.AddSingleton<ExtractLldActivity>();
         services.AddSingleton<FunctionalsActivity>();
+        services.AddSingleton<EGeMapsActivity>();
         services.AddSingleton<BoawActivity>();
         services.AddSingleton<BuildFeatureSetActivity>();
         services.AddSingleton<ClassifyActivity>();

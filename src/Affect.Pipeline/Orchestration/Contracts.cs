@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Affect.Pipeline.Orchestration;
 
 /// <summary>What a run is asked to do: which uploaded corpora to process, with which seed.</summary>
@@ -15,6 +17,8 @@ namespace Affect.Pipeline.Orchestration;
 /// devel-chosen hyper-parameters (the paper's recommended protocol, Section 4.1); devel scores always come from train-only models.</param>
 /// <param name="FusionPool">Random weight matrices searched by weighted score fusion (WF, Section 2.2).</param>
 /// <param name="FusionChunks">Activities the WF pool is split over (fan-out); the result does not depend on it.</param>
+/// <param name="EGeMaps">Also build the EGEMAPS feature set (88 eGeMAPS v02 functionals per utterance, from the audio) of the
+/// categorical corpora and run every learner on it beside OSFUN (report rows with feature set EGEMAPS).</param>
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
@@ -28,7 +32,8 @@ public sealed record ExperimentSpec(
     int LstmPollSeconds = 2,
     bool RetrainOnTrainDevel = false,
     int FusionPool = 100_000,
-    int FusionChunks = 4)
+    int FusionChunks = 4,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool EGeMaps = false)
 {
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
@@ -241,10 +246,13 @@ public static class TaskNames
     /// <summary>Stage 3: the 6373 ComParE functionals of an LLD batch.</summary>
     public const string ComputeFunctionals = "ComputeFunctionals";
 
+    /// <summary>The 88 eGeMAPS v02 functionals of a batch of files (from the audio).</summary>
+    public const string ComputeEGeMaps = "ComputeEGeMaps";
+
     /// <summary>Stage 4: bag-of-audio-words codebook (train partition) and histograms of a corpus.</summary>
     public const string ComputeBoaw = "ComputeBoaw";
 
-    /// <summary>Assembles OSFUN / OSBOAW / OSFUN+OSBOAW feature sets by partition.</summary>
+    /// <summary>Assembles OSFUN / OSBOAW / OSFUN+OSBOAW (and EGEMAPS) feature sets by partition.</summary>
     public const string BuildFeatureSet = "BuildFeatureSet";
 
     /// <summary>Stage 10: an utterance-level learner on a feature set.</summary>

@@ -70,6 +70,14 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
         activities.AddRange(functionals);
         activities.AddRange(boaw);
 
+        // Optional: the 88 eGeMAPS v02 functionals of the categorical corpora, from the audio (fan-out per batch).
+        var egemapsFor = batches.Where(b => input.EGeMaps && categorical.Any(c => c.Corpus == b.Corpus)).ToList();
+        ArtifactRef[] egemaps = egemapsFor.Count == 0 ? [] : await FanOutAsync(
+            context,
+            "egemaps",
+            egemapsFor.Select(b => context.CallActivityAsync<ArtifactRef>(TaskNames.ComputeEGeMaps, new EGeMapsBatch(b.Corpus, b.RecordKey, b.RecordBlob, b.Start, b.Count))).ToList());
+        activities.AddRange(egemaps);
+
         // Stage 10: every feature set × learner, hyper-parameters chosen on devel (Tables 2–3).
         var setsFor = categorical.SelectMany((c, i) => BuildFeatureSetActivity.Names.Select(name => new FeatureSetRequest(
             c.Corpus,
@@ -78,6 +86,18 @@ public sealed class ExperimentOrchestration : TaskOrchestrator<ExperimentSpec, E
             c.Record.Blob,
             functionalsFor.Zip(functionals).Where(p => p.First.Corpus == c.Corpus).Select(p => p.Second).ToList(),
             boaw[i]))).ToList();
+        if (input.EGeMaps)
+        {
+            setsFor.AddRange(categorical.Select(c => new FeatureSetRequest(
+                c.Corpus,
+                BuildFeatureSetActivity.EGeMapsName,
+                c.Record.Key,
+                c.Record.Blob,
+                [],
+                null,
+                egemapsFor.Zip(egemaps).Where(p => p.First.Corpus == c.Corpus).Select(p => p.Second).ToList())));
+        }
+
         var sets = await FanOutAsync(context, "feature-sets", setsFor.Select(r => context.CallActivityAsync<ArtifactRef>(TaskNames.BuildFeatureSet, r)).ToList());
         activities.AddRange(sets);
         var runs = setsFor.Zip(sets).SelectMany(p => input.LearnersOrDefault.Select(l => (p.First.Corpus, p.First.Name, Learner: l, Set: p.Second))).ToList();
