@@ -49,8 +49,8 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
     public async Task<LstmTrainingTicket> RunAsync(LstmTrainingRequest input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var job = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys, input.Sources)
-            with { ReplyTo = input.ReplyTo };
+        var created = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys, input.Sources);
+        var job = created with { ReplyTo = input.ReplyTo };
         if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
         {
             return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
