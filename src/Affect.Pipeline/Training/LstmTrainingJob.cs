@@ -200,6 +200,6 @@ public static class LstmModelBlobs
     /// <summary>The metrics blob name within the <c>models</c> container.</summary>
     public static string Metrics(string key) => $"{key}/metrics.json";
 
-    /// <summary>The error blob a poisoned job leaves (a <see cref="PoisonedJob"/>), so pollers stop waiting.</summary>
+    /// <summary>The error blob a given-up job leaves (a <see cref="PoisonedJob"/>): the run waiting on it fails with its message.</summary>
     public static string Error(string key) => $"{key}/error.json";
 }
