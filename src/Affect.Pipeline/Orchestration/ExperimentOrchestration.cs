@@ -1,6 +1,4 @@
-using Affect.Learning.Fusion;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Training;
 using Microsoft.DurableTask;
 
 namespace Affect.Pipeline.Orchestration;
