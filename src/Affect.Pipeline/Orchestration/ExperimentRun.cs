@@ -270,30 +270,49 @@ public sealed partial class ExperimentOrchestration
 
         /// <summary>
         /// Waits for one queued model: the worker's completion event (<see cref="LstmCompletion.EventName"/>) or the
-        /// durable-timer deadline, whichever comes first, then reads the result once. A constant number of history events
-        /// however long training takes; a job that failed, or no result by the deadline, fails the run with its reason.
+        /// durable-timer deadline, whichever comes first, then reads the result from the store. A constant number of
+        /// history events however long training takes; a job that failed, or no result by the deadline, fails the run
+        /// with its reason. An event with no result behind it (a stale one, from a job of this key that an earlier
+        /// attempt of the run enqueued and whose error.json the new enqueue cleared) only makes it wait for the next.
         /// </summary>
         private async Task<LstmModelStatus> AwaitModelAsync(LstmTrainingTicket ticket, string system)
         {
-            if (ticket.Enqueued)
+            using var cancel = new CancellationTokenSource();
+            var deadline = ticket.Enqueued ? context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(spec.LstmDeadlineSeconds), cancel.Token) : null;
+            try
             {
-                using var cancel = new CancellationTokenSource();
-                var completed = context.WaitForExternalEvent<LstmCompletion>(LstmCompletion.EventName(ticket.ModelKey), cancel.Token);
-                var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(spec.LstmDeadlineSeconds), cancel.Token);
-                await Task.WhenAny(completed, deadline);
+                while (true)
+                {
+                    if (deadline is not null && !deadline.IsCompleted)
+                    {
+                        var completed = context.WaitForExternalEvent<LstmCompletion>(LstmCompletion.EventName(ticket.ModelKey), cancel.Token);
+                        await Task.WhenAny(completed, deadline);
+                    }
+
+                    // The store is the one source of truth (the event only says "look now").
+                    var status = await CallAsync<LstmModelStatus>(TaskNames.CheckLstmModel, ticket.ModelKey);
+                    if (status.Poisoned is not null)
+                    {
+                        throw new LstmTrainingFailedException($"LSTM {system} (model {ticket.ModelKey}): training failed: {status.Poisoned}");
+                    }
+
+                    if (status.Exists)
+                    {
+                        return status;
+                    }
+
+                    if (deadline is null || deadline.IsCompleted)
+                    {
+                        throw new LstmTrainingFailedException(
+                            $"LSTM {system} (model {ticket.ModelKey}): no model and no error within the deadline of {spec.LstmDeadlineSeconds} s (spec.lstmDeadlineSeconds); " +
+                            $"is a training worker (affect worker, or the trainer container) taking jobs from {TrainingQueueNames.Jobs}?");
+                    }
+                }
+            }
+            finally
+            {
                 cancel.Cancel();
             }
-
-            // The store is the one source of truth (the event only says "look now"): a model, an error, or neither by the deadline.
-            var status = await CallAsync<LstmModelStatus>(TaskNames.CheckLstmModel, ticket.ModelKey);
-            if (status.Poisoned is not null)
-            {
-                throw new LstmTrainingFailedException($"LSTM {system} (model {ticket.ModelKey}): training failed: {status.Poisoned}");
-            }
-
-            return status.Exists ? status : throw new LstmTrainingFailedException(
-                $"LSTM {system} (model {ticket.ModelKey}): no model and no error within the deadline of {spec.LstmDeadlineSeconds} s (spec.lstmDeadlineSeconds); " +
-                $"is a training worker (affect worker, or the trainer container) taking jobs from {TrainingQueueNames.Jobs}?");
         }
 
         /// <summary>Calls an activity under <see cref="ActivityOptions"/> (transient failures retried with back-off).</summary>

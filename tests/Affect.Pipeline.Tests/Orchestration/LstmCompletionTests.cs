@@ -163,4 +163,37 @@ public sealed class LstmCompletionTests : IDisposable
         string failure = state.FailureDetails?.ErrorMessage ?? state.SerializedOutput ?? string.Empty;
         Assert.Contains($"was started under orchestration version '1' and this deployment runs version '{ExperimentOrchestration.Version}'", failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_event_with_no_result_behind_it_only_makes_the_run_wait_for_the_next()
+    {
+        var store = await StoreAsync();
+        var jobs = PipelineTasks.DefaultTrainingQueue(store);
+        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
+        var run = PipelineRunner.RunAsync(host.Client, Spec(600), "stale-events").WaitAsync(TimeSpan.FromMinutes(3));
+        while (await jobs.CountAsync() < 4)
+        {
+            Assert.False(run.IsCompleted, "the run ended before queueing its jobs");
+            await Task.Delay(100);
+        }
+
+        // Stale completions of every queued key (as after a resumed run), raised before any model exists.
+        for (int i = 0; i < 4; i++)
+        {
+            var message = await jobs.ReceiveAsync(TimeSpan.FromSeconds(2));
+            Assert.NotNull(message);
+            var job = System.Text.Json.JsonSerializer.Deserialize<LstmTrainingJob>(message.Text, TrainingWorker.Json)!;
+            await host.Client.RaiseEventAsync("stale-events", LstmCompletion.EventName(job.ModelKey), new LstmCompletion(job.ModelKey, "stale-events", null));
+        }
+
+        await Task.Delay(2500); // the four jobs are visible again
+        Assert.False(run.IsCompleted, "a stale event ended the wait");
+        using var stop = new CancellationTokenSource();
+        var worker = new TrainingWorker(store, jobs, jobs.Sibling(TrainingQueueNames.Poison), new StoredLldRunner(TimeSpan.Zero)).RunAsync(TimeSpan.FromMilliseconds(50), cancellationToken: stop.Token);
+        var outcome = await run;
+        await stop.CancelAsync();
+        await worker;
+
+        Assert.Equal(4, outcome.Activities.Count(a => a.Stage == "lstm" && a.Blob.EndsWith("model.onnx", StringComparison.Ordinal)));
+    }
 }
