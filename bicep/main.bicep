@@ -1,5 +1,6 @@
 // Affect on Azure: Durable Functions app (Flex Consumption) + Blob/Queue Storage reached with a managed identity
-// + a GPU Container Apps job that trains LSTMs from the `lstm-training` queue (scaled from zero by queue length)
+// + a GPU Container Apps job that trains LSTMs from the `lstm-training` queue (scaled from zero by queue length) and
+//   announces each ended job on `lstm-completions`, whose queue trigger (LstmCompleted) raises the orchestration's event
 // + a container registry for the trainer image + Application Insights.
 // Build check (CI): bash infra/bicep-build.sh
 
@@ -57,7 +58,9 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in [ 'lstm-training', 'lstm-training-poison' ]: {
+// lstm-training: jobs; lstm-training-poison: given-up jobs; lstm-completions: the worker's completion notices, raised as
+// external events by the LstmCompleted queue trigger; lstm-completions-poison: notices the trigger could not raise.
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in [ 'lstm-training', 'lstm-training-poison', 'lstm-completions', 'lstm-completions-poison' ]: {
   parent: queueService
   name: name
 }]

@@ -4,6 +4,7 @@ using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Training;
 
 namespace Affect.Cli;
 
@@ -175,20 +176,8 @@ internal static class RunCommand
     {
         // A short, renewed lease: a job this process held when it was killed is visible again to the resumed run
         // within half a minute (the default 5 minutes suits remote workers).
-        var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null)) { Visibility = TimeSpan.FromSeconds(30) };
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                if (await worker.ProcessNextAsync(line => Console.WriteLine("    [worker] " + line), stop) == JobOutcome.Idle)
-                {
-                    await Task.Delay(250, stop);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
+        var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null, extractorFor: LstmCommand.Extractor)) { Visibility = TimeSpan.FromSeconds(30) };
+        await worker.RunAsync(TimeSpan.FromMilliseconds(250), drain: false, line => Console.WriteLine("    [worker] " + line), stop);
     }
 }
 

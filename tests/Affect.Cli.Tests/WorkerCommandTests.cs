@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
+using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
@@ -145,6 +146,52 @@ public sealed class WorkerCommandTests
             Assert.Equal(2, error.Attempts);
             Assert.Contains("gave up after 2 attempt(s)", error.Error, StringComparison.Ordinal);
             Assert.Equal(error.Error, (await new CheckLstmModelActivity(store).RunAsync(ticket.ModelKey)).Poisoned);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_whose_trainer_processes_keep_dying_fails_with_the_workers_error_before_its_deadline()
+    {
+        string root = CliProcess.TempDir();
+        try
+        {
+            var store = new FolderBlobStore(root);
+            foreach (var (kind, name) in new[] { (SyntheticCorpusKind.Recola, "recola"), (SyntheticCorpusKind.Semaine, "semaine") })
+            {
+                var files = SyntheticCorpusGenerator.Generate(new SyntheticCorpusSpec(kind, 3, 3, 0.2, 1));
+                foreach (var f in files.OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
+                {
+                    await store.PutBytesAsync(Containers.Corpora, $"{name}/{f.RelativePath}", f.Content);
+                }
+            }
+
+            // Far more epochs than any worker lives: each is killed once an epoch ended, until a job's attempts are spent.
+            var spec = new ExperimentSpec(["recola", "semaine"], Seed: 2, BatchSize: 100, LstmEpochs: 1000, LstmDeadlineSeconds: 600);
+            await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
+            var started = DateTime.UtcNow;
+            var run = PipelineRunner.RunAsync(host.Client, spec, "dying-trainer");
+            int kills = 0;
+            while (!run.IsCompleted && kills < 12)
+            {
+                using var worker = new WorkerProcess(root);
+                var trained = worker.WaitForLineAsync("epoch 1:");
+                await Task.WhenAny(trained, run);
+                if (trained.IsCompletedSuccessfully)
+                {
+                    worker.Kill();
+                    kills++;
+                }
+            }
+
+            var failure = await Assert.ThrowsAsync<PipelineFailedException>(() => run.WaitAsync(TimeSpan.FromMinutes(2)));
+            Assert.Contains("training failed", failure.Reason, StringComparison.Ordinal);
+            Assert.Contains("gave up after 2 attempt(s)", failure.Reason, StringComparison.Ordinal);
+            Assert.True(kills >= 2, $"only {kills} worker(s) killed");
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(spec.LstmDeadlineSeconds), "the run failed only at its deadline");
         }
         finally
         {

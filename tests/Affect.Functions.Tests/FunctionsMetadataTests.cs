@@ -44,6 +44,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("StartRun", "httpTrigger")]
     [InlineData("GetRun", "httpTrigger")]
     [InlineData("NightlyRun", "timerTrigger")]
+    [InlineData("LstmCompleted", "queueTrigger")]
     public void Every_function_is_listed_with_its_trigger(string name, string trigger)
     {
         var function = LoadMetadata().SingleOrDefault(f => f.GetProperty("name").GetString() == name);
@@ -67,5 +68,32 @@ public sealed class FunctionsMetadataTests
             var f = all.Single(x => x.GetProperty("name").GetString() == starter);
             Assert.Contains("durableClient", BindingTypes(f), StringComparer.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public void The_completion_trigger_reads_the_workers_queue_and_raises_events_through_a_durable_client()
+    {
+        var function = LoadMetadata().Single(f => f.GetProperty("name").GetString() == "LstmCompleted");
+        var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => string.Equals(b.GetProperty("type").GetString(), "queueTrigger", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("lstm-completions", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("AffectStorage", trigger.GetProperty("connection").GetString());
+        Assert.Contains("durableClient", BindingTypes(function), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_host_stamps_runs_with_the_orchestration_version_and_reads_plain_queue_messages()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "src", "Affect.Functions", "host.json")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        Assert.NotNull(dir);
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "src", "Affect.Functions", "host.json")));
+        var extensions = host.RootElement.GetProperty("extensions");
+        Assert.Equal(Affect.Pipeline.Orchestration.ExperimentOrchestration.Version, extensions.GetProperty("durableTask").GetProperty("defaultVersion").GetString());
+        // The worker sends plain UTF-8 JSON (Azure.Storage.Queues' default), not base64.
+        Assert.Equal("none", extensions.GetProperty("queues").GetProperty("messageEncoding").GetString());
     }
 }

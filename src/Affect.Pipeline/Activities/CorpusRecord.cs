@@ -5,7 +5,14 @@ namespace Affect.Pipeline.Activities;
 /// <param name="Kind">dimensional or categorical.</param>
 /// <param name="Fingerprint">SHA-256 over the manifest and every referenced file: the corpus's content address.</param>
 /// <param name="Files">The corpus's files in manifest order.</param>
-public sealed record CorpusRecord(string Corpus, string Kind, string Fingerprint, IReadOnlyList<CorpusRecordFile> Files);
+public sealed record CorpusRecord(string Corpus, string Kind, string Fingerprint, IReadOnlyList<CorpusRecordFile> Files)
+{
+    /// <summary>SHA-256 of <c>manifest.json</c> as ingested (checked when a later stage reads the manifest again).</summary>
+    public string? ManifestSha256 { get; init; }
+
+    /// <summary>Blob name of <c>manifest.json</c> under <c>corpora</c>.</summary>
+    public string ManifestBlob => $"{Corpus}/manifest.json";
+}
 
 /// <summary>One file of a <see cref="CorpusRecord"/>.</summary>
 /// <param name="Id">File id from the manifest.</param>
@@ -26,4 +33,8 @@ public sealed record CorpusRecordFile(
     string? Labels,
     string Sha256,
     int SampleRate,
-    double DurationSeconds);
+    double DurationSeconds)
+{
+    /// <summary>SHA-256 of the label file as ingested, when there is one (checked when the trainer reads it).</summary>
+    public string? LabelsSha256 { get; init; }
+}

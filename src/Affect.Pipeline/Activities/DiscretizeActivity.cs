@@ -74,7 +74,9 @@ public sealed class DiscretizeActivity(IBlobStore store, ActivityLog log) : IPip
         return artifacts.GetOrCreateAsync(Stage, key, "discretize.json", async ct =>
         {
             var manifestBlob = $"{input.Corpus}/{CorpusManifest.FileName}";
-            var manifest = CorpusManifest.Parse(Encoding.UTF8.GetString(await store.GetBytesAsync(Containers.Corpora, manifestBlob, ct)), $"{Containers.Corpora}/{manifestBlob}");
+            var record = await artifacts.ReadJsonAsync<CorpusRecord>($"ingest/{input.RecordKey}/corpus.json", ct);
+            var manifestBytes = await CorpusFiles.ReadVerifiedAsync(store, manifestBlob, record.ManifestSha256, ct);
+            var manifest = CorpusManifest.Parse(Encoding.UTF8.GetString(manifestBytes), $"{Containers.Corpora}/{manifestBlob}");
             var classes = manifest.Classes;
             if (classes.Count < 2)
             {

@@ -46,10 +46,7 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
             foreach (var file in record.Files.Skip(input.Start).Take(input.Count))
             {
                 ct.ThrowIfCancellationRequested();
-                await using var stream = await store.OpenReadAsync(Containers.Corpora, file.Audio, ct);
-                using var buffered = new MemoryStream();
-                await stream.CopyToAsync(buffered, ct);
-                buffered.Position = 0;
+                using var buffered = new MemoryStream(await CorpusFiles.ReadVerifiedAsync(store, file.Audio, file.Sha256, ct), writable: false);
                 var clip = AudioLoader.LoadMono(buffered, $"{Containers.Corpora}/{file.Audio}", AudioLoader.DefaultSampleRate);
                 var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(
                     IncludeDeltas: input.IncludeDeltas,

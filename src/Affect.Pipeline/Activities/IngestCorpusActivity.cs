@@ -15,7 +15,7 @@ namespace Affect.Pipeline.Activities;
 public sealed class IngestCorpusActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<IngestRequest, IngestedCorpus>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
@@ -62,10 +62,8 @@ public sealed class IngestCorpusActivity(IBlobStore store, ActivityLog log) : IP
             var rows = new List<CorpusRecordFile>(manifest.Files.Count);
             foreach (var f in manifest.Files)
             {
-                await using var audio = await store.OpenReadAsync(Containers.Corpora, $"{input.Corpus}/{f.Audio}", ct);
-                using var buffered = new MemoryStream();
-                await audio.CopyToAsync(buffered, ct);
-                buffered.Position = 0;
+                byte[] audio = await CorpusFiles.ReadVerifiedAsync(store, $"{input.Corpus}/{f.Audio}", fileHashes[f.Audio], ct);
+                using var buffered = new MemoryStream(audio, writable: false);
                 var header = WavReader.ReadHeader(buffered, $"{Containers.Corpora}/{input.Corpus}/{f.Audio}");
                 double duration = Math.Round(header.FrameCount / (double)header.SampleRate, 6, MidpointRounding.ToEven);
                 rows.Add(new CorpusRecordFile(
@@ -77,10 +75,16 @@ public sealed class IngestCorpusActivity(IBlobStore store, ActivityLog log) : IP
                     f.Labels is null ? null : $"{input.Corpus}/{f.Labels.Path}",
                     fileHashes[f.Audio],
                     header.SampleRate,
-                    duration));
+                    duration)
+                {
+                    LabelsSha256 = f.Labels is null ? null : fileHashes[f.Labels.Path],
+                });
             }
 
-            var corpusRecord = new CorpusRecord(input.Corpus, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture), fingerprint, rows);
+            var corpusRecord = new CorpusRecord(input.Corpus, manifest.Kind.ToString().ToLower(CultureInfo.InvariantCulture), fingerprint, rows)
+            {
+                ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(manifestBytes)),
+            };
             return ArtifactFiles.Only(MemoizedArtifacts.ToJsonBytes(corpusRecord));
         }, cancellationToken);
         var labelled = manifest.Files.Where(f => f.Label is not null).Select(f => f.Partition.ToString().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -13,10 +13,17 @@ namespace Affect.Pipeline.Activities;
 /// <param name="Seed">Training seed.</param>
 /// <param name="Parameters">Hyper-parameters (null: defaults).</param>
 /// <param name="CorpusKeys">Content keys of the corpora (ingest record keys), hashed into the model key.</param>
-public sealed record LstmTrainingRequest(string TrainCorpus, string ValidationCorpus, string? TestCorpus, string Target, long Seed, LstmJobParameters? Parameters, IReadOnlyList<string>? CorpusKeys);
+public sealed record LstmTrainingRequest(string TrainCorpus, string ValidationCorpus, string? TestCorpus, string Target, long Seed, LstmJobParameters? Parameters, IReadOnlyList<string>? CorpusKeys)
+{
+    /// <summary>The corpora's stored stage-2 LLDs the trainer reads (see <see cref="LstmTrainingJob.Sources"/>), or null.</summary>
+    public IReadOnlyList<LstmCorpusSource>? Sources { get; init; }
+
+    /// <summary>The orchestration instance to raise the job's completion to (see <see cref="LstmTrainingJob.ReplyTo"/>), or null.</summary>
+    public string? ReplyTo { get; init; }
+}
 
 /// <summary>Output of <see cref="EnqueueLstmTrainingActivity"/>.</summary>
-/// <param name="ModelKey">Key of the model under <c>models/</c>: poll <see cref="CheckLstmModelActivity"/> with it.</param>
+/// <param name="ModelKey">Key of the model under <c>models/</c>: its completion event is <see cref="LstmCompletion.EventName"/> of it; <see cref="CheckLstmModelActivity"/> reads its result.</param>
 /// <param name="Enqueued">True when a job was queued; false when the model already existed.</param>
 public sealed record LstmTrainingTicket(string ModelKey, bool Enqueued);
 
@@ -28,7 +35,7 @@ public sealed record LstmTrainingTicket(string ModelKey, bool Enqueued);
 /// <param name="ValidationPearson">Validation CC at the chosen epoch.</param>
 /// <param name="TestPearsonAtEpoch1">Test CC after one epoch (Table 1, "1 epoch").</param>
 /// <param name="TestPearsonAtBest">Test CC at the chosen epoch (Table 1, "optimal epoch").</param>
-/// <param name="Poisoned">Error text of <c>models/{key}/error.json</c>, the worker's single give-up signal (the orchestration stops waiting; the report shows the failure in that model's row and later stages skip the model).</param>
+/// <param name="Poisoned">Error text of <c>models/{key}/error.json</c>, the worker's single give-up signal (the orchestration fails the run with it).</param>
 public sealed record LstmModelStatus(string ModelKey, bool Exists, string? ModelBlob, int? BestEpoch, double? ValidationPearson, double? TestPearsonAtEpoch1, double? TestPearsonAtBest, string? Poisoned = null);
 
 /// <summary>
@@ -42,7 +49,8 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
     public async Task<LstmTrainingTicket> RunAsync(LstmTrainingRequest input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var job = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys);
+        var created = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys, input.Sources);
+        var job = created with { ReplyTo = input.ReplyTo };
         if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
         {
             return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
@@ -56,8 +64,8 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
 }
 
 /// <summary>
-/// Reports whether a model exists and, if so, its Table 1 numbers from metrics.json. The orchestration polls it on a
-/// durable timer after <see cref="EnqueueLstmTrainingActivity"/>.
+/// Reports whether a model exists and, if so, its Table 1 numbers from metrics.json, or the job's give-up error. The
+/// orchestration calls it once the worker's completion event arrives (and once more at the wait's deadline).
 /// </summary>
 public sealed class CheckLstmModelActivity(IBlobStore store) : IPipelineActivity<string, LstmModelStatus>
 {

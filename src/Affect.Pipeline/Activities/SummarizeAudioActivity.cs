@@ -32,10 +32,7 @@ public sealed class SummarizeAudioActivity(IBlobStore store, ActivityLog log) : 
             var rows = new List<FileAudioSummary>(input.Count);
             foreach (var file in record.Files.Skip(input.Start).Take(input.Count))
             {
-                await using var stream = await store.OpenReadAsync(Containers.Corpora, file.Audio, ct);
-                using var buffered = new MemoryStream();
-                await stream.CopyToAsync(buffered, ct);
-                buffered.Position = 0;
+                using var buffered = new MemoryStream(await CorpusFiles.ReadVerifiedAsync(store, file.Audio, file.Sha256, ct), writable: false);
                 var clip = AudioLoader.LoadMono(buffered, $"{Containers.Corpora}/{file.Audio}", 16000);
                 var s = AudioSummary.Compute(clip.Samples, clip.SampleRate);
                 rows.Add(new FileAudioSummary(file.Id, file.Speaker, file.Partition, Round(s.DurationSeconds), Round(s.RmsDbfs), Round(s.PeakAbs), Round(s.ClippedFraction), Round(s.ActiveFraction)));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Affect.Pipeline.Activities;
+using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using DurableTask.AzureStorage;
@@ -43,7 +44,8 @@ public sealed record DurableEngineOptions(DurableEngine Engine, string? StorageC
 /// <summary>
 /// Runs the pipeline's orchestration and activities on a real Durable Task engine inside this process: the Durable Task
 /// gRPC sidecar (<see cref="TaskHubGrpcServer"/>) over an orchestration service, plus a Durable Task worker and client
-/// connected to it over loopback gRPC.
+/// connected to it over loopback gRPC. Runs start under <see cref="ExperimentOrchestration.Version"/>; the host relays the
+/// training worker's <c>lstm-completions</c> (beside its training queue) as external events to the waiting runs.
 /// </summary>
 public sealed class DurableEngineHost : IAsyncDisposable
 {
@@ -51,12 +53,18 @@ public sealed class DurableEngineHost : IAsyncDisposable
     private readonly IHost worker;
     private readonly GrpcChannel channel;
 
-    private DurableEngineHost(IHost sidecar, IHost worker, GrpcChannel channel)
+    private readonly CancellationTokenSource stopRelay = new();
+    private readonly Task relay;
+
+    private DurableEngineHost(IHost sidecar, IHost worker, GrpcChannel channel, ITrainingQueue? completions)
     {
         this.sidecar = sidecar;
         this.worker = worker;
         this.channel = channel;
         Client = worker.Services.GetRequiredService<DurableTaskClient>();
+        relay = completions is null
+            ? Task.CompletedTask
+            : Task.Run(() => LstmCompletionRelay.RunAsync(completions, Client, TimeSpan.FromMilliseconds(200), null, stopRelay.Token));
     }
 
     /// <summary>The client that schedules and queries orchestrations.</summary>
@@ -138,12 +146,16 @@ public sealed class DurableEngineHost : IAsyncDisposable
                 services.AddDurableTaskClient(b =>
                 {
                     b.UseGrpc(channel);
+                    b.UseDefaultVersion(ExperimentOrchestration.Version);
                     b.RegisterDirectly();
                 });
             })
             .Build();
         await worker.StartAsync(cancellationToken);
-        return new DurableEngineHost(sidecar, worker, channel);
+
+        // The training worker's completions (a model or an error written) become the external events the orchestration waits on.
+        var jobs = trainingQueue ?? PipelineTasks.DefaultTrainingQueue(store);
+        return new DurableEngineHost(sidecar, worker, channel, jobs is MissingTrainingQueue ? null : TrainingWorker.CompletionsBeside(jobs));
     }
 
     /// <summary>Settings of the Azure Storage engine for a local service: short visibility timeouts and a stable worker id.</summary>
@@ -172,6 +184,9 @@ public sealed class DurableEngineHost : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await stopRelay.CancelAsync();
+        await relay;
+        stopRelay.Dispose();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {

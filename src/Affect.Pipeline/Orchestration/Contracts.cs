@@ -12,7 +12,8 @@ namespace Affect.Pipeline.Orchestration;
 /// <param name="Learners">Utterance-level learners to run on every feature set (kelm, wkelm, kpls, wkpls, svm).</param>
 /// <param name="Lstm">Train the cross-corpus LSTMs of Table 1 when two or more dimensional corpora are given.</param>
 /// <param name="LstmEpochs">Epochs per LSTM training (the paper: 5).</param>
-/// <param name="LstmPollSeconds">How often the orchestration checks, on a durable timer, whether a queued model exists.</param>
+/// <param name="LstmDeadlineSeconds">How long the orchestration waits (a durable timer) for the training worker's completion event
+/// of a queued LSTM job before it fails the run (default 6 h); the wait adds a fixed number of history events, however long it is.</param>
 /// <param name="RetrainOnTrainDevel">Test predictions of the fused learners come from models refitted on train + devel with the
 /// devel-chosen hyper-parameters (the paper's recommended protocol, Section 4.1); devel scores always come from train-only models.</param>
 /// <param name="FusionPool">Random weight matrices searched by weighted score fusion (WF, Section 2.2).</param>
@@ -29,12 +30,18 @@ public sealed record ExperimentSpec(
     IReadOnlyList<string>? Learners = null,
     bool Lstm = true,
     int LstmEpochs = 5,
-    int LstmPollSeconds = 2,
+    int LstmDeadlineSeconds = ExperimentSpec.DefaultLstmDeadlineSeconds,
     bool RetrainOnTrainDevel = false,
     int FusionPool = 100_000,
     int FusionChunks = 4,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool EGeMaps = false)
 {
+    /// <summary>Default of <see cref="LstmDeadlineSeconds"/>: 6 hours.</summary>
+    public const int DefaultLstmDeadlineSeconds = 6 * 3600;
+
+    /// <summary>Largest <see cref="LstmDeadlineSeconds"/>: 7 days.</summary>
+    public const int MaxLstmDeadlineSeconds = 7 * 24 * 3600;
+
     /// <summary>The learners of Table 3 (and the SVM baseline).</summary>
     public static readonly IReadOnlyList<string> AllLearners = ["kelm", "wkelm", "kpls", "wkpls", "svm"];
 
@@ -90,9 +97,9 @@ public sealed record ExperimentSpec(
             problems.Add($"spec.lstmEpochs: {LstmEpochs} is outside 1..1000");
         }
 
-        if (LstmPollSeconds is < 1 or > 3600)
+        if (LstmDeadlineSeconds is < 1 or > MaxLstmDeadlineSeconds)
         {
-            problems.Add($"spec.lstmPollSeconds: {LstmPollSeconds} is outside 1..3600");
+            problems.Add($"spec.lstmDeadlineSeconds: {LstmDeadlineSeconds} is outside 1..{MaxLstmDeadlineSeconds}");
         }
 
         if (FusionPool is < 1 or > 100_000_000)

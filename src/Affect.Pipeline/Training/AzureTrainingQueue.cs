@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Specialized;
 
 namespace Affect.Pipeline.Training;
 
@@ -16,6 +17,9 @@ public sealed class AzureTrainingQueue : ITrainingQueue
 
     /// <inheritdoc />
     public string Name => client.Name;
+
+    /// <inheritdoc />
+    public ITrainingQueue Sibling(string name) => new AzureTrainingQueue(client.GetParentQueueServiceClient().GetQueueClient(name));
 
     /// <inheritdoc />
     public async Task EnqueueAsync(string text, CancellationToken cancellationToken = default)

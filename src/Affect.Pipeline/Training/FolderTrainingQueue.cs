@@ -11,6 +11,7 @@ namespace Affect.Pipeline.Training;
 public sealed class FolderTrainingQueue : ITrainingQueue
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    private readonly string root;
     private readonly string directory;
     private readonly TimeProvider clock;
 
@@ -20,6 +21,7 @@ public sealed class FolderTrainingQueue : ITrainingQueue
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
+        this.root = root;
         directory = Path.Combine(root, name);
         Directory.CreateDirectory(directory);
         this.clock = clock ?? TimeProvider.System;
@@ -27,6 +29,9 @@ public sealed class FolderTrainingQueue : ITrainingQueue
 
     /// <inheritdoc />
     public string Name { get; }
+
+    /// <inheritdoc />
+    public ITrainingQueue Sibling(string name) => new FolderTrainingQueue(root, name, clock);
 
     /// <inheritdoc />
     public async Task EnqueueAsync(string text, CancellationToken cancellationToken = default)

@@ -28,6 +28,9 @@ public interface ITrainingQueue
 
     /// <summary>Number of messages (visible or not), approximately for Azure.</summary>
     Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The queue <paramref name="name"/> beside this one (same folder or storage account).</summary>
+    ITrainingQueue Sibling(string name) => throw new NotSupportedException($"{Name}: this queue has no sibling queues");
 }
 
 /// <summary>A received message.</summary>
@@ -45,4 +48,7 @@ public static class TrainingQueueNames
 
     /// <summary>Jobs that failed <see cref="TrainingWorker.MaxAttempts"/> times (or could not run at all), with their error.</summary>
     public const string Poison = "lstm-training-poison";
+
+    /// <summary>Completions (an <see cref="LstmCompletion"/> per finished or given-up job) that are raised as events to the waiting orchestrations.</summary>
+    public const string Completions = "lstm-completions";
 }

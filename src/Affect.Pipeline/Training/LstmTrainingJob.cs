@@ -64,16 +64,37 @@ public sealed record LstmTrainingJob(
     LstmJobParameters Parameters,
     IReadOnlyList<string> CorpusKeys)
 {
-    /// <summary>Version of the training stage; bump it when the trainer's output changes.</summary>
-    public const int Version = 2;
+    /// <summary>Version of the training stage; bump it when the trainer's output changes (3: features from the stored stage-2 LLDs).</summary>
+    public const int Version = 3;
+
+    /// <summary>
+    /// Where the worker reads each corpus: its ingest record and stage-2 LLD artifacts (so the trainer neither downloads
+    /// audio nor extracts LLDs again). Null for a job that names only corpora (front-ends other than the stored LLDs).
+    /// Their blob names carry the artifacts' content keys, so they are part of <see cref="ModelKey"/>.
+    /// </summary>
+    public IReadOnlyList<LstmCorpusSource>? Sources { get; init; }
+
+    /// <summary>
+    /// The orchestration instance waiting for this job: the worker raises its completion (model or error) to it, through
+    /// the <c>lstm-completions</c> queue. Not part of <see cref="ModelKey"/>: every waiter of a key gets the same model.
+    /// </summary>
+    public string? ReplyTo { get; init; }
 
     /// <summary>The stage name in model keys.</summary>
     public const string Stage = "lstm";
 
     /// <summary>A job with its <see cref="ModelKey"/> computed from everything else.</summary>
-    public static LstmTrainingJob Create(string trainCorpus, string validationCorpus, string? testCorpus, string target, long seed, LstmJobParameters parameters, IReadOnlyList<string>? corpusKeys = null)
+    /// <param name="trainCorpus">Training corpus name.</param>
+    /// <param name="validationCorpus">Corpus choosing the epoch.</param>
+    /// <param name="testCorpus">Test corpus, or null.</param>
+    /// <param name="target">arousal or valence.</param>
+    /// <param name="seed">Training seed.</param>
+    /// <param name="parameters">Hyper-parameters.</param>
+    /// <param name="corpusKeys">Content keys of the corpora.</param>
+    /// <param name="sources">Stored LLD sources of the corpora (see <see cref="Sources"/>), or null.</param>
+    public static LstmTrainingJob Create(string trainCorpus, string validationCorpus, string? testCorpus, string target, long seed, LstmJobParameters parameters, IReadOnlyList<string>? corpusKeys = null, IReadOnlyList<LstmCorpusSource>? sources = null)
     {
-        var job = new LstmTrainingJob(string.Empty, trainCorpus, validationCorpus, testCorpus, target, seed, parameters, corpusKeys ?? []);
+        var job = new LstmTrainingJob(string.Empty, trainCorpus, validationCorpus, testCorpus, target, seed, parameters, corpusKeys ?? []) { Sources = sources };
         job.Validate();
         return job with { ModelKey = ComputeKey(job) };
     }
@@ -90,6 +111,11 @@ public sealed record LstmTrainingJob(
             ["target"] = job.Target,
             ["seed"] = job.Seed.ToString(CultureInfo.InvariantCulture),
         };
+        if (job.Sources is { Count: > 0 } sources)
+        {
+            parameters["sources"] = string.Join("\n", sources.Select(c => c.Corpus + "=" + c.RecordBlob + ";" + string.Join(",", c.LldIndexBlobs)));
+        }
+
         return ArtifactKey.Compute(Stage, Version, parameters, job.CorpusKeys);
     }
 
@@ -108,6 +134,22 @@ public sealed record LstmTrainingJob(
         if (Target is not ("arousal" or "valence"))
         {
             errors.Add($"target: '{Target}' is not arousal or valence");
+        }
+
+        if (Sources is not null)
+        {
+            foreach (var corpus in new[] { TrainCorpus, ValidationCorpus, TestCorpus }.OfType<string>())
+            {
+                if (!Sources.Any(c => c.Corpus == corpus))
+                {
+                    errors.Add($"sources: no stored LLDs of corpus '{corpus}'");
+                }
+            }
+
+            if (Parameters is not null && Parameters.Features != LstmCorpusSource.Features)
+            {
+                errors.Add($"parameters.features: '{Parameters.Features}' cannot be read from the stored LLDs ({LstmCorpusSource.Features})");
+            }
         }
 
         if (Parameters is null)
@@ -139,6 +181,16 @@ public sealed record LstmTrainingJob(
     }
 }
 
+/// <summary>A corpus as the trainer reads it from the store: its ingest record and its stage-2 LLD artifacts.</summary>
+/// <param name="Corpus">Corpus name.</param>
+/// <param name="RecordBlob">Blob (in <c>artifacts</c>) of its ingest record: file order, speakers, label files and their hashes.</param>
+/// <param name="LldIndexBlobs">Blobs (in <c>artifacts</c>) of its LLD batch indexes, in record order.</param>
+public sealed record LstmCorpusSource(string Corpus, string RecordBlob, IReadOnlyList<string> LldIndexBlobs)
+{
+    /// <summary>The front-end of the stored LLDs: 65 ComParE 2016 LLDs + 65 deltas at 100 Hz.</summary>
+    public const string Features = "compare2016-lld";
+}
+
 /// <summary>Where a job's outputs live: <c>models/{key}/model.onnx</c> (written last: its presence means done) and <c>metrics.json</c>.</summary>
 public static class LstmModelBlobs
 {
@@ -148,6 +200,6 @@ public static class LstmModelBlobs
     /// <summary>The metrics blob name within the <c>models</c> container.</summary>
     public static string Metrics(string key) => $"{key}/metrics.json";
 
-    /// <summary>The error blob a poisoned job leaves (a <see cref="PoisonedJob"/>), so pollers stop waiting.</summary>
+    /// <summary>The error blob a given-up job leaves (a <see cref="PoisonedJob"/>): the run waiting on it fails with its message.</summary>
     public static string Error(string key) => $"{key}/error.json";
 }

@@ -41,8 +41,10 @@ public enum JobOutcome
 /// <c>models/{key}/model.onnx</c> (the model last: its presence means done), and deletes the message.
 /// </summary>
 /// <remarks>
+/// Every ended job (model written, duplicate dropped, or given up) is announced on <see cref="Completions"/> as an
+/// <see cref="LstmCompletion"/> for the orchestration waiting on it (the job's <c>replyTo</c>); no one polls.
 /// Giving up always leaves <c>models/{key}/error.json</c> (a <see cref="PoisonedJob"/>, the single failure signal the
-/// orchestration's <c>CheckLstmModel</c> reads) and a copy on <c>lstm-training-poison</c>: at once for a job that
+/// orchestration's <c>CheckLstmModel</c> reads, failing the run with its message) and a copy on <c>lstm-training-poison</c>: at once for a job that
 /// cannot succeed (bad arguments, no windows: an <see cref="ArgumentException"/>), after <see cref="MaxAttempts"/>
 /// failed attempts otherwise, and without training when a message is received more than <see cref="MaxAttempts"/>
 /// times (its earlier attempts ended with the process: out of memory, CUDA abort, kill). A stale error.json never
@@ -68,6 +70,60 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
     /// this while training, so it only bounds how soon a crashed worker's job is retried.
     /// </summary>
     public TimeSpan Visibility { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Where the worker announces each ended job (<see cref="LstmCompletion"/>) for the orchestration waiting on it
+    /// (the job's <see cref="LstmTrainingJob.ReplyTo"/>); null announces nothing.
+    /// </summary>
+    public ITrainingQueue? Completions { get; init; } = CompletionsBeside(jobs);
+
+    /// <summary>The <c>lstm-completions</c> queue beside <paramref name="jobs"/>, or null when that queue has no siblings.</summary>
+    public static ITrainingQueue? CompletionsBeside(ITrainingQueue jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        try
+        {
+            return jobs.Sibling(TrainingQueueNames.Completions);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Handles jobs until <paramref name="cancellationToken"/> is cancelled (or, with <paramref name="drain"/>, until the
+    /// queue has no visible message), waiting <paramref name="idle"/> whenever the queue is empty. A job cut short by
+    /// the cancellation goes back to the queue when its visibility ends.
+    /// </summary>
+    /// <returns>Jobs handled.</returns>
+    public async Task<int> RunAsync(TimeSpan idle, bool drain = false, Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        int handled = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (await ProcessNextAsync(log, cancellationToken) != JobOutcome.Idle)
+                {
+                    handled++;
+                    continue;
+                }
+
+                if (drain)
+                {
+                    break;
+                }
+
+                await Task.Delay(idle, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return handled;
+    }
 
     /// <summary>Receives and handles at most one message.</summary>
     /// <param name="log">Receives one line about what happened.</param>
@@ -103,6 +159,7 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
             {
                 await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
                 log?.Invoke($"{job.ModelKey}: model exists, job {received.Id} dropped");
+                await AnnounceAsync(job.ModelKey, job.ReplyTo, null, log, cancellationToken);
                 return JobOutcome.AlreadyTrained;
             }
 
@@ -111,6 +168,7 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
             await PutAsync(LstmModelBlobs.Model(job.ModelKey), output.Model, cancellationToken);
             await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
             log?.Invoke($"{job.ModelKey}: trained {job.Target} on {job.TrainCorpus} (validation {job.ValidationCorpus}), wrote models/{LstmModelBlobs.Model(job.ModelKey)}");
+            await AnnounceAsync(job.ModelKey, job.ReplyTo, null, log, cancellationToken);
             return JobOutcome.Trained;
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -173,7 +231,50 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
         await poison.EnqueueAsync(JsonSerializer.Serialize(entry, Json), cancellationToken);
         await jobs.DeleteAsync(message, cancellationToken);
         log?.Invoke($"{what}: moved to {poison.Name} after {attempts} attempt(s): {error.Message}");
+        if (key is not null)
+        {
+            await AnnounceAsync(key, StringProperty(message.Text, "replyTo"), entry.Error, log, cancellationToken);
+        }
+
         return JobOutcome.Poisoned;
+    }
+
+    /// <summary>
+    /// Puts the job's <see cref="LstmCompletion"/> on <see cref="Completions"/> for its waiting orchestration. The
+    /// model or error.json is already stored, so a lost announcement only delays that run to its deadline, where the
+    /// orchestration looks at the store once more: it is logged, never fatal.
+    /// </summary>
+    private async Task AnnounceAsync(string modelKey, string? replyTo, string? error, Action<string>? log, CancellationToken cancellationToken)
+    {
+        if (Completions is null || string.IsNullOrWhiteSpace(replyTo))
+        {
+            return;
+        }
+
+        try
+        {
+            await Completions.EnqueueAsync(JsonSerializer.Serialize(new LstmCompletion(modelKey, replyTo, error), Json), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log?.Invoke($"{modelKey}: completion for {replyTo} not announced ({e.Message}); the run finds the result at its deadline");
+        }
+    }
+
+    /// <summary>A string property of a JSON object message, or null.</summary>
+    private static string? StringProperty(string text, string name)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task PutAsync(string name, byte[] bytes, CancellationToken cancellationToken)

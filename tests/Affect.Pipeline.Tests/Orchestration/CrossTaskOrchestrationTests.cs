@@ -42,11 +42,17 @@ public sealed class CrossTaskOrchestrationTests : IDisposable
         var spec = Spec(chunks: 1);
 
         // The models the run will ask for, already "trained" (the worker's layout: metrics.json, then model.onnx).
+        // Their keys name the corpora's ingest records and stage-2 LLD artifacts (one batch each at batch size 100), as the run's jobs do.
         var ingest = new IngestCorpusActivity(store, new ActivityLog());
+        var lld = new ExtractLldActivity(store, new ActivityLog());
         var keys = new Dictionary<string, string>();
+        var sources = new Dictionary<string, LstmCorpusSource>();
         foreach (string corpus in new[] { "semaine", "creativeit" })
         {
-            keys[corpus] = (await ingest.RunAsync(new IngestRequest(corpus))).Record.Key;
+            var record = await ingest.RunAsync(new IngestRequest(corpus));
+            keys[corpus] = record.Record.Key;
+            var llds = await lld.RunAsync(new LldBatch(corpus, record.Record.Key, record.Record.Blob, 0, record.FileCount));
+            sources[corpus] = new LstmCorpusSource(corpus, record.Record.Blob, [llds.Blob]);
         }
 
         ulong modelSeed = 20;
@@ -54,7 +60,7 @@ public sealed class CrossTaskOrchestrationTests : IDisposable
         {
             foreach (string target in new[] { "arousal", "valence" })
             {
-                var job = LstmTrainingJob.Create(train, validation, null, target, (long)spec.Seed, new LstmJobParameters(Epochs: spec.LstmEpochs), [keys[train], keys[validation], "-"]);
+                var job = LstmTrainingJob.Create(train, validation, null, target, (long)spec.Seed, new LstmJobParameters(Epochs: spec.LstmEpochs), [keys[train], keys[validation], "-"], [sources[train], sources[validation]]);
                 await TestModels.PutAsync(store, job.ModelKey, TestModels.Onnx(target, modelSeed++), validationCc: 0.3);
             }
         }
