@@ -106,7 +106,7 @@ public sealed class SyntheticCorpusTests(DefaultCorpora corpora) : IClassFixture
     public void Usoms_demo_classes_are_imbalanced_all_present_in_train_and_utterances_span_several_lstm_windows()
     {
         var manifest = corpora.Manifest(SyntheticCorpusKind.Usoms);
-        Assert.Equal(60, manifest.Files.Count);
+        Assert.Equal(80, manifest.Files.Count);
         double Share(string c) => manifest.Files.Count(f => f.Label == c) / (double)manifest.Files.Count;
         Assert.InRange(Share("M"), 0.35, 0.8);
         Assert.True(Share("M") > Share("L") && Share("M") > Share("H"), "M is the majority class");
@@ -114,7 +114,7 @@ public sealed class SyntheticCorpusTests(DefaultCorpora corpora) : IClassFixture
         foreach (var entry in manifest.Files)
         {
             var header = WavReader.ReadHeader(new MemoryStream(corpora.File(SyntheticCorpusKind.Usoms, entry.Audio)), entry.Audio);
-            Assert.InRange(header.DurationSeconds, 9, 13);
+            Assert.InRange(header.DurationSeconds, 9, 12);
         }
     }
 

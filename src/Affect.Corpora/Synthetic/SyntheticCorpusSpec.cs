@@ -53,7 +53,7 @@ public sealed record SyntheticCorpusSpec(
 {
     /// <summary>
     /// Demo sizes (<see cref="SyntheticScale.Demo"/>): 3 speakers × 1 recording of 1 min (RECOLA) or 0.75 min (SEMAINE,
-    /// CreativeIT); 12 speakers × 5 utterances of 9–13 s (USoMS), so every utterance spans more than one 8 s LSTM window.
+    /// CreativeIT); 16 speakers × 5 utterances of 9–12 s (USoMS), so every utterance spans more than one 8 s LSTM window.
     /// </summary>
     public static SyntheticCorpusSpec Default(SyntheticCorpusKind kind, ulong seed) => ForScale(kind, seed, SyntheticScale.Demo);
 
@@ -64,7 +64,7 @@ public sealed record SyntheticCorpusSpec(
         (SyntheticScale.Demo, SyntheticCorpusKind.Recola) => new(kind, seed, 3, 1.0, 1),
         (SyntheticScale.Demo, SyntheticCorpusKind.Semaine) => new(kind, seed, 3, 0.75, 1),
         (SyntheticScale.Demo, SyntheticCorpusKind.CreativeIt) => new(kind, seed, 3, 0.75, 1),
-        (SyntheticScale.Demo, SyntheticCorpusKind.Usoms) => new(kind, seed, 12, 0, 5, 9, 13),
+        (SyntheticScale.Demo, SyntheticCorpusKind.Usoms) => new(kind, seed, 16, 0, 5, 9, 12),
         (SyntheticScale.Paper, SyntheticCorpusKind.Recola) => new(kind, seed, 23, 5.0, 1),
         (SyntheticScale.Paper, SyntheticCorpusKind.Semaine) => new(kind, seed, 24, 18.6, 1),
         (SyntheticScale.Paper, SyntheticCorpusKind.CreativeIt) => new(kind, seed, 31, 4.3, 1),

@@ -141,7 +141,7 @@ public sealed record SyntheticCorpusTraits(
             new LabelShape(0.5, 0, 0, 1.0), new LabelShape(0.5, 0, 0, 1.0), 0.4,
             new AcousticChannel(100, 5500, 2, -3, -54, 0.35, 0.15),
             new SpeakerPopulation("German", 0.5, (92, 130), (175, 230), 4.4, 3.5, 0.45, (2800, 6000), German),
-            new SelfAssessment(-0.4, 0.3, 0.18, 0.15, 0.55, 0.6)),
+            new SelfAssessment(-0.4, 0.3, 0.18, 0.15, 0.3, 0.75)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown synthetic corpus kind."),
     };
 }

@@ -24,6 +24,7 @@ public static class ReportHtml
           .Append(E(PaperFigures.PaperSource)).Append("</b> are the published figures of Kaya, Fedotov et al. (Interspeech 2018). UAR and WAR in %.</p>\n");
         Stages(sb, results);
         Corpora(sb, results);
+        LabelDistributionFigure.Render(sb, results);
         Table1(sb, results.Table1);
         Table2(sb, results.Table2);
         Table3(sb, results.Table3);
