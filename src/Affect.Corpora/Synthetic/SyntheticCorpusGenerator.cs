@@ -13,11 +13,17 @@ namespace Affect.Corpora.Synthetic;
 /// <param name="SelfAssessedScore">The speaker's self-assessed valence score the class was cut from (categorical corpus), else null.</param>
 public sealed record PlannedRecording(string Id, string Speaker, CorpusPartition Partition, double Seconds, string? Label, double? SelfAssessedScore)
 {
-    /// <summary>Latent arousal state in [-1, 1] at <see cref="SpeechRenderer.LatentRate"/> Hz.</summary>
+    /// <summary>Arousal state on the corpus's label scale (what raters perceive) in [-1, 1] at <see cref="SpeechRenderer.LatentRate"/> Hz.</summary>
     internal double[] Arousal { get; init; } = [];
 
-    /// <summary>Latent valence state in [-1, 1] at <see cref="SpeechRenderer.LatentRate"/> Hz.</summary>
+    /// <summary>Valence state on the corpus's label scale (what raters perceive, or the speaker feels) in [-1, 1] at <see cref="SpeechRenderer.LatentRate"/> Hz.</summary>
     internal double[] Valence { get; init; } = [];
+
+    /// <summary>Arousal as the speaker expresses it in the voice, e = tanh(0.6·z), the same for every corpus.</summary>
+    internal double[] ExpressedArousal { get; init; } = [];
+
+    /// <summary>Valence as the speaker expresses it in the voice, e = tanh(0.6·z).</summary>
+    internal double[] ExpressedValence { get; init; } = [];
 
     /// <summary>Index of the speaker (voice) and of the recording within the speaker, for the per-file random streams.</summary>
     internal (int Speaker, int Index) Slot { get; init; }
@@ -55,6 +61,9 @@ public static class SyntheticCorpusGenerator
     private const double LatentDt = 1.0 / SpeechRenderer.LatentRate;
     private const int MaxAttempts = 1000;
 
+    /// <summary>Gain of the voice's expression of a latent state z: e = tanh(Expression·z), independent of the corpus's label scale.</summary>
+    private const double Expression = 0.6;
+
     /// <summary>Decides everything but the audio and the annotations (see <see cref="SyntheticCorpusPlan"/>).</summary>
     /// <exception cref="ArgumentException">The spec is out of range, or the categorical corpus is too small to place every class in train.</exception>
     public static SyntheticCorpusPlan Plan(SyntheticCorpusSpec spec)
@@ -91,7 +100,7 @@ public static class SyntheticCorpusGenerator
         foreach (var rec in plan.Recordings)
         {
             var (s, index) = rec.Slot;
-            var clean = SpeechRenderer.Render(voices[s], rec.Arousal, rec.Valence, rec.Seconds, Xoshiro256StarStar.ForStream(master, 4, (ulong)s, (ulong)index));
+            var clean = SpeechRenderer.Render(voices[s], rec.ExpressedArousal, rec.ExpressedValence, rec.Seconds, Xoshiro256StarStar.ForStream(master, 4, (ulong)s, (ulong)index));
             var audio = RecordingChannel.Apply(clean, traits.Channel, Xoshiro256StarStar.ForStream(master, 7, (ulong)s, (ulong)index));
             string audioPath = $"audio/{rec.Id}.wav";
             files.Add(new CorpusFile(audioPath, WavWriter.ToPcm16Bytes(audio, SpeechRenderer.SampleRate)));
@@ -194,7 +203,8 @@ public static class SyntheticCorpusGenerator
             for (int rec = 0; rec < spec.UtterancesPerSpeaker; rec++)
             {
                 // Latent z: a recording-level mood plus a slow OU process; valence z = ρ·z_a + √(1 − ρ²)·z_v' gives the
-                // corpus's arousal–valence correlation; the corpus's label shapes map z onto [-1, 1].
+                // corpus's arousal–valence correlation. The voice expresses tanh(0.6·z) whatever the corpus; the corpus's
+                // label shapes map z onto the scale its raters use (centred and peaked, or skewed).
                 var lr = Xoshiro256StarStar.ForStream(master, 2, (ulong)s, (ulong)rec);
                 double meanA = 0.55 * lr.NextGaussian();
                 double meanV = 0.5 * lr.NextGaussian();
@@ -202,18 +212,24 @@ public static class SyntheticCorpusGenerator
                 var xv = LatentProcess.FilteredOrnsteinUhlenbeck(lr, latentCount, LatentDt, 8.0, 0.7);
                 var arousal = new double[latentCount];
                 var valence = new double[latentCount];
+                var expressedA = new double[latentCount];
+                var expressedV = new double[latentCount];
                 for (int k = 0; k < latentCount; k++)
                 {
                     double za = meanA + (1.1 * xa[k]);
-                    double zv = meanV + (1.1 * xv[k]);
+                    double zv = (rho * za) + (Math.Sqrt(1 - (rho * rho)) * (meanV + (1.1 * xv[k])));
                     arousal[k] = traits.Arousal.Apply(za);
-                    valence[k] = traits.Valence.Apply((rho * za) + (Math.Sqrt(1 - (rho * rho)) * zv));
+                    valence[k] = traits.Valence.Apply(zv);
+                    expressedA[k] = Math.Tanh(Expression * za);
+                    expressedV[k] = Math.Tanh(Expression * zv);
                 }
 
                 recordings.Add(new PlannedRecording($"{SpeakerId(s)}_r{rec + 1:00}", SpeakerId(s), partitions[s], seconds, null, null)
                 {
                     Arousal = arousal,
                     Valence = valence,
+                    ExpressedArousal = expressedA,
+                    ExpressedValence = expressedV,
                     Slot = (s, rec),
                 });
             }
@@ -247,10 +263,16 @@ public static class SyntheticCorpusGenerator
                     var xv = LatentProcess.FilteredOrnsteinUhlenbeck(ur, count, LatentDt, 1.5, 0.3);
                     var arousal = new double[count];
                     var valence = new double[count];
+                    var expressedA = new double[count];
+                    var expressedV = new double[count];
                     for (int k = 0; k < count; k++)
                     {
-                        arousal[k] = traits.Arousal.Apply(za + (0.35 * xa[k]));
-                        valence[k] = traits.Valence.Apply(zv + (0.35 * xv[k]));
+                        double a = za + (0.35 * xa[k]);
+                        double v = zv + (0.35 * xv[k]);
+                        arousal[k] = traits.Arousal.Apply(a);
+                        valence[k] = traits.Valence.Apply(v);
+                        expressedA[k] = Math.Tanh(Expression * a);
+                        expressedV[k] = Math.Tanh(Expression * v);
                     }
 
                     // The self-assessment: felt valence + the speaker's reporting bias + noise, cut at fixed global thresholds.
@@ -260,6 +282,8 @@ public static class SyntheticCorpusGenerator
                     {
                         Arousal = arousal,
                         Valence = valence,
+                        ExpressedArousal = expressedA,
+                        ExpressedValence = expressedV,
                         Slot = (s, u),
                     });
                 }

@@ -120,7 +120,7 @@ public sealed record SyntheticCorpusTraits(
 
         // SEMAINE: English users talking to an operator, studio close microphone; both labels skewed to the right.
         SyntheticCorpusKind.Semaine => new(
-            "SEMAINE", 50, 8, 2.8, 0.5,
+            "SEMAINE", 50, 8, 3.0, 0.5,
             new LabelShape(0.4, -0.2, 0.3, 1.0), new LabelShape(0.4, -0.05, 0.3, 1.0), 0.45,
             new AcousticChannel(90, 7000, -2, 3, -58, 0.3, 0.1),
             new SpeakerPopulation("English", 0.4, (88, 125), (165, 215), 4.2, 3.5, 0.4, (3200, 6500), English),
@@ -129,7 +129,7 @@ public sealed record SyntheticCorpusTraits(
         // CreativeIT: English actors improvising, lapel microphones in a motion-capture room; labels skewed to the left,
         // arousal and valence negatively correlated (angry, sad scenes).
         SyntheticCorpusKind.CreativeIt => new(
-            "CreativeIT", 60, 3, 1.4, 0.3,
+            "CreativeIT", 60, 3, 2.4, 0.3,
             new LabelShape(0.4, 0.2, -0.3, 1.0), new LabelShape(0.4, 0.05, -0.3, 1.0), -0.55,
             new AcousticChannel(120, 6000, -5, -2, -50, 0.55, 0.25),
             new SpeakerPopulation("English", 0.5, (95, 140), (180, 250), 4.8, 5.5, 0.4, (3000, 6500), English),

@@ -43,7 +43,7 @@ public sealed class CorpusLabelStatisticsTests
         Assert.Equal([60.0], stats.Rates);
         Assert.Equal(3, stats.Raters["arousal"]);
         Assert.Equal("CreativeIT", stats.StandsFor);
-        Assert.InRange(stats.GeneratorLagSeconds!.Value, 1.1, 1.7);
+        Assert.InRange(stats.GeneratorLagSeconds!.Value, 2.1, 2.7);
         Assert.True(stats.ArousalValenceCorrelation < -0.2, $"r = {stats.ArousalValenceCorrelation}");
         Assert.True(stats.Dimensions["arousal"].Skewness < 0, $"skew = {stats.Dimensions["arousal"].Skewness}");
         Assert.InRange(stats.Frames, (3 * 60 * 25) - 10, 3 * 60 * 25);
