@@ -12,11 +12,13 @@ internal static class CorpusCommand
 {
     /// <summary><c>affect corpus synth</c>.</summary>
     public static CliCommand Synth { get; } = new("corpus synth", """
-        affect corpus synth --kind recola|semaine|creativeit|usoms --out DIR [--seed N] [--speakers K] [--minutes M] [--utterances U]
-            write a deterministic synthetic corpus (same seed ⇒ byte-identical files)
+        affect corpus synth --kind recola|semaine|creativeit|usoms --out DIR [--seed N] [--scale demo|paper] [--speakers K] [--minutes M] [--utterances U]
+            write a deterministic synthetic corpus (same seed ⇒ byte-identical files); --scale picks the default sizes
+            (demo, or the paper's: RECOLA 23 × 5 min, SEMAINE 24 × 18.6 min, CreativeIT 31 × 4.3 min, USoMS 100 speakers × 8
+            utterances of 5–30 s), which --speakers, --minutes and --utterances override
         """, CliCommand.Sync(RunSynth))
     {
-        Options = ["kind", "seed", "out", "speakers", "minutes", "utterances"],
+        Options = ["kind", "seed", "out", "scale", "speakers", "minutes", "utterances"],
     };
 
     /// <summary><c>affect corpus validate</c>.</summary>
@@ -203,7 +205,7 @@ internal static class CorpusCommand
         };
         ulong seed = a.GetSeed();
         string outDir = a.Require("out");
-        var defaults = SyntheticCorpusSpec.Default(kind, seed);
+        var defaults = SyntheticCorpusSpec.ForScale(kind, seed, ParseScale(a.Get("scale")));
         var spec = defaults with
         {
             Speakers = a.GetInt("speakers", defaults.Speakers, 3, 1000),
@@ -215,6 +217,15 @@ internal static class CorpusCommand
         Console.WriteLine($"wrote {kindName} corpus (seed {seed}) to {Path.GetFullPath(outDir)}");
         return 0;
     }
+
+    /// <summary>Parses <c>--scale</c>: <c>demo</c> (also when absent) or <c>paper</c>.</summary>
+    /// <exception cref="UsageException">Any other value.</exception>
+    public static SyntheticScale ParseScale(string? value) => value switch
+    {
+        null or "demo" => SyntheticScale.Demo,
+        "paper" => SyntheticScale.Paper,
+        _ => throw new UsageException($"--scale: '{value}' is not one of demo, paper"),
+    };
 
     private static int RunValidate(Arguments a)
     {

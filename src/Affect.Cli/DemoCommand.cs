@@ -20,13 +20,14 @@ internal static class DemoCommand
 
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("demo", """
-        affect demo [--out DIR] [--seed N] [--batch-size N] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
+        affect demo [--out DIR] [--seed N] [--scale demo|paper] [--batch-size N] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
             generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
-            (DIR defaults to ./affect-demo; seed 1; 4 files per fan-out activity; --retrain-train-devel refits the fused learners
+            (DIR defaults to ./affect-demo; seed 1; --scale demo (default, a minute or two) or paper (the paper's corpus sizes,
+            about 15 h of audio and the paper's 1000-word BoAW codebooks: hours); 4 files per fan-out activity; --retrain-train-devel refits the fused learners
             on train + devel for their test scores; the weighted-fusion pool search fans out over --fusion-chunks activities)
         """, RunAsync)
     {
-        Options = ["out", "seed", "batch-size", "fusion-pool", "fusion-chunks"],
+        Options = ["out", "seed", "scale", "batch-size", "fusion-pool", "fusion-chunks"],
         Flags = ["retrain-train-devel"],
     };
 
@@ -34,6 +35,7 @@ internal static class DemoCommand
     {
         string outDir = Path.GetFullPath(args.Get("out") ?? "affect-demo");
         ulong seed = args.GetSeed();
+        var scale = CorpusCommand.ParseScale(args.Get("scale"));
         int batch = args.GetInt("batch-size", 4, 1, 10_000);
         var fusion = FusionOptions.Parse(args);
         args.RejectUnknown();
@@ -41,17 +43,20 @@ internal static class DemoCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         string storeDir = Path.Combine(outDir, "store");
         var store = new FolderBlobStore(storeDir);
-        Console.WriteLine($"affect demo: seed {seed}; folder store {storeDir}");
+        Console.WriteLine($"affect demo: seed {seed}; {scale.ToString().ToLowerInvariant()} scale; folder store {storeDir}");
         foreach (var (kind, name) in Corpora)
         {
-            var spec = SyntheticCorpusSpec.Default(kind, seed);
+            var spec = SyntheticCorpusSpec.ForScale(kind, seed, scale);
             var files = SyntheticCorpusGenerator.Generate(spec);
             await UploadAsync(store, name, files, cancellationToken);
-            Console.WriteLine($"  corpus {name}: {files.Count - 1} files generated and uploaded");
+            Console.WriteLine($"  corpus {name}: {files.Count - 2} files generated and uploaded");
         }
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
-        var experiment = fusion.Apply(new ExperimentSpec(Corpora.Select(c => c.Name).ToList(), seed, batch, BoawSize: 100, BoawIterations: 30));
+        var corpora = Corpora.Select(c => c.Name).ToList();
+        var experiment = fusion.Apply(scale == SyntheticScale.Paper
+            ? new ExperimentSpec(corpora, seed, batch)
+            : new ExperimentSpec(corpora, seed, batch, BoawSize: 100, BoawIterations: 30));
         await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;

@@ -104,5 +104,9 @@ public sealed class CommandErrorTests
         Assert.Equal(2, (await CliProcess.RunAsync("frobnicate")).ExitCode);
         Assert.Equal(2, (await CliProcess.RunAsync("demo", "--sedd", "1")).ExitCode);
         Assert.Equal(2, (await CliProcess.RunAsync("corpus", "synth", "--kind", "nope", "--out", "x")).ExitCode);
+        var scale = await CliProcess.RunAsync("corpus", "synth", "--kind", "usoms", "--scale", "huge", "--out", "x");
+        Assert.Equal(2, scale.ExitCode);
+        Assert.Contains("--scale: 'huge' is not one of demo, paper", scale.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, (await CliProcess.RunAsync("demo", "--scale", "tiny")).ExitCode);
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
     public async Task Sigterm_stops_a_service_with_a_run_in_progress_within_seconds_and_the_run_resumes_after_restart()
     {
         var store = new AzureBlobStore(azurite.ConnectionString);
-        var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 21);
+        var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 21) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 3, MaxUtteranceSeconds = 6 };
         await DemoCommand.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(spec), CancellationToken.None);
         string hub = "run" + Guid.NewGuid().ToString("N")[..8];
         using var http = new HttpClient();

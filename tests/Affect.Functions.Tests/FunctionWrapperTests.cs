@@ -15,7 +15,7 @@ public sealed class FunctionWrapperTests
     {
         string dir = Path.Combine(Path.GetTempPath(), "affect-fn-tests", Guid.NewGuid().ToString("N"));
         var store = new FolderBlobStore(dir);
-        var files = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 2));
+        var files = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 2) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 3, MaxUtteranceSeconds = 6 });
         foreach (var f in files.OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
         {
             await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);

@@ -1,20 +1,24 @@
 namespace Affect.Corpora.Synthetic;
 
-/// <summary>The fixed traits of one synthetic speaker.</summary>
-/// <param name="BaseF0Hz">Speaking F0 at neutral arousal (about 110 Hz male, 200 Hz female).</param>
+/// <summary>The fixed traits of one synthetic speaker, drawn from a corpus's <see cref="SpeakerPopulation"/>.</summary>
+/// <param name="BaseF0Hz">Speaking F0 at neutral arousal (within the population's male or female range).</param>
 /// <param name="FormantScale">Vocal tract scaling of the formant targets (about 1.0 male, 1.15 female).</param>
 /// <param name="LoudnessDb">Speaker loudness offset in dB.</param>
-/// <param name="Tempo">Speaker syllable-rate factor (about 0.9–1.1).</param>
-/// <param name="Breathiness">Speaker aspiration-noise offset (0–0.05).</param>
-internal sealed record SyntheticVoice(double BaseF0Hz, double FormantScale, double LoudnessDb, double Tempo, double Breathiness)
+/// <param name="SyllablesPerSecond">Speaker syllable rate at neutral arousal (population rate × 0.9–1.1).</param>
+/// <param name="Breathiness">Speaker aspiration-noise offset (0–0.04).</param>
+/// <param name="ArousalSemitones">F0 rise per unit of arousal (population pitch range × 0.85–1.15).</param>
+/// <param name="Population">The population (vowel inventory, fricatives).</param>
+internal sealed record SyntheticVoice(double BaseF0Hz, double FormantScale, double LoudnessDb, double SyllablesPerSecond, double Breathiness, double ArousalSemitones, SpeakerPopulation Population)
 {
-    /// <summary>Draws a speaker: female or male with equal probability, then F0, formant scale, loudness, tempo, breathiness.</summary>
-    public static SyntheticVoice Draw(Xoshiro256StarStar rng)
+    /// <summary>Draws a speaker: female with the population's share, then F0, formant scale, loudness, rate, breathiness, pitch range.</summary>
+    public static SyntheticVoice Draw(Xoshiro256StarStar rng, SpeakerPopulation population)
     {
-        bool female = rng.Chance(0.5);
-        double f0 = female ? rng.Uniform(185, 235) : rng.Uniform(98, 135);
+        bool female = rng.Chance(population.FemaleShare);
+        var (lo, hi) = female ? population.FemaleF0Hz : population.MaleF0Hz;
+        double f0 = rng.Uniform(lo, hi);
         double scale = female ? rng.Uniform(1.11, 1.2) : rng.Uniform(0.95, 1.04);
-        return new SyntheticVoice(f0, scale, rng.Uniform(-2, 2), rng.Uniform(0.9, 1.1), rng.Uniform(0, 0.04));
+        return new SyntheticVoice(f0, scale, rng.Uniform(-2, 2), population.SyllablesPerSecond * rng.Uniform(0.9, 1.1), rng.Uniform(0, 0.04),
+            population.ArousalSemitones * rng.Uniform(0.85, 1.15), population);
     }
 }
 
@@ -24,10 +28,11 @@ internal sealed record SyntheticVoice(double BaseF0Hz, double FormantScale, doub
 /// differentiated for lip radiation) with jitter, shimmer and aspiration noise, a one-pole spectral-tilt filter, then
 /// cascaded 2nd-order formant resonators y[n] = A x[n] + B y[n−1] + C y[n−2] with C = −e^(−2πbT),
 /// B = 2e^(−πbT) cos(2πfT), A = 1 − B − C (Klatt, 1980); unvoiced fricatives are resonator-filtered noise;
-/// phrases are separated by pauses and a low background noise runs throughout.
-/// Arousal raises F0 level and range, energy and syllable rate, shortens pauses and flattens the spectral tilt
-/// (smaller open quotient, weaker tilt filter); valence turns phrase contours from falling to rising, lowers jitter,
-/// shimmer and breathiness, and raises the formants slightly (smiling).
+/// phrases are separated by pauses. The clean signal then goes through the corpus's <see cref="RecordingChannel"/>.
+/// Arousal is strongly encoded, as in real speech: it raises F0 level and range, energy and syllable rate, shortens
+/// pauses and flattens the spectral tilt (smaller open quotient, weaker tilt filter). Valence is weakly encoded: it
+/// tilts phrase contours a little from falling to rising, lowers jitter, shimmer and breathiness slightly, and raises
+/// the formants by about 1 % (smiling).
 /// </summary>
 internal static class SpeechRenderer
 {
@@ -41,24 +46,17 @@ internal static class SpeechRenderer
     private const int SamplesPerControl = SampleRate / ControlRate;
     private const double OutputGain = 0.15;
 
-    private static readonly double[][] Vowels =
-    [
-        [730, 1090, 2440], // a
-        [530, 1840, 2480], // e
-        [270, 2290, 3010], // i
-        [570, 840, 2410],  // o
-        [300, 870, 2240],  // u
-        [660, 1720, 2410], // ae
-        [500, 1500, 2500], // schwa
-    ];
+    private const double Schwa1 = 500;
+    private const double Schwa2 = 1500;
+    private const double Schwa3 = 2500;
 
-    /// <summary>Renders <paramref name="seconds"/> of audio at <see cref="SampleRate"/>.</summary>
+    /// <summary>Renders <paramref name="seconds"/> of clean audio (no channel, no background noise) at <see cref="SampleRate"/>.</summary>
     /// <param name="voice">The speaker.</param>
     /// <param name="arousal">Latent arousal in [-1, 1] at <see cref="LatentRate"/> Hz.</param>
     /// <param name="valence">Latent valence in [-1, 1] at <see cref="LatentRate"/> Hz.</param>
     /// <param name="seconds">Duration of the output.</param>
     /// <param name="rng">Source of every random choice.</param>
-    public static float[] Render(SyntheticVoice voice, double[] arousal, double[] valence, double seconds, Xoshiro256StarStar rng)
+    public static double[] Render(SyntheticVoice voice, double[] arousal, double[] valence, double seconds, Xoshiro256StarStar rng)
     {
         int controls = (int)Math.Ceiling(seconds * ControlRate) + 2;
         var plan = new Plan(controls);
@@ -82,9 +80,10 @@ internal static class SpeechRenderer
     private static void PlanProsody(SyntheticVoice voice, double[] arousal, double[] valence, double seconds, Xoshiro256StarStar rng, Plan plan)
     {
         int n = plan.VoicedAmp.Length;
-        Array.Fill(plan.F1, Vowels[6][0] * voice.FormantScale);
-        Array.Fill(plan.F2, Vowels[6][1] * voice.FormantScale);
-        Array.Fill(plan.F3, Vowels[6][2] * voice.FormantScale);
+        var population = voice.Population;
+        Array.Fill(plan.F1, Schwa1 * voice.FormantScale);
+        Array.Fill(plan.F2, Schwa2 * voice.FormantScale);
+        Array.Fill(plan.F3, Schwa3 * voice.FormantScale);
         Array.Fill(plan.FricCenter, 4500);
         var f1Target = (double[])plan.F1.Clone();
         var f2Target = (double[])plan.F2.Clone();
@@ -102,7 +101,7 @@ internal static class SpeechRenderer
             for (int k = 0; k < count && s < end - 0.12; k++)
             {
                 double a = A(arousal, s);
-                double rate = 4.2 * voice.Tempo * (1 + (0.3 * a));
+                double rate = voice.SyllablesPerSecond * (1 + (0.3 * a));
                 double d = Math.Min(rng.Uniform(0.75, 1.3) / rate, end - s);
                 syllables.Add((s, d));
                 s += d;
@@ -111,22 +110,22 @@ internal static class SpeechRenderer
             double phraseStart = t;
             double phraseLength = Math.Max(s - t, 1e-3);
             double vPhrase = A(valence, t + (phraseLength / 2));
-            double slope = -2.0 + (3.0 * vPhrase); // semitones over the phrase: falling when negative, rising when positive
+            double slope = -1.5 + (0.8 * vPhrase); // semitones over the phrase: a little less falling when positive
             foreach (var (start, dur) in syllables)
             {
                 double a = A(arousal, start);
                 double v = A(valence, start);
                 bool stressed = rng.Chance(0.35);
-                double accent = stressed ? (1.6 + (1.4 * a)) * rng.Uniform(0.6, 1.2) : rng.Uniform(0, 0.4);
-                double levelDb = (5.0 * a) + voice.LoudnessDb + (stressed ? 2.5 : 0) + rng.Uniform(-1.5, 1.5);
+                double accent = stressed ? (1.6 + (0.35 * voice.ArousalSemitones * a)) * rng.Uniform(0.6, 1.2) : rng.Uniform(0, 0.4);
+                double levelDb = (6.0 * a) + voice.LoudnessDb + (stressed ? 2.5 : 0) + rng.Uniform(-1.5, 1.5);
                 double amp = Math.Pow(10, levelDb / 20);
-                double fricDur = rng.Chance(0.35) ? Math.Min(rng.Uniform(0.05, 0.1), 0.4 * dur) : 0;
+                double fricDur = rng.Chance(population.FricativeShare) ? Math.Min(rng.Uniform(0.05, 0.1), 0.4 * dur) : 0;
                 double gap = Math.Min(rng.Uniform(0.01, 0.03), 0.15 * dur);
                 double vowelStart = start + fricDur;
                 double vowelEnd = start + dur - gap;
-                double[] vowel = Vowels[rng.NextInt(Vowels.Length)];
-                double scale = voice.FormantScale * (1 + (0.03 * v));
-                double fricCenter = rng.Uniform(3200, 6500);
+                var vowel = population.Vowels[rng.NextInt(population.Vowels.Count)];
+                double scale = voice.FormantScale * (1 + (0.01 * v));
+                double fricCenter = rng.Uniform(population.FricativeHz.Low, population.FricativeHz.High);
                 double fricAmp = 0.35 * amp * rng.Uniform(0.6, 1.2);
 
                 int c0 = Math.Clamp((int)(start * ControlRate), 0, n - 1);
@@ -134,9 +133,9 @@ internal static class SpeechRenderer
                 for (int c = c0; c <= c1; c++)
                 {
                     double time = (double)c / ControlRate;
-                    f1Target[c] = vowel[0] * scale;
-                    f2Target[c] = vowel[1] * scale;
-                    f3Target[c] = vowel[2] * scale;
+                    f1Target[c] = vowel.F1 * scale;
+                    f2Target[c] = vowel.F2 * scale;
+                    f3Target[c] = vowel.F3 * scale;
                     double p = (time - phraseStart) / phraseLength;
                     double inVowel = (time - vowelStart) / Math.Max(vowelEnd - vowelStart, 1e-3);
                     double bump = inVowel is > 0 and < 1 ? 0.5 * (1 - Math.Cos(2 * Math.PI * inVowel)) : 0;
@@ -207,10 +206,10 @@ internal static class SpeechRenderer
         }
     }
 
-    private static float[] Synthesize(SyntheticVoice voice, double[] arousal, double[] valence, double seconds, Xoshiro256StarStar rng, Plan plan)
+    private static double[] Synthesize(SyntheticVoice voice, double[] arousal, double[] valence, double seconds, Xoshiro256StarStar rng, Plan plan)
     {
         int total = (int)Math.Round(seconds * SampleRate);
-        var output = new float[total];
+        var output = new double[total];
         var f1 = new Resonator();
         var f2 = new Resonator();
         var f3 = new Resonator();
@@ -227,7 +226,6 @@ internal static class SpeechRenderer
         double tn = 0.16 * period;
         double prevFlow = 0;
         double tiltState = 0;
-        double bgState = 0;
         double jitter = 0.005;
         double shimmer = 0.03;
         double breath = 0.03;
@@ -243,9 +241,9 @@ internal static class SpeechRenderer
                 double a = A(arousal, time);
                 double v = A(valence, time);
                 double negative = 0.5 * (1 - v);
-                jitter = 0.004 + (0.012 * negative);
-                shimmer = 0.025 + (0.07 * negative);
-                breath = 0.02 + voice.Breathiness + (0.1 * negative);
+                jitter = 0.005 + (0.003 * negative);
+                shimmer = 0.03 + (0.015 * negative);
+                breath = 0.03 + voice.Breathiness + (0.02 * negative);
                 tiltPole = Math.Clamp(0.45 - (0.2 * a), 0.1, 0.9);
                 openQuotient = Math.Clamp(0.6 - (0.1 * a), 0.4, 0.8);
                 f1.Tune(plan.F1[c], 70 + (60 * breath));
@@ -256,11 +254,11 @@ internal static class SpeechRenderer
 
             if (pos >= period)
             {
-                // New glottal period: F0 from the arousal level (+4 st per unit) and the planned contour, with jitter and shimmer.
+                // New glottal period: F0 from the arousal level (the speaker's pitch range per unit) and the planned contour, with jitter and shimmer.
                 pos -= period;
                 double time = i * T;
                 double a = A(arousal, time);
-                double semitones = (4.0 * a) + plan.F0Semitones[c];
+                double semitones = (voice.ArousalSemitones * a) + plan.F0Semitones[c];
                 double f0 = voice.BaseF0Hz * Math.Pow(2, semitones / 12);
                 period = SampleRate / f0 * (1 + (jitter * rng.NextGaussian()));
                 periodAmp = Math.Max(0.3, 1 + (shimmer * rng.NextGaussian()));
@@ -285,15 +283,14 @@ internal static class SpeechRenderer
             double voiced = f4.Step(f3.Step(f2.Step(f1.Step(tiltState))));
 
             double unvoiced = fricAmp > 0 ? fric.Step(noise) * fricAmp * 0.25 : fric.Step(0);
-            bgState = (0.5 * ((2 * rng.NextDouble()) - 1)) + (0.5 * bgState);
-            output[i] = (float)SoftLimit((OutputGain * (voiced + unvoiced)) + (0.002 * bgState));
+            output[i] = OutputGain * (voiced + unvoiced);
         }
 
         return output;
     }
 
     /// <summary>Identity below 0.7; above, 0.7 + 0.3·tanh((|x| − 0.7)/0.3) with x's sign, so loud peaks never hard-clip.</summary>
-    private static double SoftLimit(double x)
+    public static double SoftLimit(double x)
     {
         double m = Math.Abs(x);
         return m <= 0.7 ? x : Math.CopySign(0.7 + (0.3 * Math.Tanh((m - 0.7) / 0.3)), x);

@@ -30,6 +30,7 @@ public static class ReportHtml
 
         Stages(sb, results);
         Corpora(sb, results);
+        LabelDistributionFigure.Render(sb, results);
         Table1(sb, results.Table1);
         Table2(sb, results.Table2);
         Table3(sb, results.Table3);

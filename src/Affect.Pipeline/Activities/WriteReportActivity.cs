@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Affect.Corpora;
+using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
 
 namespace Affect.Pipeline.Activities;
 
@@ -58,7 +61,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                     }
                 }
 
-                corpora.Add(CorpusResult.From(record, corpus.Record.Key, rows) with { LldFrames = frames });
+                corpora.Add(CorpusResult.From(record, corpus.Record.Key, rows) with { LldFrames = frames, Labels = await LabelStatisticsAsync(record, ct) });
             }
 
             var table3 = new List<ClassificationResult>();
@@ -165,6 +168,34 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
 
     /// <summary>What a stage's description says after its text when the stage did not run, followed by why.</summary>
     public const string SkippedMarker = " — skipped: ";
+
+    /// <summary>Fig. 2 analogue of a dimensional corpus: its gold-standard label statistics (null for categorical corpora).</summary>
+    private async Task<CorpusLabelStatistics?> LabelStatisticsAsync(CorpusRecord record, CancellationToken ct)
+    {
+        if (record.Kind != "dimensional")
+        {
+            return null;
+        }
+
+        string manifestBlob = $"{record.Corpus}/{CorpusManifest.FileName}";
+        var manifest = CorpusManifest.Parse(Encoding.UTF8.GetString(await store.GetBytesAsync(Containers.Corpora, manifestBlob, ct)), $"{Containers.Corpora}/{manifestBlob}");
+        var files = new List<(CorpusLabels, LabelTable)>();
+        foreach (var entry in manifest.Files)
+        {
+            if (entry.Labels is { } labels)
+            {
+                string blob = $"{record.Corpus}/{labels.Path}";
+                await using var stream = await store.OpenReadAsync(Containers.Corpora, blob, ct);
+                files.Add((labels, LabelTable.Parse(stream, $"{Containers.Corpora}/{blob}")));
+            }
+        }
+
+        string synthesisBlob = $"{record.Corpus}/{SyntheticCorpusGenerator.DescriptionFile}";
+        var synthesis = await store.GetInfoAsync(Containers.Corpora, synthesisBlob, ct) is null
+            ? null
+            : SynthesisDescription.TryParse(await store.GetBytesAsync(Containers.Corpora, synthesisBlob, ct));
+        return CorpusLabelStatistics.Compute(files, new LstmJobParameters().LagSeconds, synthesis);
+    }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 6, MidpointRounding.ToEven) : null;
 }
@@ -307,6 +338,9 @@ public sealed record CorpusResult(
 {
     /// <summary>Number of LLD frames (10 ms) extracted from the corpus.</summary>
     public long LldFrames { get; init; }
+
+    /// <summary>Gold-standard label statistics of a dimensional corpus (Fig. 2 analogue); null for categorical corpora.</summary>
+    public CorpusLabelStatistics? Labels { get; init; }
 
     /// <summary>Aggregates a corpus record and its files' audio summaries.</summary>
     public static CorpusResult From(CorpusRecord record, string recordKey, IReadOnlyList<FileAudioSummary> rows)

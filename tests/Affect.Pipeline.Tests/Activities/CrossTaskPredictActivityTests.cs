@@ -24,7 +24,7 @@ public sealed class CrossTaskPredictActivityTests : IDisposable
         var store = new FolderBlobStore(root);
         var log = new ActivityLog();
         // 3 speakers × 3 utterances of 3–6 s: every utterance is shorter than one 8 s context window.
-        var spec = new SyntheticCorpusSpec(SyntheticCorpusKind.Usoms, 5, 3, 0, 3);
+        var spec = new SyntheticCorpusSpec(SyntheticCorpusKind.Usoms, 5, 3, 0, 3, 3, 6);
         await TestCorpora.UploadAsync(store, "tiny", SyntheticCorpusGenerator.Generate(spec));
         var ingested = await new IngestCorpusActivity(store, log).RunAsync(new IngestRequest("tiny"));
         var lld = new ExtractLldActivity(store, log);
@@ -104,7 +104,7 @@ public sealed class CrossTaskPredictActivityTests : IDisposable
     {
         var store = new FolderBlobStore(root);
         var log = new ActivityLog();
-        await TestCorpora.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3)));
+        await TestCorpora.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(TestCorpora.SmallUsoms(3)));
         var ingested = await new IngestCorpusActivity(store, log).RunAsync(new IngestRequest("usoms"));
         var llds = new List<ArtifactRef> { await new ExtractLldActivity(store, log).RunAsync(new LldBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, ingested.FileCount)) };
         await TestModels.PutAsync(store, "a", TestModels.Onnx("arousal", 31));

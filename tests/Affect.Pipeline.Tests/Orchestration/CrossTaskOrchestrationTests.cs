@@ -36,7 +36,7 @@ public sealed class CrossTaskOrchestrationTests : IDisposable
     public async Task Cross_task_prediction_discretization_and_fusion_run_and_the_fusion_does_not_depend_on_the_chunks()
     {
         var store = new FolderBlobStore(root);
-        await TestCorpora.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7)));
+        await TestCorpora.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(TestCorpora.SmallUsoms(7)));
         await TestCorpora.UploadAsync(store, "semaine", SyntheticCorpusGenerator.Generate(new SyntheticCorpusSpec(SyntheticCorpusKind.Semaine, 7, 3, 0.15, 1)));
         await TestCorpora.UploadAsync(store, "creativeit", SyntheticCorpusGenerator.Generate(new SyntheticCorpusSpec(SyntheticCorpusKind.CreativeIt, 7, 3, 0.15, 1)));
         var spec = Spec(chunks: 1);

@@ -39,6 +39,16 @@ public sealed class InMemoryEngineTests
         Assert.Equal("dimensional", results.Corpora[1].Kind);
         Assert.All(results.Corpora, c => Assert.InRange(c.MeanRmsDbfs, -60, -3));
 
+        // Fig. 2 analogue: the dimensional corpus's gold-standard label statistics, none for the categorical one.
+        Assert.Null(usoms.Labels);
+        var labels = results.Corpora[1].Labels!;
+        Assert.Equal([25.0], labels.Rates);
+        Assert.Equal(6, labels.Raters["arousal"]);
+        Assert.Equal("RECOLA", labels.StandsFor);
+        Assert.Equal(labels.Frames, labels.Dimensions["arousal"].Histogram.Sum());
+        Assert.Equal(labels.Frames, labels.Joint!.Sum(r => r.Sum()));
+        Assert.InRange(labels.ArousalValenceCorrelation!.Value, -1, 1);
+
         // LLD stage: one .npy of frames × 130 per file, as many rows as the ComParE frame grid gives.
         Assert.All(results.Corpora, c => Assert.True(c.LldFrames > c.TotalDurationSeconds * 95, $"{c.Name}: {c.LldFrames} LLD frames"));
         var lldRef = first.Activities.First(a => a.Stage == "lld");
@@ -57,7 +67,10 @@ public sealed class InMemoryEngineTests
         Assert.All(results.Classification, r => Assert.Equal("usoms", r.Corpus));
         Assert.Equal(["OSFUN", "OSBOAW", "OSFUN+OSBOAW"], results.Classification.Select(r => r.FeatureSet).Distinct());
         Assert.All(results.Classification, r => Assert.InRange(r.TestUar!.Value, 0, 1));
-        Assert.Contains("Table 3", await File.ReadAllTextAsync(Path.Combine(((FolderBlobStore)store).Root, Containers.Artifacts, first.Report)));
+        string html = await File.ReadAllTextAsync(Path.Combine(((FolderBlobStore)store).Root, Containers.Artifacts, first.Report));
+        Assert.Contains("Table 3", html);
+        Assert.Contains("Fig. 2 analogue", html);
+        Assert.Contains("aria-label=\"arousal-valence distribution of recola\"", html);
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/results.json"));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/report.html"));
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, "t-first/run.json"));
@@ -99,7 +112,7 @@ public sealed class InMemoryEngineTests
     public async Task An_invalid_corpus_fails_the_run_with_the_file_and_field()
     {
         var store = new FolderBlobStore(TestCorpora.TempDir());
-        var files = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 1)).ToList();
+        var files = SyntheticCorpusGenerator.Generate(TestCorpora.SmallUsoms(1)).ToList();
         string missing = files.First(f => f.RelativePath.EndsWith(".wav", StringComparison.Ordinal)).RelativePath;
         files.RemoveAll(f => f.RelativePath == missing);
         await TestCorpora.UploadAsync(store, "broken", files);

@@ -12,10 +12,14 @@ internal static class TestCorpora
 
     public static async Task UploadAsync(IBlobStore store, ulong seed = 7)
     {
-        await UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, seed)));
+        await UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(SmallUsoms(seed)));
         var recola = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Recola, seed) with { Minutes = 0.25 };
         await UploadAsync(store, "recola", SyntheticCorpusGenerator.Generate(recola));
     }
+
+    /// <summary>A categorical corpus smaller than the demo's (9 speakers × 6 utterances of 3–6 s), to keep pipeline tests fast.</summary>
+    public static SyntheticCorpusSpec SmallUsoms(ulong seed) =>
+        SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, seed) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 3, MaxUtteranceSeconds = 6 };
 
     public static async Task UploadAsync(IBlobStore store, string corpus, IReadOnlyList<CorpusFile> files)
     {
