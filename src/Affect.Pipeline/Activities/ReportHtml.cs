@@ -8,7 +8,10 @@ namespace Affect.Pipeline.Activities;
 public static class ReportHtml
 {
     /// <summary>The whole report as one self-contained HTML page (no scripts, no external resources).</summary>
-    public static string Render(RunResults results)
+    public static string Render(RunResults results) => Render(results, null);
+
+    /// <summary>The whole report with its figures (<see cref="ReportFigures"/>) drawn from <paramref name="figures"/>.</summary>
+    public static string Render(RunResults results, ReportFigureData? figures)
     {
         ArgumentNullException.ThrowIfNull(results);
         var sb = new StringBuilder();
@@ -22,6 +25,7 @@ public static class ReportHtml
           .Append(results.Spec.RetrainOnTrainDevel ? "refitted on train+devel" : "from train-only models").Append(".</p>\n")
           .Append("<p class=\"note\">Columns headed <b>").Append(E(PaperFigures.RunSource)).Append("</b> are this run's; columns headed <b>")
           .Append(E(PaperFigures.PaperSource)).Append("</b> are the published figures of Kaya, Fedotov et al. (Interspeech 2018). UAR and WAR in %.</p>\n");
+        RunFacts.Append(sb, results);
         Stages(sb, results);
         Corpora(sb, results);
         Table1(sb, results.Table1);
@@ -31,6 +35,7 @@ public static class ReportHtml
         Submissions(sb, results.Submissions);
         Fusion(sb, results.Fusion);
         CrossTask(sb, results.CrossTask);
+        ReportFigures.Append(sb, results, figures);
         sb.Append("</body></html>\n");
         return sb.ToString();
     }
