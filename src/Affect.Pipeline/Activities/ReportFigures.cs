@@ -133,7 +133,7 @@ public static class ReportFigures
         int size = L + (n * Cell) + 10;
         int max = Math.Max(1, m.SelectMany(r => r).DefaultIfEmpty(0).Max());
         string caption = $"Test confusion matrix — {system} (rows: true class, columns: predicted)";
-        sb.Append("<figure data-figure=\"confusion\"><svg class=\"figure\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(size).Append("\" height=\"").Append(T + (n * Cell) + 10)
+        sb.Append("<figure data-figure=\"confusion\" style=\"display:inline-block;margin:0 1em 1em 0;max-width:22em\"><svg class=\"figure\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(size).Append("\" height=\"").Append(T + (n * Cell) + 10)
           .Append("\" role=\"img\" aria-label=\"").Append(E(caption)).Append("\">\n");
         for (int j = 0; j < n; j++)
         {
