@@ -182,9 +182,15 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
     // Synthetic when the manifest carries the built-in generator's name (recola-synth, ...), else imported.
     private async Task<string> ProvenanceAsync(string corpus, CancellationToken ct)
     {
+        string manifest = $"{corpus}/manifest.json";
+        if (await store.GetInfoAsync(Containers.Corpora, manifest, ct) is null)
+        {
+            return "unknown";
+        }
+
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(await store.GetBytesAsync(Containers.Corpora, $"{corpus}/manifest.json", ct));
+            using var doc = System.Text.Json.JsonDocument.Parse(await store.GetBytesAsync(Containers.Corpora, manifest, ct));
             return doc.RootElement.TryGetProperty("name", out var name) && name.GetString() is { } n && n.EndsWith("-synth", StringComparison.Ordinal) ? "synthetic" : "imported";
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException)
