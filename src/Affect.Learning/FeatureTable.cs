@@ -31,14 +31,22 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
     /// <summary>True when every row has a class.</summary>
     public bool IsLabelled => Labels.Count > 0 && Labels.All(l => l is not null);
 
-    /// <summary>Reads a CSV or ARFF file (by extension: <c>.arff</c> is ARFF, anything else CSV).</summary>
+    /// <summary>
+    /// Reads a feature table by extension: <c>.arff</c> is ARFF, <c>.npy</c> a NumPy matrix with its
+    /// <see cref="NpyTable"/> sidecar, anything else CSV. Text tables are parsed on all cores (<see cref="FeatureTableRows"/>).
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="classColumn">Name of the class column (case-insensitive).</param>
     public static FeatureTable Read(string path, string classColumn = DefaultClassColumn)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path, Encoding.UTF8);
-        return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(reader, path, classColumn) : ReadCsv(reader, path, classColumn);
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            return NpyTable.Read(path, classColumn);
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(bytes, path, classColumn) : ReadCsv(bytes, path, classColumn);
     }
 
     /// <summary>Reads CSV text; <paramref name="source"/> names the file in errors.</summary>
@@ -48,37 +56,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
     public static FeatureTable ReadCsv(TextReader reader, string source, string classColumn = DefaultClassColumn)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        string? header = reader.ReadLine() ?? throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., {classColumn})");
-        header = header.TrimStart('\uFEFF');
-        char sep = header.Count(ch => ch == ';') > header.Count(ch => ch == ',') ? ';' : ',';
-        var columns = header.Split(sep).Select(c => c.Trim().Trim('\'', '"')).ToArray();
-        int classIndex = ClassIndex(columns, source, classColumn, "column");
-        if (columns.Length < 3)
-        {
-            throw new InvalidDataException($"{source}: line 1: header has {columns.Length} columns; expected name, at least one feature, {classColumn}");
-        }
-
-        var builder = new Builder(source, columns, classIndex);
-        int lineNo = 1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
-        {
-            lineNo++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            var cells = line.Split(sep);
-            if (cells.Length != columns.Length)
-            {
-                throw new InvalidDataException($"{source}: line {lineNo}: {cells.Length} cells, the header has {columns.Length}");
-            }
-
-            builder.Add(lineNo, cells);
-        }
-
-        return builder.Build();
+        return ReadCsv(Encoding.UTF8.GetBytes(reader.ReadToEnd()), source, classColumn);
     }
 
     /// <summary>Reads ARFF text as openSMILE writes it; <paramref name="source"/> names the file in errors.</summary>
@@ -88,81 +66,90 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
     public static FeatureTable ReadArff(TextReader reader, string source, string classColumn = DefaultClassColumn)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        return ReadArff(Encoding.UTF8.GetBytes(reader.ReadToEnd()), source, classColumn);
+    }
+
+    private static FeatureTable ReadCsv(byte[] text, string source, string classColumn)
+    {
+        int offset = text.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        int nl = text.AsSpan(offset).IndexOf((byte)'\n');
+        int headerEnd = nl < 0 ? text.Length : offset + nl;
+        string header = Encoding.UTF8.GetString(text, offset, headerEnd - offset).TrimEnd('\r').TrimStart('\uFEFF');
+        if (header.Length == 0 && nl < 0)
+        {
+            throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., {classColumn})");
+        }
+
+        char sep = header.Count(ch => ch == ';') > header.Count(ch => ch == ',') ? ';' : ',';
+        var columns = header.Split(sep).Select(c => c.Trim().Trim('\'', '"')).ToArray();
+        int classIndex = ClassIndex(columns, source, classColumn, "column");
+        if (columns.Length < 3)
+        {
+            throw new InvalidDataException($"{source}: line 1: header has {columns.Length} columns; expected name, at least one feature, {classColumn}");
+        }
+
+        return FeatureTableRows.Parse(text, Math.Min(headerEnd + 1, text.Length), 2, new(source, columns, classIndex, (byte)sep, Arff: false));
+    }
+
+    private static FeatureTable ReadArff(byte[] text, string source, string classColumn)
+    {
         var attributes = new List<(string Name, string Type)>();
         int lineNo = 0;
-        string? line;
-        bool data = false;
-        Builder? builder = null;
-        while ((line = reader.ReadLine()) is not null)
+        int pos = 0;
+        while (pos < text.Length)
         {
+            int nl = text.AsSpan(pos).IndexOf((byte)'\n');
+            int end = nl < 0 ? text.Length : pos + nl;
+            string t = Encoding.UTF8.GetString(text, pos, end - pos).Trim();
             lineNo++;
-            string t = line.Trim();
+            pos = end + 1;
             if (t.Length == 0 || t.StartsWith('%'))
             {
                 continue;
             }
 
-            if (!data)
+            if (t.StartsWith("@attribute", StringComparison.OrdinalIgnoreCase))
             {
-                if (t.StartsWith("@attribute", StringComparison.OrdinalIgnoreCase))
+                var rest = t["@attribute".Length..].Trim();
+                int sp = rest.IndexOfAny([' ', '\t']);
+                if (sp < 0)
                 {
-                    var rest = t["@attribute".Length..].Trim();
-                    int sp = rest.IndexOfAny([' ', '\t']);
-                    if (sp < 0)
-                    {
-                        throw new InvalidDataException($"{source}: line {lineNo}: attribute without a type");
-                    }
-
-                    attributes.Add((rest[..sp].Trim('\'', '"'), rest[sp..].Trim()));
-                }
-                else if (t.StartsWith("@data", StringComparison.OrdinalIgnoreCase))
-                {
-                    data = true;
-                    var names = attributes.Select(a => a.Name).ToArray();
-                    int classIndex = ClassIndex(names, source, classColumn, "@attribute");
-                    if (attributes.Count < 3)
-                    {
-                        throw new InvalidDataException($"{source}: line {lineNo}: {attributes.Count} attributes; expected name, at least one feature, {classColumn}");
-                    }
-
-                    if (!attributes[0].Type.StartsWith("string", StringComparison.OrdinalIgnoreCase) && !attributes[0].Type.StartsWith('{'))
-                    {
-                        throw new InvalidDataException($"{source}: @attribute {attributes[0].Name}: the first attribute must be the instance name (string or nominal)");
-                    }
-
-                    for (int i = 1; i < attributes.Count; i++)
-                    {
-                        if (i != classIndex && !attributes[i].Type.StartsWith("numeric", StringComparison.OrdinalIgnoreCase) && !attributes[i].Type.StartsWith("real", StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw new InvalidDataException($"{source}: @attribute {attributes[i].Name}: type '{attributes[i].Type}' is not numeric");
-                        }
-                    }
-
-                    builder = new Builder(source, names, classIndex);
-                }
-                else if (!t.StartsWith("@relation", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new InvalidDataException($"{source}: line {lineNo}: unexpected '{Shorten(t)}' in the ARFF header");
+                    throw new InvalidDataException($"{source}: line {lineNo}: attribute without a type");
                 }
 
-                continue;
+                attributes.Add((rest[..sp].Trim('\'', '"'), rest[sp..].Trim()));
             }
-
-            var cells = t.Split(',');
-            if (cells.Length != attributes.Count)
+            else if (t.StartsWith("@data", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidDataException($"{source}: line {lineNo}: {cells.Length} values, {attributes.Count} attributes declared");
-            }
+                var names = attributes.Select(a => a.Name).ToArray();
+                int classIndex = ClassIndex(names, source, classColumn, "@attribute");
+                if (attributes.Count < 3)
+                {
+                    throw new InvalidDataException($"{source}: line {lineNo}: {attributes.Count} attributes; expected name, at least one feature, {classColumn}");
+                }
 
-            builder!.Add(lineNo, cells);
+                if (!attributes[0].Type.StartsWith("string", StringComparison.OrdinalIgnoreCase) && !attributes[0].Type.StartsWith('{'))
+                {
+                    throw new InvalidDataException($"{source}: @attribute {attributes[0].Name}: the first attribute must be the instance name (string or nominal)");
+                }
+
+                for (int i = 1; i < attributes.Count; i++)
+                {
+                    if (i != classIndex && !attributes[i].Type.StartsWith("numeric", StringComparison.OrdinalIgnoreCase) && !attributes[i].Type.StartsWith("real", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new InvalidDataException($"{source}: @attribute {attributes[i].Name}: type '{attributes[i].Type}' is not numeric");
+                    }
+                }
+
+                return FeatureTableRows.Parse(text, Math.Min(pos, text.Length), lineNo + 1, new(source, names, classIndex, (byte)',', Arff: true));
+            }
+            else if (!t.StartsWith("@relation", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"{source}: line {lineNo}: unexpected '{Shorten(t)}' in the ARFF header");
+            }
         }
 
-        if (builder is null)
-        {
-            throw new InvalidDataException($"{source}: no @data section");
-        }
-
-        return builder.Build();
+        throw new InvalidDataException($"{source}: no @data section");
     }
 
     /// <summary>Writes the table as CSV (comma, invariant culture, round-trip precision).</summary>
@@ -187,10 +174,10 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
         }
     }
 
-    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    private static string Shorten(string s) => FeatureTableRows.Shorten(s);
 
     // The class column by name; a table without one has no labels to learn from, so it is refused with what to do.
-    private static int ClassIndex(string[] columns, string source, string classColumn, string what)
+    internal static int ClassIndex(string[] columns, string source, string classColumn, string what)
     {
         var matches = Enumerable.Range(1, Math.Max(columns.Length - 1, 0)).Where(j => columns[j].Equals(classColumn, StringComparison.OrdinalIgnoreCase)).ToList();
         return matches.Count switch
@@ -201,55 +188,5 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
                 $"write it with one (affect features functionals --label CLASS) or name the label {what} with --class-column NAME"),
             _ => throw new InvalidDataException($"{source}: {classColumn}: {matches.Count} {what}s are named '{classColumn}'"),
         };
-    }
-
-    private sealed class Builder(string source, string[] columns, int classIndex)
-    {
-        // Features: every column but the name (first), the class and openSMILE's frameTime.
-        private readonly bool[] keep = columns.Select((c, j) => j != 0 && j != classIndex && !c.Equals("frameTime", StringComparison.OrdinalIgnoreCase)).ToArray();
-        private readonly List<string> names = [];
-        private readonly List<string?> labels = [];
-        private readonly List<double> values = [];
-        private readonly List<int> lines = [];
-
-        public void Add(int lineNo, string[] cells)
-        {
-            names.Add(cells[0].Trim().Trim('\'', '"'));
-            lines.Add(lineNo);
-            for (int j = 1; j < cells.Length; j++)
-            {
-                if (!keep[j])
-                {
-                    continue;
-                }
-
-                string cell = cells[j].Trim();
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                {
-                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j]}': '{Shorten(cell)}' is not a number");
-                }
-
-                if (!double.IsFinite(v))
-                {
-                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j]}': {cell} is not a finite number");
-                }
-
-                values.Add(v);
-            }
-
-            string label = cells[classIndex].Trim().Trim('\'', '"');
-            labels.Add(label.Length == 0 || label == "?" ? null : label);
-        }
-
-        public FeatureTable Build()
-        {
-            var featureNames = columns.Where((_, j) => keep[j]).ToArray();
-            if (featureNames.Length == 0)
-            {
-                throw new InvalidDataException($"{source}: line 1: no feature columns besides the name and the class");
-            }
-
-            return new FeatureTable(source, names, featureNames, new RealMatrix(names.Count, featureNames.Length, [.. values]), labels) { SourceLines = lines };
-        }
     }
 }

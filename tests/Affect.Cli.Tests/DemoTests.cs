@@ -17,7 +17,7 @@ public sealed class ReferenceDemo : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 }
 
-public sealed class DemoTests(ReferenceDemo reference) : IClassFixture<ReferenceDemo>
+public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<ReferenceDemo>
 {
     [Fact]
     public async Task Demo_twice_gives_byte_identical_results_and_a_report()

@@ -8,7 +8,10 @@ namespace Affect.Pipeline.Activities;
 public static class ReportHtml
 {
     /// <summary>The whole report as one self-contained HTML page (no scripts, no external resources).</summary>
-    public static string Render(RunResults results)
+    public static string Render(RunResults results) => Render(results, null);
+
+    /// <summary>The whole report with its figures (<see cref="ReportFigures"/>) drawn from <paramref name="figures"/>.</summary>
+    public static string Render(RunResults results, ReportFigureData? figures)
     {
         ArgumentNullException.ThrowIfNull(results);
         var sb = new StringBuilder();
@@ -28,6 +31,7 @@ public static class ReportHtml
             sb.Append("<p class=\"note\">Stage <b>").Append(E(stage.Name)).Append("</b> skipped: ").Append(E(stage.Description[(at + WriteReportActivity.SkippedMarker.Length)..])).Append(".</p>\n");
         }
 
+        RunFacts.Append(sb, results);
         Stages(sb, results);
         Corpora(sb, results);
         LabelDistributionFigure.Render(sb, results);
@@ -38,6 +42,7 @@ public static class ReportHtml
         Submissions(sb, results.Submissions);
         Fusion(sb, results.Fusion);
         CrossTask(sb, results.CrossTask);
+        ReportFigures.Append(sb, results, figures);
         sb.Append("</body></html>\n");
         return sb.ToString();
     }

@@ -12,9 +12,17 @@ namespace Affect.Pipeline.Activities;
 public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<ReportRequest, ArtifactRef>
 {
     /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
+
+    /// <summary>
+    /// The code that wrote the results: the assembly's informational version, which the SDK ends with the git commit
+    /// (<c>1.0.0+SHA</c>) when built from a clone.
+    /// </summary>
+    public static string CodeVersion { get; } =
+        typeof(WriteReportActivity).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     /// <inheritdoc />
     public Task<ArtifactRef> RunAsync(ReportRequest input, CancellationToken cancellationToken = default)
@@ -38,9 +46,11 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
         return artifacts.GetOrCreateAsync("report", key, ReportBlobs.ResultsFile, async ct =>
         {
             var corpora = new List<CorpusResult>();
+            var provenance = new SortedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var corpus in input.Corpora)
             {
                 var record = await artifacts.ReadJsonAsync<CorpusRecord>(corpus.Record.Blob, ct);
+                provenance[record.Corpus] = await ProvenanceAsync(record.Corpus, ct);
                 var rows = new List<FileAudioSummary>();
                 foreach (var s in input.Summaries)
                 {
@@ -65,9 +75,11 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             }
 
             var table3 = new List<ClassificationResult>();
+            var classificationFigures = new List<ClassificationFigure>();
             foreach (var c in input.Utterance.Classifications)
             {
                 var m = await artifacts.ReadJsonAsync<ClassifyMetrics>(c.Metrics.Blob, ct);
+                classificationFigures.Add(new ClassificationFigure(c.Corpus, c.FeatureSet, c.Learner, m.Classes, m.TestConfusion, m.Grid));
                 table3.Add(new ClassificationResult(c.Corpus, c.FeatureSet, c.Learner, m.C, m.Factors, Round(m.DevelUar), Round(m.TestUar), Round(m.TestWar), c.Metrics.Key));
             }
 
@@ -82,6 +94,12 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 Round(c.Status.TestPearsonAtBest),
                 c.Status.ModelKey,
                 c.Status.Poisoned)).ToList();
+
+            var epochs = new SortedDictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
+            foreach (var c in input.Lstm.Where(c => c.Status.Exists))
+            {
+                epochs[ExperimentOrchestration.SystemName(c.Request)] = await ValidationCurveAsync(c.Status.ModelKey, ct);
+            }
 
             // Stages 8, 9 and 11.
             var crossTask = new List<CrossTaskResult>();
@@ -145,7 +163,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 new("report", "This results.json and report.html", [key]),
             };
             var results = new RunResults(
-                2,
+                3,
                 key,
                 input.Spec,
                 stages,
@@ -159,9 +177,12 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 submissions,
                 crossTask,
                 discretization,
-                fusion);
+                fusion)
+            {
+                About = ResultsAbout.Describe(corpora, provenance, CodeVersion),
+            };
             var json = MemoizedArtifacts.ToJsonBytes(results);
-            var html = Encoding.UTF8.GetBytes(ReportHtml.Render(results));
+            var html = Encoding.UTF8.GetBytes(ReportHtml.Render(results, new ReportFigureData(epochs, classificationFigures)));
             return new ArtifactFiles(json, new Dictionary<string, byte[]> { [ReportBlobs.HtmlFile] = html });
         }, cancellationToken);
     }
@@ -195,6 +216,32 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             ? null
             : SynthesisDescription.TryParse(await store.GetBytesAsync(Containers.Corpora, synthesisBlob, ct));
         return CorpusLabelStatistics.Compute(files, new LstmJobParameters().LagSeconds, synthesis);
+    }
+
+    // Synthetic when the corpus carries the built-in generator's synthesis.json (every generator parameter), else imported.
+    private async Task<string> ProvenanceAsync(string corpus, CancellationToken ct)
+    {
+        if (await store.GetInfoAsync(Containers.Corpora, $"{corpus}/{CorpusManifest.FileName}", ct) is null)
+        {
+            return "unknown";
+        }
+
+        return await store.GetInfoAsync(Containers.Corpora, $"{corpus}/{SyntheticCorpusGenerator.DescriptionFile}", ct) is null ? "imported" : "synthetic";
+    }
+
+    // Validation Pearson CC after each epoch, from the worker's metrics.json (empty when it has none).
+    private async Task<IReadOnlyList<double>> ValidationCurveAsync(string modelKey, CancellationToken ct)
+    {
+        var blob = Training.LstmModelBlobs.Metrics(modelKey);
+        if (await store.GetInfoAsync(Containers.Models, blob, ct) is null)
+        {
+            return [];
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(await store.GetBytesAsync(Containers.Models, blob, ct));
+        return doc.RootElement.TryGetProperty("epochs", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? [.. e.EnumerateArray().Select(x => x.TryGetProperty("validationPearson", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? Math.Round(v.GetDouble(), 6, MidpointRounding.ToEven) : double.NaN)]
+            : [];
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 6, MidpointRounding.ToEven) : null;
@@ -245,7 +292,55 @@ public sealed record RunResults(
     ComparedTable<SubmissionRow> Submissions,
     IReadOnlyList<CrossTaskResult> CrossTask,
     IReadOnlyList<DiscretizationResult> Discretization,
-    IReadOnlyList<FusionResult> Fusion);
+    IReadOnlyList<FusionResult> Fusion)
+{
+    /// <summary>What the numbers mean and where they came from: units, chance levels, provenance, code version, per-file scores.</summary>
+    public ResultsAbout? About { get; init; }
+}
+
+/// <summary>
+/// The self-description of results.json: units of every kind of number, the chance level of each categorical corpus,
+/// whether each corpus is synthetic or imported, the code version, and where the per-file scores are. No timestamps:
+/// identical runs give byte-identical results.json (timings live only in the run's console summary).
+/// </summary>
+/// <param name="CodeVersion">Informational version of the code (<c>1.0.0+git-commit</c> when built from a clone).</param>
+/// <param name="Units">Unit of each kind of number, by field-name pattern.</param>
+/// <param name="ChanceUar">Per categorical corpus: UAR of a constant or random guess (1 / number of classes).</param>
+/// <param name="Provenance">Per corpus: synthetic (built-in generator) or imported.</param>
+/// <param name="PerFileScores">Where the per-file scores of each stage are, as blob patterns in the store.</param>
+public sealed record ResultsAbout(string CodeVersion, IReadOnlyDictionary<string, string> Units, IReadOnlyDictionary<string, double> ChanceUar, IReadOnlyDictionary<string, string> Provenance, IReadOnlyDictionary<string, string> PerFileScores)
+{
+    /// <summary>Builds the description for a run over <paramref name="corpora"/>.</summary>
+    public static ResultsAbout Describe(IReadOnlyList<CorpusResult> corpora, IReadOnlyDictionary<string, string> provenance, string codeVersion)
+    {
+        ArgumentNullException.ThrowIfNull(corpora);
+        var chance = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var c in corpora.Where(c => c.Classes.Count > 0))
+        {
+            chance[c.Name] = Math.Round(1.0 / c.Classes.Count, 6, MidpointRounding.ToEven);
+        }
+
+        var units = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["*Uar, *War"] = "fraction in [0, 1] (report.html prints percent)",
+            ["*Cc, *Pearson"] = "Pearson correlation coefficient in [-1, 1]",
+            ["totalDurationSeconds"] = "seconds",
+            ["meanRmsDbfs"] = "dB relative to full scale",
+            ["meanActiveFraction"] = "fraction of 10 ms frames above the activity threshold",
+            ["lldFrames"] = "count of 10 ms frames",
+            ["crossTask.meanScore"] = "the training corpus's scaled label units (gold standard in [-1, 1])",
+            ["thresholds"] = "score units of the discretized system",
+        };
+        var where = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["classification"] = "artifacts/classify/{key}/test.scores.csv and devel.scores.csv (key: classification[].key)",
+            ["crossTask"] = "artifacts/crosstask/{key}/scores.csv (per utterance) and frames.csv (25 Hz) (key: crossTask[].key)",
+            ["discretization"] = "artifacts/discretize/{key}/ (per-system develScores/testScores files named in discretization[].fits)",
+            ["lstm"] = "models/{modelKey}/metrics.json (per-epoch CCs) and model.onnx",
+        };
+        return new ResultsAbout(codeVersion, units, chance, new SortedDictionary<string, string>(provenance.ToDictionary(), StringComparer.Ordinal), where);
+    }
+}
 
 /// <summary>Stage 8 in results.json: one model on one categorical corpus.</summary>
 /// <param name="Corpus">Categorical corpus.</param>

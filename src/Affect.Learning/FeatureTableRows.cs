@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using csFastFloat;
+
+namespace Affect.Learning;
+
+/// <summary>
+/// The data rows of a delimited feature table (CSV body or ARFF <c>@data</c>), parsed from UTF-8 bytes in parallel:
+/// lines are indexed in one vectorised pass, then row blocks are parsed on all cores straight into the feature matrix.
+/// Numbers go through csFastFloat (Lemire's fast_float: correctly rounded, so bit-identical to <see cref="double.Parse(string, IFormatProvider)"/>),
+/// and a cell it does not take whole falls back to <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider, out double)"/>,
+/// so the accepted syntax is the same as before. Errors name the file, the line and the column; with several bad
+/// lines the first one in the file is reported, whatever the thread order.
+/// </summary>
+internal static class FeatureTableRows
+{
+    private const int BlockRows = 16;
+
+    /// <summary>How a table's rows are laid out and which columns are features.</summary>
+    /// <param name="Source">File name for errors.</param>
+    /// <param name="Columns">Column names (header order).</param>
+    /// <param name="ClassIndex">Index of the class column.</param>
+    /// <param name="Separator">Cell separator byte.</param>
+    /// <param name="Arff">True for ARFF data (comment lines, "values"/"attributes declared" wording).</param>
+    internal sealed record Layout(string Source, string[] Columns, int ClassIndex, byte Separator, bool Arff);
+
+    /// <summary>Parses the rows of <paramref name="text"/> from byte <paramref name="start"/> (line <paramref name="firstLine"/>) to the end.</summary>
+    public static FeatureTable Parse(byte[] text, int start, int firstLine, Layout layout)
+    {
+        // Features: every column but the name (first), the class and openSMILE's frameTime.
+        var keep = layout.Columns.Select((c, j) => j != 0 && j != layout.ClassIndex && !c.Equals("frameTime", StringComparison.OrdinalIgnoreCase)).ToArray();
+        var featureNames = layout.Columns.Where((_, j) => keep[j]).ToArray();
+        if (featureNames.Length == 0)
+        {
+            throw new InvalidDataException($"{layout.Source}: line 1: no feature columns besides the name and the class");
+        }
+
+        var (starts, ends, lines) = IndexRows(text, start, firstLine, layout.Arff);
+        int n = starts.Count;
+        int d = featureNames.Length;
+        var values = new double[(long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix")];
+        var names = new string[n];
+        var labels = new string?[n];
+        int blocks = (n + BlockRows - 1) / BlockRows;
+        (int Line, string Message)? firstError = null;
+        var gate = new object();
+        Parallel.For(0, blocks, (b, state) =>
+        {
+            for (int r = b * BlockRows, end = Math.Min(n, r + BlockRows); r < end; r++)
+            {
+                string? error = ParseRow(text.AsSpan(starts[r], ends[r] - starts[r]), lines[r], layout, keep, values.AsSpan(r * d, d), out names[r], out labels[r]);
+                if (error is not null)
+                {
+                    lock (gate)
+                    {
+                        if (firstError is null || lines[r] < firstError.Value.Line)
+                        {
+                            firstError = (lines[r], error);
+                        }
+                    }
+
+                    // Break still finishes every earlier block, so the first bad line in the file is the one reported.
+                    state.Break();
+                    return;
+                }
+            }
+        });
+        if (firstError is { } e)
+        {
+            throw new InvalidDataException(e.Message);
+        }
+
+        return new FeatureTable(layout.Source, names, featureNames, new RealMatrix(n, d, values), labels) { SourceLines = lines };
+    }
+
+    /// <summary>Start and end (exclusive, without CR/LF) of every non-blank line from <paramref name="start"/>, with its 1-based line number.</summary>
+    private static (List<int> Starts, List<int> Ends, List<int> Lines) IndexRows(byte[] text, int start, int firstLine, bool arff)
+    {
+        var starts = new List<int>();
+        var ends = new List<int>();
+        var lines = new List<int>();
+        int pos = start;
+        int lineNo = firstLine;
+        while (pos < text.Length)
+        {
+            int nl = text.AsSpan(pos).IndexOf((byte)'\n');
+            int end = nl < 0 ? text.Length : pos + nl;
+            int stop = end;
+            while (stop > pos && text[stop - 1] == (byte)'\r')
+            {
+                stop--;
+            }
+
+            var trimmed = text.AsSpan(pos, stop - pos).Trim(" \t"u8);
+            if (trimmed.Length > 0 && !(arff && trimmed[0] == (byte)'%'))
+            {
+                starts.Add(pos);
+                ends.Add(stop);
+                lines.Add(lineNo);
+            }
+
+            lineNo++;
+            pos = end + 1;
+        }
+
+        return (starts, ends, lines);
+    }
+
+    // One row into its slice of the matrix; returns the error message, or null.
+    private static string? ParseRow(ReadOnlySpan<byte> line, int lineNo, Layout layout, bool[] keep, Span<double> row, out string name, out string? label)
+    {
+        name = string.Empty;
+        label = null;
+        if (layout.Arff)
+        {
+            line = line.Trim(" \t"u8);
+        }
+
+        int columns = layout.Columns.Length;
+        int cells = line.Count(layout.Separator) + 1;
+        if (cells != columns)
+        {
+            return layout.Arff
+                ? $"{layout.Source}: line {lineNo}: {cells} values, {columns} attributes declared"
+                : $"{layout.Source}: line {lineNo}: {cells} cells, the header has {columns}";
+        }
+
+        int k = 0;
+        for (int j = 0; j < columns; j++)
+        {
+            int sep = j == columns - 1 ? line.Length : line.IndexOf(layout.Separator);
+            var cell = line[..sep].Trim(" \t"u8);
+            line = j == columns - 1 ? default : line[(sep + 1)..];
+            if (keep[j])
+            {
+                if (!TryParseNumber(cell, out double v))
+                {
+                    return $"{layout.Source}: line {lineNo}: column '{layout.Columns[j]}': '{Shorten(Encoding.UTF8.GetString(cell))}' is not a number";
+                }
+
+                if (!double.IsFinite(v))
+                {
+                    return $"{layout.Source}: line {lineNo}: column '{layout.Columns[j]}': {Encoding.UTF8.GetString(cell)} is not a finite number";
+                }
+
+                row[k++] = v;
+            }
+            else if (j == 0)
+            {
+                name = Encoding.UTF8.GetString(cell.Trim("'\""u8));
+            }
+            else if (j == layout.ClassIndex)
+            {
+                var text = cell.Trim("'\""u8);
+                label = text.Length == 0 || text.SequenceEqual("?"u8) ? null : Encoding.UTF8.GetString(text);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Parses one trimmed cell: fast_float when it takes the whole cell, otherwise .NET's own parser (same syntax as
+    /// <c>double.TryParse(s, NumberStyles.Float, InvariantCulture)</c>); both round correctly, so the values are identical.
+    /// </summary>
+    internal static bool TryParseNumber(ReadOnlySpan<byte> cell, out double value)
+    {
+        if (cell.Length > 0 && FastDoubleParser.TryParseDouble(cell, out int used, out value, NumberStyles.Float, (byte)'.') && used == cell.Length)
+        {
+            return true;
+        }
+
+        return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    internal static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+}
