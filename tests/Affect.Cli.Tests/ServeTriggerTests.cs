@@ -110,6 +110,7 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
             var lld = record.Activities.Where(a => a.Stage == "lld").ToList();
             output.WriteLine($"changed WAV: {record.Computed} computed, {record.Reused} reused; lld {lld.Count(a => !a.Reused)} computed of {lld.Count}");
             Assert.Equal(1, lld.Count(a => !a.Reused));
+            Assert.Equal(1, record.Activities.Count(a => a.Stage == "audio-summary" && !a.Reused));
             Assert.Equal(files.Count(f => f.RelativePath.EndsWith(".wav", StringComparison.Ordinal)) - 1, lld.Count(a => a.Reused));
             Assert.Equal(0, (await serve.TerminateAsync()).ExitCode);
         }

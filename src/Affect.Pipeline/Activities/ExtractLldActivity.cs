@@ -32,7 +32,7 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
                 ["count"] = input.Count.ToString(CultureInfo.InvariantCulture),
                 ["deltas"] = input.IncludeDeltas ? "1" : "0",
             },
-            [await BatchFingerprintAsync(input, cancellationToken)]);
+            [await BatchFingerprint.ComputeAsync(store, artifacts, input.RecordBlob, input.Start, input.Count, cancellationToken)]);
         return await artifacts.GetOrCreateAsync("lld", key, "index.json", async ct =>
         {
             var record = await artifacts.ReadJsonAsync<CorpusRecord>(input.RecordBlob, ct);
@@ -82,19 +82,25 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
             return new ArtifactFiles(MemoizedArtifacts.ToJsonBytes(index), side);
         }, cancellationToken);
     }
+}
 
-    // The batch's content address: id, speaker, partition, path and audio hash of each of its files, so that a changed
-    // WAV re-extracts only its own batch (the corpus record's key changes with every file of the corpus).
-    private async Task<string> BatchFingerprintAsync(LldBatch input, CancellationToken cancellationToken)
+/// <summary>
+/// The content address of a batch of an ingested corpus: id, speaker, partition, path and audio hash of each of its
+/// files. Per-file stages key on it instead of the corpus record, so a changed WAV recomputes only its own batch.
+/// </summary>
+internal static class BatchFingerprint
+{
+    /// <summary>Reads the record and hashes the batch's files.</summary>
+    public static async Task<string> ComputeAsync(IBlobStore store, MemoizedArtifacts artifacts, string recordBlob, int start, int count, CancellationToken cancellationToken)
     {
-        var record = await artifacts.ReadJsonAsync<CorpusRecord>(input.RecordBlob, cancellationToken);
-        if (input.Start < 0 || input.Count < 0 || input.Start + input.Count > record.Files.Count)
+        var record = await artifacts.ReadJsonAsync<CorpusRecord>(recordBlob, cancellationToken);
+        if (start < 0 || count < 0 || start + count > record.Files.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(input), $"batch {input.Start}+{input.Count} is outside the {record.Files.Count} files of '{record.Corpus}'");
+            throw new ArgumentOutOfRangeException(nameof(start), $"batch {start}+{count} is outside the {record.Files.Count} files of '{record.Corpus}'");
         }
 
         var canonical = new StringBuilder(record.Corpus).Append('\n');
-        foreach (var file in record.Files.Skip(input.Start).Take(input.Count))
+        foreach (var file in record.Files.Skip(start).Take(count))
         {
             byte[] audio = await store.GetBytesAsync(Containers.Corpora, file.Audio, cancellationToken);
             canonical.Append(file.Id).Append('\t').Append(file.Speaker).Append('\t').Append(file.Partition).Append('\t').Append(file.Audio).Append('\t')
