@@ -88,8 +88,8 @@ public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        var tick = timer.ScheduleStatus?.Next is { } next && next <= DateTime.UtcNow ? new DateTimeOffset(next, TimeSpan.Zero) : DateTimeOffset.UtcNow;
-        var starts = await Experiments.OnNightAsync(client, store, new DateTimeOffset(tick.Year, tick.Month, tick.Day, tick.Hour, tick.Minute, 0, TimeSpan.Zero), cancellationToken: cancellationToken);
+        var now = DateTimeOffset.UtcNow; // the tick's minute names the night's runs (the timer is a singleton; ids dedupe anyway)
+        var starts = await Experiments.OnNightAsync(client, store, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero), cancellationToken: cancellationToken);
         logger.LogInformation("Nightly tick: {Runs}", starts.Count == 0 ? "no experiment to run" : string.Join(", ", starts.Select(s => s.RunId)));
         await RunComparisons.WritePendingAsync(store, cancellationToken: cancellationToken);
     }

@@ -115,9 +115,9 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
             Assert.Equal(0, (await serve.TerminateAsync()).ExitCode);
         }
 
-        // 4. A nightly tick under a clock three seconds before 02:00 UTC tomorrow re-runs "tiny" and compares it with run 3.
+        // 4. A nightly tick under a clock started five seconds before 02:00 UTC tomorrow re-runs "tiny" and compares it with run 3.
         var night = DateTime.UtcNow.Date.AddDays(1).AddHours(2);
-        await using (var serve = await ServeProcess.StartAsync(connection, hub, "--nightly", "0 2 * * *", "--clock", night.AddSeconds(-3).ToString("O", System.Globalization.CultureInfo.InvariantCulture)))
+        await using (var serve = await ServeProcess.StartAsync(connection, hub, "--nightly", "0 2 * * *", "--clock", night.AddSeconds(-5).ToString("O", System.Globalization.CultureInfo.InvariantCulture)))
         {
             var nightly = (await WaitForRunsAsync(store, 4, serve)).Last();
             Assert.Equal($"nightly-tiny-{night:yyyyMMddHHmm}", nightly.RunId);

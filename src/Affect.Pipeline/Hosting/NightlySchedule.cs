@@ -43,7 +43,8 @@ public sealed class NightlySchedule(IBlobStore store, DurableTaskClient client, 
     /// <summary>Waits for each tick and starts that night's runs, until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var next = NextAfter(clock.GetUtcNow());
+        // A shifted clock counts from its start instant, so a tick due during a slow start-up still fires.
+        var next = NextAfter(clock is ShiftedClock shifted ? shifted.Start : clock.GetUtcNow());
         while (!cancellationToken.IsCancellationRequested)
         {
             var wait = next - clock.GetUtcNow();
@@ -97,6 +98,9 @@ public sealed class NightlySchedule(IBlobStore store, DurableTaskClient client, 
 public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
 {
     private readonly TimeSpan shift = start - TimeProvider.System.GetUtcNow();
+
+    /// <summary>The instant the clock started at.</summary>
+    public DateTimeOffset Start { get; } = start;
 
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow() => TimeProvider.System.GetUtcNow() + shift;
