@@ -48,7 +48,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [ 'corpora', 'artifacts', 'models', 'runs', deploymentContainer ]: {
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [ 'corpora', 'artifacts', 'models', 'runs', 'experiments', deploymentContainer ]: {
   parent: blobService
   name: name
 }]

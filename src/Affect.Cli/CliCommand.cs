@@ -42,6 +42,8 @@ internal static class CommandRegistry
         DemoCommand.Command,
         RunCommand.Command,
         ServeCommand.Command,
+        RunsCommand.List,
+        RunsCommand.Show,
         WorkerCommand.Command,
         CorpusCommand.Synth,
         CorpusCommand.Validate,

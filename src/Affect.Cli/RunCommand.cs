@@ -129,7 +129,7 @@ internal static class RunCommand
     {
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"    {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
-        string runId = RunRequests.RunIdFor(spec);
+        string runId = RunStarts.RunIdFor(spec, await RunStarts.CorpusVersionsAsync(store, spec, cancellationToken));
         Console.WriteLine($"run {runId}: corpora {string.Join(", ", spec.Corpora)}; seed {spec.Seed}; engine {engine.Engine}");
         var jobs = TrainingQueues.Open(connection, TrainingQueueNames.Jobs);
         await using var host = await DurableEngineHost.StartAsync(engine, store, log, cancellationToken: cancellationToken, trainingQueue: jobs);

@@ -1,22 +1,29 @@
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
+using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 
 namespace Affect.Cli;
 
-/// <summary><c>affect serve</c>: the local service on the Azure Storage engine (Azurite), with an HTTP API on loopback.</summary>
+/// <summary><c>affect serve</c>: the local service on the Azure Storage engine (Azurite), with an HTTP API on loopback, the upload trigger and the nightly schedule.</summary>
 internal static class ServeCommand
 {
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("serve", """
-        affect serve --store CONN [--port 7071] [--task-hub affect]
+        affect serve --store CONN [--port 7071] [--task-hub affect] [--api-key-file FILE] [--poll 5] [--nightly "0 2 * * *"|off]
+            [--regression-threshold 0.01] [--clock 2026-01-01T01:59:00Z]
             local service: Durable Task sidecar over Azure Storage (Azurite), HTTP API on 127.0.0.1: POST /api/runs
-            ({"corpora": [...], "seed": 1}; 202, or 400 for a malformed body, 422 for a corpus not in the store),
-            GET /api/runs/{id}; errors are JSON {"error": ...} and every 5xx is logged to stderr.
+            ({"corpora": [...], "seed": 1}; 202, 200 when that run exists, 400 for a malformed body, 422 for a corpus not in
+            the store), GET /api/runs/{id}, GET /api/runs?experiment=NAME. Every request needs the API key in the
+            x-functions-key header (401 otherwise) and bodies must be application/json (415): the key is AFFECT_API_KEY,
+            else the content of --api-key-file, else a random key written to a file only you can read (its path is printed).
+            Runs also start when corpora/NAME/manifest.json is uploaded or changed (polled every --poll seconds, 0: off) and
+            every night (--nightly CRON in UTC, default the NightlySchedule setting or 02:00; each nightly run gets
+            runs/ID/comparison.json against the previous run of its experiment). --clock starts the clock at that instant.
             SIGINT/SIGTERM stop it gracefully within seconds (exit 0); a run in progress resumes on the next start
         """, RunAsync)
     {
-        Options = ["store", "port", "task-hub"],
+        Options = ["store", "port", "task-hub", "api-key-file", "poll", "nightly", "regression-threshold", "clock"],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -24,20 +31,52 @@ internal static class ServeCommand
         string connection = args.Require("store");
         int port = args.GetInt("port", 7071, 0, 65535);
         string hub = args.Get("task-hub") ?? "affect";
+        string? keyFile = args.Get("api-key-file");
+        int poll = args.GetInt("poll", 5, 0, 86_400);
+        string nightly = args.Get("nightly") ?? Environment.GetEnvironmentVariable("NightlySchedule") ?? NightlySchedule.DefaultCron;
+        double threshold = args.GetDouble("regression-threshold", RunComparisons.DefaultThreshold, 0, 1);
+        string? clockStart = args.Get("clock");
         args.RejectUnknown();
         if (!connection.Contains('=', StringComparison.Ordinal))
         {
             throw new UsageException("--store must be an Azure Storage connection string (e.g. UseDevelopmentStorage=true with Azurite running): the service keeps its orchestration state there");
         }
 
+        string? cron = nightly.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : nightly;
+        if (cron is not null)
+        {
+            try
+            {
+                NightlySchedule.Parse(cron);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException("--nightly: " + e.Message);
+            }
+        }
+
+        TimeProvider clock = TimeProvider.System;
+        if (clockStart is not null)
+        {
+            clock = DateTimeOffset.TryParse(clockStart, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                ? new ShiftedClock(at)
+                : throw new UsageException($"--clock: '{clockStart}' is not an ISO 8601 instant (e.g. 2026-01-01T01:59:00Z)");
+        }
+
+        string key = ApiKey(keyFile);
         var store = BlobStore.Open(connection);
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"  {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
-        var engine = new DurableEngineOptions(DurableEngine.AzureStorage, connection, hub, "affect-serve-" + Environment.MachineName.ToLowerInvariant());
-        var service = await LocalService.StartAsync(store, engine, port, log, cancellationToken, Console.Error);
+
+        // A unique worker id per process: two services on one task hub must not take each other for a restarted self.
+        string workerId = $"affect-serve-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+        var engine = new DurableEngineOptions(DurableEngine.AzureStorage, connection, hub, workerId);
+        var options = new ServeOptions(key, poll > 0 ? TimeSpan.FromSeconds(poll) : null, cron, clock, threshold);
+        var service = await LocalService.StartAsync(store, engine, port, log, cancellationToken, Console.Error, options);
         try
         {
-            Console.WriteLine($"affect serve: task hub '{hub}' on {connection.Split(';')[0]}; API {service.Address}api/runs (Ctrl+C or SIGTERM to stop)");
+            Console.WriteLine($"affect serve: task hub '{hub}' on {connection.Split(';')[0]}; uploads polled {(poll > 0 ? $"every {poll} s" : "never")}; nightly {cron ?? "off"} (UTC)");
+            Console.WriteLine($"affect serve: API {service.Address}api/runs (Ctrl+C or SIGTERM to stop)");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -55,5 +94,48 @@ internal static class ServeCommand
 
         Console.WriteLine("affect serve: stopped");
         return 0;
+    }
+
+    // The API key: AFFECT_API_KEY, else --api-key-file's content, else a random key kept in a file only this user can read.
+    private static string ApiKey(string? keyFile)
+    {
+        if (Environment.GetEnvironmentVariable("AFFECT_API_KEY") is { Length: > 0 } fromEnvironment)
+        {
+            Console.WriteLine("affect serve: API key from AFFECT_API_KEY");
+            return fromEnvironment;
+        }
+
+        if (keyFile is not null)
+        {
+            string text = File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : throw new InvalidDataException($"{keyFile}: file not found");
+            return text.Length >= 16 ? text : throw new InvalidDataException($"{keyFile}: key: shorter than 16 characters");
+        }
+
+        string folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".affect");
+        string path = Path.Combine(folder, "serve-api-key");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing)
+        {
+            Console.WriteLine($"affect serve: API key in {path}");
+            return existing;
+        }
+
+        Directory.CreateDirectory(folder);
+        string key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(key);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        Console.WriteLine($"affect serve: API key created in {path} (readable only by you)");
+        return key;
     }
 }

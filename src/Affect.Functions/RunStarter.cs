@@ -1,4 +1,5 @@
 using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -8,34 +9,11 @@ namespace Affect.Functions;
 public static class RunStarter
 {
     /// <summary>
-    /// Schedules the experiment orchestration for <paramref name="spec"/> under an id derived from the spec, unless that
-    /// run is already pending or running (a re-upload or repeated request then joins it).
+    /// Starts (or joins) the one run of <paramref name="spec"/> over the corpora's current content, through the start
+    /// path every host shares (<see cref="RunStarts"/>): concurrent duplicates give one run, a finished run is never purged.
     /// </summary>
-    public static async Task<string> StartAsync(DurableTaskClient client, ExperimentSpec spec, string prefix, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(spec);
-        var problems = spec.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid experiment spec: " + string.Join("; ", problems), nameof(spec));
-        }
-
-        string id = RunRequests.RunIdFor(spec, prefix);
-        var existing = await client.GetInstanceAsync(id, cancellationToken);
-        if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running })
-        {
-            return id;
-        }
-
-        if (existing is not null)
-        {
-            await client.PurgeInstanceAsync(id, cancellation: cancellationToken);
-        }
-
-        await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Experiment, spec, new StartOrchestrationOptions(id), cancellationToken);
-        return id;
-    }
+    public static Task<RunStart> StartAsync(DurableTaskClient client, IBlobStore store, ExperimentSpec spec, string experiment, string trigger, CancellationToken cancellationToken = default) =>
+        RunStarts.StartAsync(client, store, spec, experiment, trigger, cancellationToken: cancellationToken);
 
     /// <summary>A JSON-friendly description of a run's state (null state: not found).</summary>
     public static object Describe(string id, OrchestrationMetadata? state) => state is null

@@ -12,7 +12,8 @@ namespace Affect.Functions;
 public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions> logger)
 {
     /// <summary>
-    /// Uploading <c>corpora/{corpus}/manifest.json</c> (last, after audio and labels) starts a run over that corpus. The
+    /// Uploading <c>corpora/{corpus}/manifest.json</c> (last, after audio and labels) starts the experiments that read that
+    /// corpus (<see cref="Experiments.OnUploadAsync"/>, the code <c>affect serve</c>'s watcher calls), once per corpus version. The
     /// trigger is fed by Event Grid (BlobCreated, the only blob trigger source Flex Consumption supports; wired in bicep/main.bicep).
     /// </summary>
     [Function("CorpusUploaded")]
@@ -23,8 +24,10 @@ public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        string id = await RunStarter.StartAsync(client, new ExperimentSpec([corpus]), "upload", cancellationToken);
-        logger.LogInformation("Corpus {Corpus} uploaded ({Bytes} bytes of manifest): run {RunId}", corpus, manifest.Length, id);
+        foreach (var start in await Experiments.OnUploadAsync(client, store, corpus, cancellationToken: cancellationToken))
+        {
+            logger.LogInformation("Corpus {Corpus} uploaded ({Bytes} bytes of manifest): run {RunId} ({Started})", corpus, manifest.Length, start.RunId, start.Started ? "started" : "exists");
+        }
     }
 
     /// <summary><c>POST /api/runs</c> with an optional JSON body <c>{"corpora": [...], "seed": 1}</c>; answers 202 with the check-status links.</summary>
@@ -48,8 +51,14 @@ public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions>
             return bad;
         }
 
-        string id = await RunStarter.StartAsync(client, spec, "run", cancellationToken);
-        return await client.CreateCheckStatusResponseAsync(request, id, cancellationToken);
+        var start = await RunStarter.StartAsync(client, store, spec, Experiments.AdHocName, RunTriggers.Http, cancellationToken);
+        var response = await client.CreateCheckStatusResponseAsync(request, start.RunId, cancellationToken);
+        if (!start.Started)
+        {
+            response.StatusCode = HttpStatusCode.OK; // the run exists: the same links, no new run
+        }
+
+        return response;
     }
 
     /// <summary><c>GET /api/runs/{id}</c>: the run's status, progress and output.</summary>
@@ -68,7 +77,10 @@ public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions>
         return response;
     }
 
-    /// <summary>Nightly re-evaluation of every uploaded corpus (schedule from the app setting <c>NightlySchedule</c>, a CRON expression).</summary>
+    /// <summary>
+    /// Nightly re-evaluation of every registered experiment (<see cref="Experiments.OnNightAsync"/>, as in <c>affect serve</c>;
+    /// schedule from the app setting <c>NightlySchedule</c>, a CRON expression), and the comparisons of finished nightly runs.
+    /// </summary>
     [Function("NightlyRun")]
     public async Task NightlyRun(
         [TimerTrigger("%NightlySchedule%")] TimerInfo timer,
@@ -76,14 +88,9 @@ public sealed class TriggerFunctions(IBlobStore store, ILogger<TriggerFunctions>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        var corpora = await RunRequests.ListCorporaAsync(store, cancellationToken);
-        if (corpora.Count == 0)
-        {
-            logger.LogInformation("Nightly run skipped: no corpus uploaded");
-            return;
-        }
-
-        string id = await RunStarter.StartAsync(client, new ExperimentSpec(corpora), "nightly-" + DateTime.UtcNow.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
-        logger.LogInformation("Nightly run {RunId} over {Count} corpora", id, corpora.Count);
+        var now = DateTimeOffset.UtcNow; // the tick's minute names the night's runs (the timer is a singleton; ids dedupe anyway)
+        var starts = await Experiments.OnNightAsync(client, store, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero), cancellationToken: cancellationToken);
+        logger.LogInformation("Nightly tick: {Runs}", starts.Count == 0 ? "no experiment to run" : string.Join(", ", starts.Select(s => s.RunId)));
+        await RunComparisons.WritePendingAsync(store, cancellationToken: cancellationToken);
     }
 }

@@ -37,12 +37,13 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
         await DemoCommand.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(spec), CancellationToken.None);
         string hub = "run" + Guid.NewGuid().ToString("N")[..8];
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.Add("x-functions-key", ServeProcess.TestKey);
 
         Uri statusPath;
         int doneBefore;
         await using (var serve = await ServeProcess.StartAsync(azurite.ConnectionString, hub))
         {
-            var started = await http.PostAsync(new Uri(serve.Address, "api/runs"), new StringContent("""{"corpora":["usoms"],"seed":21,"batchSize":1,"boawSize":16,"learners":["kelm"]}"""));
+            var started = await http.PostAsync(new Uri(serve.Address, "api/runs"), new StringContent("""{"corpora":["usoms"],"seed":21,"batchSize":1,"boawSize":16,"learners":["kelm"]}""", Encoding.UTF8, "application/json"));
             Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
             statusPath = new Uri((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString()!, UriKind.Relative);
             var underWay = await WaitForAsync(http, new Uri(serve.Address, statusPath), b => Progress(b) is ("audio-summary", >= 1) or ("lld" or "functionals" or "boaw", _));
@@ -104,6 +105,9 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
 
         private ServeProcess(Process process) => this.process = process;
 
+        /// <summary>The API key the test services run with.</summary>
+        public const string TestKey = "serve-command-tests-key-0123456789";
+
         public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
         public string Output
@@ -119,7 +123,10 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
 
         public static async Task<ServeProcess> StartAsync(string connection, string hub)
         {
-            var serve = new ServeProcess(new Process { StartInfo = CliProcess.StartInfo("serve", "--store", connection, "--port", "0", "--task-hub", hub) });
+            // No upload watcher or schedule: these tests share one Azurite whose corpora other tests upload.
+            var info = CliProcess.StartInfo("serve", "--store", connection, "--port", "0", "--task-hub", hub, "--poll", "0", "--nightly", "off");
+            info.Environment["AFFECT_API_KEY"] = TestKey;
+            var serve = new ServeProcess(new Process { StartInfo = info });
             var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             void Line(string? line)
             {

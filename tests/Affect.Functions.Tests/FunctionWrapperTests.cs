@@ -52,9 +52,10 @@ public sealed class FunctionWrapperTests
         var spec = new ExperimentSpec(await RunRequests.ListCorporaAsync(store), BoawSize: 16, BoawIterations: 5, Learners: ["kelm"]);
         Assert.Equal(["usoms"], spec.Corpora);
 
-        string id = await RunStarter.StartAsync(host.Client, spec, "upload");
-        string twin = await RunStarter.StartAsync(host.Client, spec, "upload");
-        Assert.Equal(id, twin);
+        var first = await RunStarter.StartAsync(host.Client, store, spec, "tiny", RunTriggers.Upload);
+        var twin = await RunStarter.StartAsync(host.Client, store, spec, "tiny", RunTriggers.Http);
+        Assert.Equal((first.RunId, true, false), (twin.RunId, first.Started, twin.Started));
+        string id = first.RunId;
         var state = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true).WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.NotNull(await store.GetInfoAsync(Containers.Runs, $"{id}/results.json"));

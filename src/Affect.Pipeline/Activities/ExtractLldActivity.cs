@@ -20,7 +20,7 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
     /// <inheritdoc />
-    public Task<ArtifactRef> RunAsync(LldBatch input, CancellationToken cancellationToken = default)
+    public async Task<ArtifactRef> RunAsync(LldBatch input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         string key = ArtifactKey.Compute(
@@ -32,8 +32,8 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
                 ["count"] = input.Count.ToString(CultureInfo.InvariantCulture),
                 ["deltas"] = input.IncludeDeltas ? "1" : "0",
             },
-            [input.RecordKey]);
-        return artifacts.GetOrCreateAsync("lld", key, "index.json", async ct =>
+            [await BatchFingerprint.ComputeAsync(store, artifacts, input.RecordBlob, input.Start, input.Count, cancellationToken)]);
+        return await artifacts.GetOrCreateAsync("lld", key, "index.json", async ct =>
         {
             var record = await artifacts.ReadJsonAsync<CorpusRecord>(input.RecordBlob, ct);
             if (input.Start < 0 || input.Count < 0 || input.Start + input.Count > record.Files.Count)
@@ -78,6 +78,33 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
             var index = new LldIndex(record.Corpus, input.Start, input.IncludeDeltas ? LldColumns.All : LldColumns.Lld, 0.01, entries);
             return new ArtifactFiles(MemoizedArtifacts.ToJsonBytes(index), side);
         }, cancellationToken);
+    }
+}
+
+/// <summary>
+/// The content address of a batch of an ingested corpus: id, speaker, partition, path and audio hash of each of its
+/// files. Per-file stages key on it instead of the corpus record, so a changed WAV recomputes only its own batch.
+/// </summary>
+internal static class BatchFingerprint
+{
+    /// <summary>Reads the record and hashes the batch's files.</summary>
+    public static async Task<string> ComputeAsync(IBlobStore store, MemoizedArtifacts artifacts, string recordBlob, int start, int count, CancellationToken cancellationToken)
+    {
+        var record = await artifacts.ReadJsonAsync<CorpusRecord>(recordBlob, cancellationToken);
+        if (start < 0 || count < 0 || start + count > record.Files.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"batch {start}+{count} is outside the {record.Files.Count} files of '{record.Corpus}'");
+        }
+
+        var canonical = new StringBuilder(record.Corpus).Append('\n');
+        foreach (var file in record.Files.Skip(start).Take(count))
+        {
+            byte[] audio = await store.GetBytesAsync(Containers.Corpora, file.Audio, cancellationToken);
+            canonical.Append(file.Id).Append('\t').Append(file.Speaker).Append('\t').Append(file.Partition).Append('\t').Append(file.Audio).Append('\t')
+                .Append(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(audio))).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
     }
 }
 

@@ -13,15 +13,15 @@ public sealed class SummarizeAudioActivity(IBlobStore store, ActivityLog log) : 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
     /// <inheritdoc />
-    public Task<ArtifactRef> RunAsync(AudioSummaryBatch input, CancellationToken cancellationToken = default)
+    public async Task<ArtifactRef> RunAsync(AudioSummaryBatch input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         string key = ArtifactKey.Compute(
             "audio-summary",
             Version,
             new Dictionary<string, string> { ["start"] = input.Start.ToString(System.Globalization.CultureInfo.InvariantCulture), ["count"] = input.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            [input.RecordKey]);
-        return artifacts.GetOrCreateAsync("audio-summary", key, "summary.json", async ct =>
+            [await BatchFingerprint.ComputeAsync(store, artifacts, input.RecordBlob, input.Start, input.Count, cancellationToken)]);
+        return await artifacts.GetOrCreateAsync("audio-summary", key, "summary.json", async ct =>
         {
             var record = await artifacts.ReadJsonAsync<CorpusRecord>(input.RecordBlob, ct);
             if (input.Start < 0 || input.Count < 0 || input.Start + input.Count > record.Files.Count)

@@ -9,7 +9,7 @@ namespace Affect.Pipeline.Hosting;
 public static class PipelineRunner
 {
     /// <summary>
-    /// Starts (or re-attaches to) the orchestration instance <paramref name="instanceId"/> and waits for it, calling
+    /// Starts (or re-attaches to, or returns the completed) orchestration instance <paramref name="instanceId"/> and waits for it, calling
     /// <paramref name="progress"/> whenever its custom status changes.
     /// </summary>
     /// <exception cref="PipelineFailedException">When the orchestration fails; the message carries the failing activity's error.</exception>
@@ -28,15 +28,27 @@ public static class PipelineRunner
             throw new ArgumentException("Invalid experiment spec: " + string.Join("; ", problems), nameof(spec));
         }
 
+        // A completed run is returned as it is (its history is never purged); a failed or terminated one is run again.
         var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Completed)
+        if (existing is null || existing.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
         {
             if (existing is not null)
             {
                 await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken);
             }
 
-            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Experiment, spec, new StartOrchestrationOptions(instanceId), cancellationToken);
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.Experiment, spec, new StartOrchestrationOptions(instanceId), cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // a concurrent start may have scheduled it first: follow that run; anything else is rethrown
+                if (await client.GetInstanceAsync(instanceId, cancellationToken) is null)
+                {
+                    throw;
+                }
+            }
         }
 
         string? lastStatus = null;

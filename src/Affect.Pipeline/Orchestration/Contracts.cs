@@ -23,7 +23,7 @@ namespace Affect.Pipeline.Orchestration;
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
-    int BatchSize = 8,
+    int BatchSize = 4,
     int BoawSize = 1000,
     int BoawAssignments = 10,
     int BoawIterations = 100,

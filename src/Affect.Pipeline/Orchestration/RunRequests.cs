@@ -8,16 +8,35 @@ namespace Affect.Pipeline.Orchestration;
 /// <summary>How runs are started from outside (HTTP, blob upload, nightly timer, CLI): request parsing, run ids, corpus discovery.</summary>
 public static class RunRequests
 {
-    /// <summary>Body of <c>POST /api/runs</c>.</summary>
+    /// <summary>
+    /// Body of <c>POST /api/runs</c> and content of <c>experiments/{name}.json</c>: the one spec format. Every field is
+    /// optional; an absent one takes <see cref="ExperimentSpec"/>'s default (the one place defaults live).
+    /// </summary>
     /// <param name="Corpora">Corpus names; null or empty means every corpus in the store.</param>
-    /// <param name="Seed">Seed of the run (default 1).</param>
-    /// <param name="BatchSize">Files per fan-out activity (default 4).</param>
-    /// <param name="BoawSize">Words per BoAW codebook (default 1000).</param>
+    /// <param name="Seed">Seed of the run.</param>
+    /// <param name="BatchSize">Files per fan-out activity.</param>
+    /// <param name="BoawSize">Words per BoAW codebook.</param>
     /// <param name="Learners">Learners to run (default all).</param>
-    /// <param name="RetrainOnTrainDevel">Refit the fused learners on train + devel for their test predictions (default false).</param>
-    /// <param name="FusionPool">Weighted-fusion pool size (default 100000).</param>
-    /// <param name="FusionChunks">Activities the pool search fans out over (default 4).</param>
-    public sealed record StartRunBody(IReadOnlyList<string>? Corpora, ulong? Seed, int? BatchSize, int? BoawSize = null, IReadOnlyList<string>? Learners = null, bool? RetrainOnTrainDevel = null, int? FusionPool = null, int? FusionChunks = null);
+    /// <param name="RetrainOnTrainDevel">Refit the fused learners on train + devel for their test predictions.</param>
+    /// <param name="FusionPool">Weighted-fusion pool size.</param>
+    /// <param name="FusionChunks">Activities the pool search fans out over.</param>
+    /// <param name="BoawAssignments">Nearest words each frame is assigned to.</param>
+    /// <param name="BoawIterations">Largest number of k-means iterations.</param>
+    /// <param name="Lstm">Train the cross-corpus LSTMs.</param>
+    /// <param name="LstmEpochs">Epochs per LSTM training.</param>
+    public sealed record StartRunBody(
+        IReadOnlyList<string>? Corpora,
+        ulong? Seed,
+        int? BatchSize,
+        int? BoawSize = null,
+        IReadOnlyList<string>? Learners = null,
+        bool? RetrainOnTrainDevel = null,
+        int? FusionPool = null,
+        int? FusionChunks = null,
+        int? BoawAssignments = null,
+        int? BoawIterations = null,
+        bool? Lstm = null,
+        int? LstmEpochs = null);
 
     /// <summary>Parses a start request body into a spec; errors name the field.</summary>
     /// <param name="json">The request body (empty means defaults).</param>
@@ -45,15 +64,21 @@ public static class RunRequests
             throw new FormatException("request body: corpora: none given and no corpus is uploaded (corpora/{name}/manifest.json)");
         }
 
-        var spec = new ExperimentSpec(
-            corpora.ToList(),
-            body?.Seed ?? 1,
-            body?.BatchSize ?? 4,
-            body?.BoawSize ?? 1000,
-            Learners: body?.Learners,
-            RetrainOnTrainDevel: body?.RetrainOnTrainDevel ?? false,
-            FusionPool: body?.FusionPool ?? 100_000,
-            FusionChunks: body?.FusionChunks ?? 4);
+        var defaults = new ExperimentSpec(corpora.ToList());
+        var spec = defaults with
+        {
+            Seed = body?.Seed ?? defaults.Seed,
+            BatchSize = body?.BatchSize ?? defaults.BatchSize,
+            BoawSize = body?.BoawSize ?? defaults.BoawSize,
+            BoawAssignments = body?.BoawAssignments ?? defaults.BoawAssignments,
+            BoawIterations = body?.BoawIterations ?? defaults.BoawIterations,
+            Learners = body?.Learners ?? defaults.Learners,
+            Lstm = body?.Lstm ?? defaults.Lstm,
+            LstmEpochs = body?.LstmEpochs ?? defaults.LstmEpochs,
+            RetrainOnTrainDevel = body?.RetrainOnTrainDevel ?? defaults.RetrainOnTrainDevel,
+            FusionPool = body?.FusionPool ?? defaults.FusionPool,
+            FusionChunks = body?.FusionChunks ?? defaults.FusionChunks,
+        };
         var problems = spec.Validate();
         return problems.Count == 0 ? spec : throw new FormatException("request body: " + string.Join("; ", problems));
     }

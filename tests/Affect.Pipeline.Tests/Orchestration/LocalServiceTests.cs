@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
@@ -41,12 +42,12 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         var firstLog = new ActivityLog();
         await using (var service = await LocalService.StartAsync(store, engine, 0, firstLog))
         {
-            var bad = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"seed":"x"}"""));
+            var bad = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"seed":"x"}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Contains("seed", await bad.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(service.Address, "api/runs/nothing"))).StatusCode);
 
-            var started = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms","recola"],"seed":2,"batchSize":1,"boawSize":16,"learners":["kelm"]}"""));
+            var started = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms","recola"],"seed":2,"batchSize":1,"boawSize":16,"learners":["kelm"]}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var accepted = await started.Content.ReadFromJsonAsync<JsonElement>();
             status = new Uri(service.Address, accepted.GetProperty("statusQueryGetUri").GetString());
@@ -84,7 +85,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         var runs = new Uri(service.Address, "api/runs");
 
         // A corpus not in the store: refused at once, naming it and the manifest it lacks.
-        var unknown = await http.PostAsync(runs, new StringContent("""{"corpora":["nosuch","usoms"]}"""));
+        var unknown = await http.PostAsync(runs, new StringContent("""{"corpora":["nosuch","usoms"]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
         string message = (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
         Assert.Contains("'nosuch'", message, StringComparison.Ordinal);
@@ -94,14 +95,14 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         // Malformed bodies: 400 with a message naming what is wrong.
         foreach (var (body, names) in new[] { ("{", "request body"), ("""{"corpora":"usoms"}""", "corpora"), ("""{"seed":-1}""", "seed"), ("""{"corpus":["usoms"]}""", "corpus"), ("""{"corpora":["../x"]}""", "corpora"), ("[1]", "request body") })
         {
-            var bad = await http.PostAsync(runs, new StringContent(body));
+            var bad = await http.PostAsync(runs, new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, $"{body}: {(int)bad.StatusCode}");
             string error = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
             Assert.Contains(names, error, StringComparison.Ordinal);
         }
 
         // A corpus whose manifest is broken fails inside the run: every GET answers 200 with the failure, never an empty 500.
-        var started = await http.PostAsync(runs, new StringContent($$"""{"corpora":["{{broken}}"],"learners":["kelm"]}"""));
+        var started = await http.PostAsync(runs, new StringContent($$"""{"corpora":["{{broken}}"],"learners":["kelm"]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var status = new Uri(service.Address, (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString());
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -138,7 +139,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         await using var service = await LocalService.StartAsync(store, engine, 0, errors: errors);
         storeAzurite.Dispose();
 
-        var response = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms"]}"""));
+        var response = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms"]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         string error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
         Assert.False(string.IsNullOrWhiteSpace(error));
