@@ -54,6 +54,7 @@ internal static class CommandRegistry
         FeaturesUtteranceCommand.Functionals,
         FeaturesUtteranceCommand.ParityFunctionals,
         FeaturesUtteranceCommand.Boaw,
+        FeaturesAuDeepCommand.Command,
         LearnCommand.Command,
         DiscretizeCommand.Command,
         FuseCommand.Command,
