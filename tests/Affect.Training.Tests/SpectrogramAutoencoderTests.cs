@@ -1,3 +1,4 @@
+using Affect.Sequence.Onnx;
 using Affect.Training;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -86,5 +87,28 @@ public sealed class SpectrogramAutoencoderTests(ITestOutputHelper output)
         using var x = torch.zeros(2, 10, 5);
         var error = Assert.Throws<ArgumentException>(() => model.Encode(x));
         Assert.Contains("[2, 10, 5]", error.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void OnnxRuntimeEncoderMatchesTorchSharpAndTheExportIsReproducible(bool bidirectional)
+    {
+        var options = Small with { Epochs = 2, BidirectionalEncoder = bidirectional };
+        var run = SpectrogramAutoencoderTrainer.Train(Ridges(), options);
+        using var model = run.Model;
+        var torchFeatures = SpectrogramAutoencoderTrainer.Represent(model, Ridges());
+        var bytes = SpectrogramEncoderOnnxExporter.Export(model);
+
+        var batch = Ridges();
+        using var onnx = OnnxPredictor.Load(bytes, "audeep-encoder.onnx");
+        var ort = onnx.Run(new OnnxFloatTensor(batch.Values, batch.Count, batch.Frames, batch.Bands));
+        Assert.Equal([12L, 32L], ort.Shape);
+        var worst = torchFeatures.Zip(ort.Values, (a, b) => Math.Abs(a - b)).Max();
+        output.WriteLine($"bidirectional {bidirectional}: largest |TorchSharp − ORT| {worst:E2}");
+        Assert.True(worst <= 1e-5, $"largest |TorchSharp - ORT| = {worst}");
+
+        using var again = SpectrogramAutoencoderTrainer.Train(Ridges(), options).Model;
+        Assert.Equal(bytes, SpectrogramEncoderOnnxExporter.Export(again));
     }
 }
