@@ -10,7 +10,8 @@ namespace Affect.Cli;
 /// <summary>
 /// <c>affect features audeep --corpus DIR --out DIR2 [...]</c>: auDeep representations (Freitag et al., JMLR 2018). Per
 /// clip threshold, Mel spectrograms of every file and one recurrent autoencoder trained on the train partition only; the
-/// representations of all thresholds are concatenated and written as one feature CSV per partition for <c>affect learn</c>.
+/// representations of all thresholds are concatenated and written as one feature CSV per partition for <c>affect learn</c>;
+/// each encoder is also written as ONNX.
 /// </summary>
 internal static class FeaturesAuDeepCommand
 {
@@ -21,7 +22,8 @@ internal static class FeaturesAuDeepCommand
             [--keep-prob 0.8] [--unidirectional-encoder]
             auDeep representations: Mel spectrograms clipped below each threshold, one GRU sequence-to-sequence autoencoder per
             threshold trained on the train partition (seeded, bit-reproducible on CPU), representations concatenated;
-            DIR2/audeep-{train,devel,test}.csv (name;features...;class, the class column only for categorical corpora)
+            DIR2/audeep-{train,devel,test}.csv (name;features...;class, the class column only for categorical corpora) and
+            DIR2/encoder-<N>dB.onnx, each threshold's encoder (spectrogram [batch, time, bands] → representation) for ONNX Runtime
         """, CliCommand.Sync(Run))
     {
         Options = ["corpus", "out", "seed", "clip-below", "fixed-length", "window", "overlap", "mel-bands", "layers", "units", "epochs", "batch-size", "learning-rate", "keep-prob"],
@@ -121,6 +123,8 @@ internal static class FeaturesAuDeepCommand
             var train = Stack(spectrograms, trainIndex, t);
             var run = SpectrogramAutoencoderTrainer.Train(train, autoencoderOptions);
             using var model = run.Model;
+            Directory.CreateDirectory(output);
+            AtomicFile.WriteAllBytes(Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"encoder-{-thresholds[t]:0.##}dB.onnx")), SpectrogramEncoderOnnxExporter.Export(model));
             var represented = SpectrogramAutoencoderTrainer.Represent(model, all);
             for (int i = 0; i < features.Length; i++)
             {
