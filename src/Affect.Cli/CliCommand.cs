@@ -58,6 +58,7 @@ internal static class CommandRegistry
         FeaturesUtteranceCommand.Boaw,
         FeaturesEGeMapsCommand.EGeMaps,
         FeaturesEGeMapsCommand.Parity,
+        FeaturesAuDeepCommand.Command,
         LearnCommand.Command,
         DiscretizeCommand.Command,
         FuseCommand.Command,

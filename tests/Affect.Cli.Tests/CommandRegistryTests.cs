@@ -90,6 +90,7 @@ public sealed partial class CommandRegistryTests
         var features = await CliProcess.RunAsync("features", "-h");
         Assert.Contains("affect features functionals ", features.Stdout, StringComparison.Ordinal);
         Assert.Contains("affect features boaw ", features.Stdout, StringComparison.Ordinal);
+        Assert.Contains("affect features audeep ", features.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
