@@ -187,11 +187,7 @@ internal static class FeaturesUtteranceCommand
         {
             var clip = AudioLoader.LoadMono(path);
             var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
-            var m = extractor.Extract(clip.Samples);
-            if (m.Rows == 0)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {clip.DurationSeconds:F3} s is shorter than one 60 ms LLD frame"));
-            }
+            var m = FeaturesCommand.RequireFrames(extractor.Extract(clip.Samples), path, clip.DurationSeconds);
 
             rows.Add(new FunctionalsRow(Path.GetFileNameWithoutExtension(path), ComParEFunctionals.Compute(m, path), label));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {m.Rows} frames"));
