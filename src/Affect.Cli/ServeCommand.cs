@@ -33,6 +33,7 @@ internal static class ServeCommand
         var store = BlobStore.Open(connection);
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"  {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
+        log.CorruptFound += c => Console.Error.WriteLine($"affect: warning: {Affect.Audio.DisplayText.Escape(c.Problem)}: recomputing {c.Stage}/{c.Key}");
         var engine = new DurableEngineOptions(DurableEngine.AzureStorage, connection, hub, "affect-serve-" + Environment.MachineName.ToLowerInvariant());
         var service = await LocalService.StartAsync(store, engine, port, log, cancellationToken, Console.Error);
         try

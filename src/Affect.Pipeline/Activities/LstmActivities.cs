@@ -48,8 +48,24 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
             return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
         }
 
-        // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job.
-        await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken);
+        // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job, and
+        // that attempt's queued marker must not stop the job being queued again.
+        if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken))
+        {
+            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
+        }
+
+        // Queued once per key: a concurrent runner, or a killed earlier run whose message is still in the queue (it
+        // becomes visible again when its lease ends), already queued it, so this run waits for that job.
+        try
+        {
+            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(new { queuedAt = DateTimeOffset.UtcNow }), WriteCondition.IfAbsent, cancellationToken);
+        }
+        catch (BlobConditionFailedException)
+        {
+            return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+        }
+
         await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
         return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
     }

@@ -148,6 +148,12 @@ public static class LstmModelBlobs
     /// <summary>The metrics blob name within the <c>models</c> container.</summary>
     public static string Metrics(string key) => $"{key}/metrics.json";
 
+    /// <summary>
+    /// The marker written (only if absent) before a job is queued: a second runner of the same run, or a resumed run
+    /// whose killed predecessor already queued the job, finds it and waits for that job instead of queueing a duplicate.
+    /// </summary>
+    public static string Queued(string key) => $"{key}/queued.json";
+
     /// <summary>The error blob a poisoned job leaves (a <see cref="PoisonedJob"/>), so pollers stop waiting.</summary>
     public static string Error(string key) => $"{key}/error.json";
 }
