@@ -51,7 +51,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
         string? header = reader.ReadLine() ?? throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., {classColumn})");
         header = header.TrimStart('\uFEFF');
         char sep = header.Count(ch => ch == ';') > header.Count(ch => ch == ',') ? ';' : ',';
-        var columns = header.Split(sep).Select(c => c.Trim().Trim('\'', '"')).ToArray();
+        var columns = header.Split(sep).Select((c, j) => Plain(c.Trim().Trim('\'', '"'), source, "line 1", $"column {j + 1}")).ToArray();
         int classIndex = ClassIndex(columns, source, classColumn, "column");
         if (columns.Length < 3)
         {
@@ -113,7 +113,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
                         throw new InvalidDataException($"{source}: line {lineNo}: attribute without a type");
                     }
 
-                    attributes.Add((rest[..sp].Trim('\'', '"'), rest[sp..].Trim()));
+                    attributes.Add((Plain(rest[..sp].Trim('\'', '"'), source, $"line {lineNo}", "@attribute"), Plain(rest[sp..].Trim(), source, $"line {lineNo}", "@attribute type")));
                 }
                 else if (t.StartsWith("@data", StringComparison.OrdinalIgnoreCase))
                 {
@@ -187,7 +187,22 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
         }
     }
 
-    private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    // Quoted file content is escaped and clipped, so an error stays one line whatever the file holds.
+    private static string Shorten(string s) => Affect.Audio.DisplayText.Excerpt(s);
+
+    // Names, labels and column names end up in messages, score files and CSV rows: a control character in one is refused.
+    private static string Plain(string value, string source, string where, string field)
+    {
+        foreach (char ch in value)
+        {
+            if (char.IsControl(ch) || char.IsSurrogate(ch) || ch is '\u2028' or '\u2029')
+            {
+                throw new InvalidDataException($"{source}: {where}: {field}: '{Shorten(value)}' contains a control character");
+            }
+        }
+
+        return value;
+    }
 
     // The class column by name; a table without one has no labels to learn from, so it is refused with what to do.
     private static int ClassIndex(string[] columns, string source, string classColumn, string what)
@@ -214,7 +229,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
 
         public void Add(int lineNo, string[] cells)
         {
-            names.Add(cells[0].Trim().Trim('\'', '"'));
+            names.Add(Plain(cells[0].Trim().Trim('\'', '"'), source, $"line {lineNo}", "name"));
             lines.Add(lineNo);
             for (int j = 1; j < cells.Length; j++)
             {
@@ -231,13 +246,13 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
 
                 if (!double.IsFinite(v))
                 {
-                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j]}': {cell} is not a finite number");
+                    throw new InvalidDataException($"{source}: line {lineNo}: column '{columns[j]}': {Shorten(cell)} is not a finite number");
                 }
 
                 values.Add(v);
             }
 
-            string label = cells[classIndex].Trim().Trim('\'', '"');
+            string label = Plain(cells[classIndex].Trim().Trim('\'', '"'), source, $"line {lineNo}", columns[classIndex]);
             labels.Add(label.Length == 0 || label == "?" ? null : label);
         }
 
