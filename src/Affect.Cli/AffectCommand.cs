@@ -51,22 +51,22 @@ internal static class AffectCommand
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"affect: usage: {e.Message}");
+            Console.Error.WriteLine($"affect: usage: {DisplayText.Escape(e.Message)}");
             return 2;
         }
         catch (WavFormatException e)
         {
-            Console.Error.WriteLine($"affect: error: {e.Message}");
+            Console.Error.WriteLine($"affect: error: {DisplayText.Escape(e.Message)}");
             return 1;
         }
         catch (CorpusFormatException e)
         {
-            Console.Error.WriteLine($"affect: error: {e.Message}");
+            Console.Error.WriteLine($"affect: error: {DisplayText.Escape(e.Message)}");
             return 1;
         }
         catch (PipelineFailedException e)
         {
-            Console.Error.WriteLine($"affect: error: {e.Message}");
+            Console.Error.WriteLine($"affect: error: {DisplayText.Escape(e.Message)}");
             return 1;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
@@ -76,12 +76,12 @@ internal static class AffectCommand
         }
         catch (OperationCanceledException e)
         {
-            Console.Error.WriteLine($"affect: error: {e.Message}");
+            Console.Error.WriteLine($"affect: error: {DisplayText.Escape(e.Message)}");
             return 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or FormatException)
         {
-            Console.Error.WriteLine($"affect: error: {e.Message}");
+            Console.Error.WriteLine($"affect: error: {DisplayText.Escape(e.Message)}");
             return 1;
         }
     }

@@ -233,7 +233,7 @@ internal static class CorpusCommand
         string dir = a.Positional[0];
         if (!Directory.Exists(dir))
         {
-            Console.Error.WriteLine($"affect: error: {dir}: corpus folder does not exist");
+            Console.Error.WriteLine($"affect: error: {DisplayText.Escape(dir)}: corpus folder does not exist");
             return 1;
         }
 
@@ -249,7 +249,7 @@ internal static class CorpusCommand
             Console.Error.WriteLine(p.ToString());
         }
 
-        Console.Error.WriteLine($"affect: error: {dir}: {problems.Count} problem{(problems.Count == 1 ? string.Empty : "s")}");
+        Console.Error.WriteLine($"affect: error: {DisplayText.Escape(dir)}: {problems.Count} problem{(problems.Count == 1 ? string.Empty : "s")}");
         return 1;
     }
 }

@@ -50,22 +50,37 @@ internal static class FeaturesCommand
 
         var options = new LowLevelDescriptorOptions(IncludeDeltas: !noDeltas);
 
-        // Decode and validate every input before writing, so a bad file never leaves a partial CSV behind.
-        var clips = a.Positional.Select(p => (Name: Path.GetFileNameWithoutExtension(p), Clip: AudioLoader.LoadMono(p))).ToList();
+        // Decode, extract and validate every input before writing, so a bad file never leaves a partial CSV behind.
+        var extracted = new List<(string Name, double Seconds, LldMatrix Lld)>();
+        foreach (string path in a.Positional)
+        {
+            var clip = AudioLoader.LoadMono(path);
+
+            // Same sample scaling as SMILExtract's wave source, so the CSV can be diffed against it.
+            var extractor = new LowLevelDescriptors(options with { InputGain = LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample) });
+            extracted.Add((Path.GetFileNameWithoutExtension(path), clip.DurationSeconds, RequireFrames(extractor.Extract(clip.Samples), path, clip.DurationSeconds)));
+        }
+
         AtomicFile.WriteText(csv, writer =>
         {
             OpenSmileCsv.WriteHeader(writer, options.IncludeDeltas ? LldColumns.All : LldColumns.Lld);
-            foreach (var (name, clip) in clips)
+            foreach (var (name, seconds, m) in extracted)
             {
-                // Same sample scaling as SMILExtract's wave source, so the CSV can be diffed against it.
-                var extractor = new LowLevelDescriptors(options with { InputGain = LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample) });
-                LldMatrix m = extractor.Extract(clip.Samples);
                 OpenSmileCsv.WriteRows(writer, name, m);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {clip.DurationSeconds:F3} s, {m.Rows} frames"));
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {seconds:F3} s, {m.Rows} frames"));
             }
         });
         return 0;
     }
+
+    /// <summary>
+    /// Refuses a recording shorter than one 60 ms frame (fewer than 960 samples at 16 kHz): it has no LLD rows, so
+    /// <c>features lld</c> would write nothing for it and its functionals would be undefined. Both <c>features lld</c> and
+    /// <c>features functionals</c> call this, so they accept and refuse the same inputs.
+    /// </summary>
+    internal static LldMatrix RequireFrames(LldMatrix m, string path, double seconds) => m.Rows > 0
+        ? m
+        : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {seconds:F3} s is shorter than one 60 ms LLD frame"));
 
     private static int RunParity(Arguments a)
     {

@@ -143,8 +143,13 @@ internal static class FeaturesUtteranceCommand
             partitions = manifest.Files.Select(f => f.Partition.ToString().ToLowerInvariant()).ToArray(),
             words = codebook.WordNames,
         };
-        AtomicFile.WriteAllText(Path.Combine(output, "boaw.json"), System.Text.Json.JsonSerializer.Serialize(index, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
-        AtomicFile.WriteText(Path.Combine(output, "boaw.csv"), w => BoawTable.WriteCsv(w, codebook.WordNames, rows, manifest.Kind == CorpusKind.Categorical));
+        using (var outputs = new AtomicFileSet())
+        {
+            outputs.StageText(Path.Combine(output, "boaw.json"), w => w.Write(System.Text.Json.JsonSerializer.Serialize(index, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n"));
+            outputs.StageText(Path.Combine(output, "boaw.csv"), w => BoawTable.WriteCsv(w, codebook.WordNames, rows, manifest.Kind == CorpusKind.Categorical));
+            outputs.Commit();
+        }
+
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {rows.Count} bags of {codebook.HistogramLength} words"));
         return 0;
     }
@@ -187,26 +192,25 @@ internal static class FeaturesUtteranceCommand
         {
             var clip = AudioLoader.LoadMono(path);
             var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
-            var m = extractor.Extract(clip.Samples);
-            if (m.Rows == 0)
-            {
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {clip.DurationSeconds:F3} s is shorter than one 60 ms LLD frame"));
-            }
+            var m = FeaturesCommand.RequireFrames(extractor.Extract(clip.Samples), path, clip.DurationSeconds);
 
             rows.Add(new FunctionalsRow(Path.GetFileNameWithoutExtension(path), ComParEFunctionals.Compute(m, path), label));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {m.Rows} frames"));
         }
 
+        // Both outputs or neither: a failure writing the ARFF (disk full) must not leave a new CSV beside an old ARFF.
+        using var outputs = new AtomicFileSet();
         if (csv is not null)
         {
-            AtomicFile.WriteText(csv, w => FunctionalsTable.WriteCsv(w, rows));
+            outputs.StageText(csv, w => FunctionalsTable.WriteCsv(w, rows));
         }
 
         if (arff is not null)
         {
-            AtomicFile.WriteText(arff, w => FunctionalsTable.WriteArff(w, rows));
+            outputs.StageText(arff, w => FunctionalsTable.WriteArff(w, rows));
         }
 
+        outputs.Commit();
         return 0;
     }
 

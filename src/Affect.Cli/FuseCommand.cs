@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Affect.Audio;
 using Affect.Learning;
 using Affect.Learning.Fusion;
 

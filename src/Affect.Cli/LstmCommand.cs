@@ -82,8 +82,13 @@ internal static class LstmCommand
         var test = testDir is null ? null : Load(testDir);
         var result = CrossCorpusExperiment.Run(train, val, test, options, windows, Console.WriteLine);
         Directory.CreateDirectory(outDir);
-        AtomicFile.WriteAllBytes(Path.Combine(outDir, "metrics.json"), result.Metrics.ToJsonBytes());
-        AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), result.Model);
+        using (var outputs = new AtomicFileSet())
+        {
+            outputs.Stage(Path.Combine(outDir, "metrics.json"), s => s.Write(result.Metrics.ToJsonBytes()));
+            outputs.Stage(Path.Combine(outDir, "model.onnx"), s => s.Write(result.Model));
+            outputs.Commit();
+        }
+
         var m = result.Metrics;
         Console.WriteLine($"best epoch {m.BestEpoch}: validation CC {m.ValidationPearsonAtBest:F3}" +
             (m.TestPearsonAtBest is { } t ? $", test CC {t:F3} (1 epoch: {m.TestPearsonAtEpoch1:F3})" : string.Empty));
@@ -117,8 +122,13 @@ internal static class LstmCommand
         }
 
         var meansPath = Path.ChangeExtension(outPath, null) + ".means.csv";
-        AtomicFile.WriteAllBytes(outPath, Encoding.UTF8.GetBytes(frames.ToString()));
-        AtomicFile.WriteAllBytes(meansPath, Encoding.UTF8.GetBytes(means.ToString()));
+        using (var outputs = new AtomicFileSet())
+        {
+            outputs.Stage(outPath, s => s.Write(Encoding.UTF8.GetBytes(frames.ToString())));
+            outputs.Stage(meansPath, s => s.Write(Encoding.UTF8.GetBytes(means.ToString())));
+            outputs.Commit();
+        }
+
         Console.WriteLine($"{corpus.Recordings.Count} recordings: frame predictions in {outPath}, per-file means in {meansPath}");
         return 0;
     }

@@ -1,3 +1,4 @@
+using Affect.Audio;
 using Affect.Corpora;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Hosting;
@@ -129,6 +130,7 @@ internal static class RunCommand
     {
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"    {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
+        log.CorruptFound += c => Console.Error.WriteLine($"affect: warning: {Affect.Audio.DisplayText.Escape(c.Problem)}: recomputing {c.Stage}/{c.Key}");
         string runId = RunStarts.RunIdFor(spec, await RunStarts.CorpusVersionsAsync(store, spec, cancellationToken));
         Console.WriteLine($"run {runId}: corpora {string.Join(", ", spec.Corpora)}; seed {spec.Seed}; engine {engine.Engine}");
         var jobs = TrainingQueues.Open(connection, TrainingQueueNames.Jobs);
@@ -159,13 +161,19 @@ internal static class RunCommand
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
+            using var outputs = new AtomicFileSet();
+            var targets = new List<string>();
             foreach (var (blob, file) in new[] { (outcome.Results, "results.json"), (outcome.Report, "report.html") })
             {
                 byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, blob, cancellationToken);
+                await ArtifactIntegrity.RequireCommittedAsync(store, Containers.Artifacts, blob, bytes, cancellationToken);
                 string target = Path.Combine(outDir, file);
-                AtomicFile.WriteAllBytes(target, bytes);
-                Console.WriteLine($"  wrote {target}");
+                outputs.Stage(target, s => s.Write(bytes));
+                targets.Add(target);
             }
+
+            outputs.Commit();
+            targets.ForEach(t => Console.WriteLine($"  wrote {t}"));
         }
 
         return outcome;

@@ -67,6 +67,7 @@ internal static class ServeCommand
         var store = BlobStore.Open(connection);
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"  {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
+        log.CorruptFound += c => Console.Error.WriteLine($"affect: warning: {Affect.Audio.DisplayText.Escape(c.Problem)}: recomputing {c.Stage}/{c.Key}");
 
         // A unique worker id per process: two services on one task hub must not take each other for a restarted self.
         string workerId = $"affect-serve-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";

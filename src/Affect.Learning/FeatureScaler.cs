@@ -110,6 +110,9 @@ public sealed class FeatureScaler
         return new FeatureScaler(kind, powerExponent, offset, scale);
     }
 
+    /// <summary>True when the offset and scale fitted for <paramref name="column"/> are finite (they overflow for huge cells).</summary>
+    public bool HasFiniteStatistics(int column) => double.IsFinite(offset[column]) && double.IsFinite(scale[column]);
+
     /// <summary>Applies the fitted normalization to <paramref name="x"/> (a new matrix).</summary>
     public RealMatrix Transform(RealMatrix x)
     {

@@ -81,7 +81,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
         }
 
         char sep = header.Count(ch => ch == ';') > header.Count(ch => ch == ',') ? ';' : ',';
-        var columns = header.Split(sep).Select(c => c.Trim().Trim('\'', '"')).ToArray();
+        var columns = header.Split(sep).Select((c, j) => FeatureTableRows.Plain(c.Trim().Trim('\'', '"'), source, "line 1", $"column {j + 1}")).ToArray();
         int classIndex = ClassIndex(columns, source, classColumn, "column");
         if (columns.Length < 3)
         {
@@ -117,7 +117,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
                     throw new InvalidDataException($"{source}: line {lineNo}: attribute without a type");
                 }
 
-                attributes.Add((rest[..sp].Trim('\'', '"'), rest[sp..].Trim()));
+                attributes.Add((FeatureTableRows.Plain(rest[..sp].Trim('\'', '"'), source, $"line {lineNo}", "@attribute"), FeatureTableRows.Plain(rest[sp..].Trim(), source, $"line {lineNo}", "@attribute type")));
             }
             else if (t.StartsWith("@data", StringComparison.OrdinalIgnoreCase))
             {

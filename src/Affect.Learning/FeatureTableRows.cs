@@ -140,7 +140,7 @@ internal static class FeatureTableRows
 
                 if (!double.IsFinite(v))
                 {
-                    return $"{layout.Source}: line {lineNo}: column '{layout.Columns[j]}': {Encoding.UTF8.GetString(cell)} is not a finite number";
+                    return $"{layout.Source}: line {lineNo}: column '{layout.Columns[j]}': {Shorten(Encoding.UTF8.GetString(cell))} is not a finite number";
                 }
 
                 row[k++] = v;
@@ -148,11 +148,19 @@ internal static class FeatureTableRows
             else if (j == 0)
             {
                 name = Encoding.UTF8.GetString(cell.Trim("'\""u8));
+                if (ControlCharacterProblem(name, layout.Source, $"line {lineNo}", "name") is { } problem)
+                {
+                    return problem;
+                }
             }
             else if (j == layout.ClassIndex)
             {
                 var text = cell.Trim("'\""u8);
                 label = text.Length == 0 || text.SequenceEqual("?"u8) ? null : Encoding.UTF8.GetString(text);
+                if (label is not null && ControlCharacterProblem(label, layout.Source, $"line {lineNo}", layout.Columns[j]) is { } problem)
+                {
+                    return problem;
+                }
             }
         }
 
@@ -173,5 +181,23 @@ internal static class FeatureTableRows
         return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    internal static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+    internal static string Shorten(string s) => Affect.Audio.DisplayText.Excerpt(s);
+
+    /// <summary>Null when <paramref name="value"/> is plain text, else why not: names, labels and column names end up in messages, score files and CSV rows.</summary>
+    internal static string? ControlCharacterProblem(string value, string source, string where, string field)
+    {
+        foreach (char ch in value)
+        {
+            if (char.IsControl(ch) || char.IsSurrogate(ch) || ch is '\u2028' or '\u2029')
+            {
+                return $"{source}: {where}: {field}: '{Shorten(value)}' contains a control character";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns <paramref name="value"/> when it is plain text; otherwise throws naming file, place and field.</summary>
+    internal static string Plain(string value, string source, string where, string field) =>
+        ControlCharacterProblem(value, source, where, field) is { } problem ? throw new InvalidDataException(problem) : value;
 }

@@ -168,6 +168,13 @@ public static class UtteranceClassifier
             throw new ArgumentException("a grid search needs a development partition");
         }
 
+        RequireRows(train);
+        RequireRows(test);
+        if (devel is not null)
+        {
+            RequireRows(devel);
+        }
+
         var classes = Classes(train);
         var trainY = Indices(train, classes, required: true)!;
         var develY = devel is null ? null : Indices(devel, classes, required: options.SearchGrid);
@@ -184,9 +191,11 @@ public static class UtteranceClassifier
         GridPoint selected;
         if (options.SearchGrid)
         {
-            var develScores = Evaluate(train.Features, trainY, classes.Count, devel!.Features, options, Points(options), algebra);
+            NumericInput.RequireScalable(options, [train], [devel!]);
+            var develScores = Fitted(train, options, () => Evaluate(train.Features, trainY, classes.Count, devel!.Features, options, Points(options), algebra));
             foreach (var (point, scores) in develScores)
             {
+                NumericInput.RequireFiniteScores(devel!, scores, options, point);
                 grid.Add(point with { DevelUar = Metrics.Uar(develY, TargetCoding.ArgMax(scores), classes.Count) });
             }
 
@@ -206,18 +215,23 @@ public static class UtteranceClassifier
 
         RealMatrix fitX = train.Features;
         int[] fitY = trainY;
+        FeatureTable[] fitTables = [train];
         if (options.RetrainOnTrainDevel && devel is not null && develY is not null && develY.Length == devel.Names.Count)
         {
             fitX = RealMatrix.StackRows(train.Features, devel.Features);
             fitY = [.. trainY, .. develY];
+            fitTables = [train, devel];
         }
 
+        NumericInput.RequireScalable(options, fitTables, devel is null || fitTables.Length == 2 ? [test] : [test, devel]);
         var evalSet = parts.Count == 1 ? parts[0] : RealMatrix.StackRows(parts[0], parts[1]);
-        var all = Evaluate(fitX, fitY, classes.Count, evalSet, options, [selected], algebra)[0].Scores;
+        var all = Fitted(train, options, () => Evaluate(fitX, fitY, classes.Count, evalSet, options, [selected], algebra))[0].Scores;
         var testScores = new RealMatrix(test.Names.Count, classes.Count, all.Data.AsSpan(0, test.Names.Count * classes.Count).ToArray());
+        NumericInput.RequireFiniteScores(test, testScores, options, selected);
         if (devel is not null)
         {
             var ds = new RealMatrix(devel.Names.Count, classes.Count, all.Data.AsSpan(test.Names.Count * classes.Count).ToArray());
+            NumericInput.RequireFiniteScores(devel, ds, options, selected);
             develOut = Partition(devel.Names, ds, develY);
         }
 
@@ -284,6 +298,29 @@ public static class UtteranceClassifier
         }
 
         return result;
+    }
+
+    // A learner that cannot be fitted to finite, bounded features (a kernel that is not positive definite to rounding,
+    // no latent factor to extract) is a property of the training table, so the error names that file.
+    private static List<(GridPoint Point, RealMatrix Scores)> Fitted(FeatureTable train, LearnerOptions options, Func<List<(GridPoint Point, RealMatrix Scores)>> fit)
+    {
+        try
+        {
+            return fit();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{train.Source}: features: {options.Learner.ToString().ToLowerInvariant()} cannot be fitted to this table: {e.Message} (nearly collinear or very large features; z-score scaling may help)", e);
+        }
+    }
+
+    // An empty table scores nothing (an empty score file, a NaN UAR), so it is refused by file.
+    private static void RequireRows(FeatureTable t)
+    {
+        if (t.Names.Count == 0)
+        {
+            throw new InvalidDataException($"{t.Source}: rows: the table has no data rows");
+        }
     }
 
     private static bool IsPls(LearnerKind k) => k is LearnerKind.Kpls or LearnerKind.Wkpls;

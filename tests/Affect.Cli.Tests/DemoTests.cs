@@ -91,6 +91,27 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.DoesNotContain("    computed ", r3.Stdout);
         Assert.DoesNotContain("[worker]", r3.Stdout);
         Assert.Contains("    reused   audio-summary/", r3.Stdout);
+
+        // Truncated results.json and metrics.json are reported by file and recomputed, never used (issue 19.2).
+        string artifactsDir = Path.Combine(d2, "store", "artifacts");
+        string resultsBlob = Directory.GetFiles(Path.Combine(artifactsDir, "report"), "results.json", SearchOption.AllDirectories).Single();
+        string metricsBlob = Directory.GetFiles(artifactsDir, "metrics.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        foreach (string blob in new[] { resultsBlob, metricsBlob })
+        {
+            byte[] whole = File.ReadAllBytes(blob);
+            File.WriteAllBytes(blob, whole[..(whole.Length / 2)]);
+        }
+
+        var r4 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize);
+        Assert.True(r4.ExitCode == 0, CliProcess.Describe(r4.Stdout, r4.Stderr));
+        foreach (string blob in new[] { resultsBlob, metricsBlob })
+        {
+            string name = "artifacts/" + Path.GetRelativePath(artifactsDir, blob).Replace('\\', '/');
+            Assert.Contains($"affect: warning: {name}: ", r4.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(Path.Combine(d2, "results.json")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(resultsBlob));
     }
 
     [Fact]

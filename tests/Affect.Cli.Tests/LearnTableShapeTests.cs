@@ -15,6 +15,9 @@ public sealed partial class LearnCommandTests
     [InlineData("empty-devel", "kelm", "devel.csv: rows: the table has no data rows")]
     [InlineData("overflow", "kelm", "train.csv: line 4: column 'f3': 1e999 is not a finite number")]
     [InlineData("infinity", "svm", "test.csv: line 2: column 'f1': -Infinity is not a finite number")]
+    [InlineData("huge-train", "kpls", "train.csv: line 4: column 'f3': 1.7E+308: the z-score scaling statistics of the training partition overflow")]
+    [InlineData("huge-test", "kelm", "test.csv: line 2: column 'f1': 1E+308 is ")]
+    [InlineData("huge-test", "svm", "test.csv: line 2: column 'f1': 1E+308 is ")]
     public async Task Mismatched_empty_or_non_finite_tables_are_refused_by_file_and_field(string kind, string model, string expected)
     {
         string train = Csv(Table(7, 6)), test = Csv(Table(8, 3)), devel = Csv(Table(9, 3));
@@ -43,6 +46,16 @@ public sealed partial class LearnCommandTests
                 var t = train.Split('\n');
                 t[3] = ReplaceCell(t[3], 3, "1e999");
                 train = string.Join('\n', t);
+                break;
+            case "huge-train":
+                var h = train.Split('\n');
+                h[3] = ReplaceCell(h[3], 3, "1.7e308");
+                train = string.Join('\n', h);
+                break;
+            case "huge-test":
+                var ht = test.Split('\n');
+                ht[1] = ReplaceCell(ht[1], 1, "1e308");
+                test = string.Join('\n', ht);
                 break;
             case "infinity":
                 var s = test.Split('\n');

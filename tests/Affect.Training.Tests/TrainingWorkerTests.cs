@@ -63,12 +63,13 @@ public sealed class TrainingWorkerTests : IDisposable
         var ticket = await enqueue.RunAsync(Request());
         Assert.True(ticket.Enqueued);
         Assert.False((await check.RunAsync(ticket.ModelKey)).Exists);
-        var duplicate = await enqueue.RunAsync(Request());   // e.g. an activity retry before the model exists
+        var duplicate = await enqueue.RunAsync(Request());   // e.g. an activity retry or a second runner before the model exists
         Assert.Equal(ticket.ModelKey, duplicate.ModelKey);
+        Assert.Equal(1, await jobs.CountAsync()); // queued once per key (models/KEY/queued.json): no duplicate job
 
         var outcomes = await worker.DrainAsync();
 
-        Assert.Equal([JobOutcome.Trained, JobOutcome.AlreadyTrained], outcomes);
+        Assert.Equal([JobOutcome.Trained], outcomes);
         Assert.Equal(1, runner.Runs);
         Assert.Equal(0, await jobs.CountAsync());
         var status = await check.RunAsync(ticket.ModelKey);

@@ -22,6 +22,10 @@ public sealed record LstmTrainingRequest(string TrainCorpus, string ValidationCo
     public string? ReplyTo { get; init; }
 }
 
+/// <summary>A run waiting on a job another run queued (see <see cref="LstmModelBlobs.Waiter"/>).</summary>
+/// <param name="InstanceId">The waiting orchestration instance.</param>
+public sealed record LstmWaiter(string InstanceId);
+
 /// <summary>Output of <see cref="EnqueueLstmTrainingActivity"/>.</summary>
 /// <param name="ModelKey">Key of the model under <c>models/</c>: its completion event is <see cref="LstmCompletion.EventName"/> of it; <see cref="CheckLstmModelActivity"/> reads its result.</param>
 /// <param name="Enqueued">True when a job was queued; false when the model already existed.</param>
@@ -56,8 +60,35 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
             return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
         }
 
-        // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job.
-        await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken);
+        // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job, and
+        // that attempt's queued marker must not stop the job being queued again.
+        if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken))
+        {
+            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
+        }
+
+        // Queued once per key: a concurrent runner, or a killed earlier run whose message is still in the queue (it
+        // becomes visible again when its lease ends), already queued it, so this run waits for that job.
+        try
+        {
+            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(new { queuedAt = DateTimeOffset.UtcNow }), WriteCondition.IfAbsent, cancellationToken);
+        }
+        catch (BlobConditionFailedException)
+        {
+            // Queued by another run: its message names that run, so this one registers as a waiter. The worker writes
+            // the result before it reads the waiters, so a result that is absent now is announced to this run too;
+            // one already present is read without waiting.
+            if (input.ReplyTo is { Length: > 0 } replyTo)
+            {
+                await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Waiter(job.ModelKey, replyTo), JsonSerializer.SerializeToUtf8Bytes(new LstmWaiter(replyTo)), cancellationToken: cancellationToken);
+                bool finished = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null
+                    || await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken) is not null;
+                return new LstmTrainingTicket(job.ModelKey, Enqueued: !finished);
+            }
+
+            return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+        }
+
         await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
         return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
     }

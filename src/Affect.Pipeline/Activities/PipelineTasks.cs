@@ -79,6 +79,7 @@ public sealed class ActivityLog
 {
     private readonly object gate = new();
     private readonly List<ArtifactRef> entries = [];
+    private readonly List<CorruptArtifact> corrupt = [];
 
     /// <summary>Raised after each activity finishes.</summary>
     public event Action<ArtifactRef>? Completed;
@@ -95,6 +96,32 @@ public sealed class ActivityLog
         }
     }
 
+    /// <summary>Raised when a stored artifact fails its integrity check (it is then recomputed).</summary>
+    public event Action<CorruptArtifact>? CorruptFound;
+
+    /// <summary>Every corrupt or partial artifact found so far (each was recomputed).</summary>
+    public IReadOnlyList<CorruptArtifact> Corrupt
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. corrupt];
+            }
+        }
+    }
+
+    /// <summary>Records an artifact that failed its integrity check.</summary>
+    public void RecordCorrupt(CorruptArtifact artifact)
+    {
+        lock (gate)
+        {
+            corrupt.Add(artifact);
+        }
+
+        CorruptFound?.Invoke(artifact);
+    }
+
     /// <summary>Records an activity output.</summary>
     public void Record(ArtifactRef artifact)
     {
@@ -106,6 +133,12 @@ public sealed class ActivityLog
         Completed?.Invoke(artifact);
     }
 }
+
+/// <summary>A stored artifact that failed its integrity check and was recomputed.</summary>
+/// <param name="Stage">Its stage.</param>
+/// <param name="Key">Its key.</param>
+/// <param name="Problem">What was wrong, naming the blob (<c>artifacts/stage/key/file: …</c>).</param>
+public sealed record CorruptArtifact(string Stage, string Key, string Problem);
 
 /// <summary>Stands in for the training queue of a host that was given none: any use fails with what to configure.</summary>
 internal sealed class MissingTrainingQueue : ITrainingQueue

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Affect.Audio;
 
 namespace Affect.Pipeline.Training;
 
@@ -121,9 +122,10 @@ public sealed class FolderTrainingQueue : ITrainingQueue
 
     private static async Task WriteAsync(string path, StoredMessage record, CancellationToken cancellationToken)
     {
-        var temporary = path + ".tmp";
-        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(record), cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        // A unique temporary per writer (never "x.json.tmp" shared by two), deleted when the write fails.
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        await Task.Run(() => AtomicFile.WriteAllBytes(path, bytes), cancellationToken);
     }
 
     private async Task<FileStream> LockAsync(CancellationToken cancellationToken)

@@ -200,6 +200,22 @@ public static class LstmModelBlobs
     /// <summary>The metrics blob name within the <c>models</c> container.</summary>
     public static string Metrics(string key) => $"{key}/metrics.json";
 
+    /// <summary>
+    /// The marker written (only if absent) before a job is queued: a second runner of the same run, or a resumed run
+    /// whose killed predecessor already queued the job, finds it and waits for that job instead of queueing a duplicate.
+    /// </summary>
+    public static string Queued(string key) => $"{key}/queued.json";
+
+    /// <summary>
+    /// Where a run that found its job already queued by another run registers to be told of the outcome (the queued
+    /// message names only the first run); the worker announces the job's end to every waiter, then removes the entry.
+    /// </summary>
+    public static string Waiter(string key, string instanceId) =>
+        $"{WaitersPrefix(key)}{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(instanceId)))[..32]}.json";
+
+    /// <summary>The prefix of every waiter entry of <paramref name="key"/> (see <see cref="Waiter"/>).</summary>
+    public static string WaitersPrefix(string key) => $"{key}/waiters/";
+
     /// <summary>The error blob a given-up job leaves (a <see cref="PoisonedJob"/>): the run waiting on it fails with its message.</summary>
     public static string Error(string key) => $"{key}/error.json";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 
@@ -246,18 +247,52 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
     /// </summary>
     private async Task AnnounceAsync(string modelKey, string? replyTo, string? error, Action<string>? log, CancellationToken cancellationToken)
     {
-        if (Completions is null || string.IsNullOrWhiteSpace(replyTo))
+        if (Completions is null)
         {
             return;
         }
 
+        if (!string.IsNullOrWhiteSpace(replyTo))
+        {
+            await AnnounceToAsync(modelKey, replyTo, error, log, cancellationToken);
+        }
+
+        // Runs that found this job queued by another run registered as waiters; the result is already written, so
+        // every waiter listed now is told, and one registering later sees the result itself.
+        var waiters = new List<BlobInfo>();
         try
         {
-            await Completions.EnqueueAsync(JsonSerializer.Serialize(new LstmCompletion(modelKey, replyTo, error), Json), cancellationToken);
+            await foreach (var waiter in store.ListAsync(Containers.Models, LstmModelBlobs.WaitersPrefix(modelKey), cancellationToken))
+            {
+                waiters.Add(waiter);
+            }
+
+            foreach (var waiter in waiters)
+            {
+                var entry = JsonSerializer.Deserialize<LstmWaiter>(await store.GetBytesAsync(Containers.Models, waiter.Name, cancellationToken), Json);
+                if (entry?.InstanceId is { Length: > 0 } instance && instance != replyTo)
+                {
+                    await AnnounceToAsync(modelKey, instance, error, log, cancellationToken);
+                }
+
+                await store.DeleteAsync(Containers.Models, waiter.Name, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
+        {
+            log?.Invoke($"{modelKey}: waiters not all announced ({e.Message}); they find the result at their deadline");
+        }
+    }
+
+    private async Task AnnounceToAsync(string modelKey, string instance, string? error, Action<string>? log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Completions!.EnqueueAsync(JsonSerializer.Serialize(new LstmCompletion(modelKey, instance, error), Json), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log?.Invoke($"{modelKey}: completion for {replyTo} not announced ({e.Message}); the run finds the result at its deadline");
+            log?.Invoke($"{modelKey}: completion for {instance} not announced ({e.Message}); the run finds the result at its deadline");
         }
     }
 

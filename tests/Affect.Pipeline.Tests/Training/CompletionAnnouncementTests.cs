@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Affect.Pipeline.Activities;
+using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Affect.Pipeline.Tests.Orchestration;
 using Affect.Pipeline.Training;
@@ -63,5 +65,41 @@ public sealed class CompletionAnnouncementTests : IDisposable
         Assert.Equal("run-1", completion.InstanceId);
         Assert.Equal("ArgumentException: no training windows", completion.Error);
         Assert.Equal("lstm-completed-" + job.ModelKey, LstmCompletion.EventName(job.ModelKey));
+    }
+
+    [Fact]
+    public async Task A_run_that_finds_its_job_queued_by_another_run_is_told_of_the_outcome_too()
+    {
+        var store = new FolderBlobStore(root);
+        var jobs = new FolderTrainingQueue(Path.Combine(root, TrainingQueues.FolderName), TrainingQueueNames.Jobs);
+        var enqueue = new EnqueueLstmTrainingActivity(store, jobs);
+        var request = new LstmTrainingRequest("a", "b", null, "arousal", 1, null, ["k1", "k2", "-"]);
+
+        var first = await enqueue.RunAsync(request with { ReplyTo = "run-1" });
+        var second = await enqueue.RunAsync(request with { ReplyTo = "run-2" });
+
+        Assert.True(first.Enqueued);
+        Assert.True(second.Enqueued);
+        Assert.Equal(first.ModelKey, second.ModelKey);
+        var worker = new TrainingWorker(store, jobs, jobs.Sibling(TrainingQueueNames.Poison), new Runner(null));
+        Assert.Equal([JobOutcome.Trained], await worker.DrainAsync());
+
+        var completions = new List<LstmCompletion>();
+        var queue = jobs.Sibling(TrainingQueueNames.Completions);
+        while (await queue.ReceiveAsync(TimeSpan.FromMinutes(1)) is { } message)
+        {
+            completions.Add(JsonSerializer.Deserialize<LstmCompletion>(message.Text, TrainingWorker.Json)!);
+            await queue.DeleteAsync(message);
+        }
+
+        Assert.Equal(["run-1", "run-2"], completions.Select(c => c.InstanceId).Order());
+        await foreach (var left in store.ListAsync(Containers.Models, LstmModelBlobs.WaitersPrefix(first.ModelKey)))
+        {
+            Assert.Fail($"waiter entry {left.Name} left behind");
+        }
+
+        // A third run arriving after the model exists reads it without waiting for an event.
+        var third = await enqueue.RunAsync(request with { ReplyTo = "run-3" });
+        Assert.False(third.Enqueued);
     }
 }

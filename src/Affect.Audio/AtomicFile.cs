@@ -1,12 +1,14 @@
 using System.Text;
 
-namespace Affect.Cli;
+namespace Affect.Audio;
 
 /// <summary>
 /// Whole-file writes that readers never see half done: each writer fills its own hidden temporary file beside the target
 /// (a unique name, so concurrent writers of one path never share it) and renames it over the target; the last rename wins.
+/// A failed write (disk full, file size limit, an exception from the producer) deletes the temporary and leaves the target
+/// as it was. Shared by the CLI and the pipeline's folder queue; <see cref="AtomicFileSet"/> commits several files together.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes the file at <paramref name="path"/> through <paramref name="write"/>, then renames it into place.</summary>
     public static void Write(string path, Action<Stream> write)
@@ -25,10 +27,38 @@ internal static class AtomicFile
 
             File.Move(temporary, full, overwrite: true);
         }
+        catch (Exception e) when (IsWriteFailure(e))
+        {
+            DeleteQuietly(temporary);
+            throw Named(full, e);
+        }
         catch
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
             throw;
+        }
+    }
+
+    /// <summary>A write failure (disk full, size limit) named by the target the user asked for, not the hidden temporary.</summary>
+    internal static IOException Named(string target, Exception e) =>
+        new($"{DisplayText.Escape(target)}: write: {DisplayText.Escape(e.Message.Split(" : ")[0])}; nothing was written", e);
+
+    // Disk full is an IOException (ENOSPC); a file size limit surfaces as ArgumentOutOfRangeException (EFBIG).
+    internal static bool IsWriteFailure(Exception e) =>
+        e is ArgumentOutOfRangeException || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException);
+
+    /// <summary>Deletes <paramref name="path"/> if it exists, ignoring I/O errors (for cleaning up after a failure).</summary>
+    internal static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 
