@@ -57,7 +57,7 @@ public sealed partial class DemoTests
         Assert.True(facts.GetProperty("height").GetInt32() > 2000, "the page renders almost nothing");
         Assert.Equal(Regex.Count(source, "<table"), facts.GetProperty("tables").GetInt32());
         var headings = facts.GetProperty("headings").EnumerateArray().Select(h => h.GetString()!).ToList();
-        foreach (string h in new[] { "Run facts", "Table 1", "Table 2", "Table 3", "Table 4", "Section 4.3", "Fusion weights", "Figures" })
+        foreach (string h in new[] { "Run facts", "Table 1", "Table 2", "Table 3", "Table 4", "Section 4.3", "Fusion weights", "Figures", "Label distributions" })
         {
             Assert.True(headings.Any(x => x.Contains(h, StringComparison.Ordinal)), $"no heading with '{h}' in: {string.Join(" | ", headings)}");
         }
@@ -65,8 +65,9 @@ public sealed partial class DemoTests
         var figures = facts.GetProperty("figures").EnumerateArray().ToList();
         Assert.Equal(Regex.Count(source, "<figure"), figures.Count);
         Assert.All(figures, f => Assert.True(f.GetProperty("width").GetDouble() > 100 && f.GetProperty("height").GetDouble() > 50 && f.GetProperty("marks").GetInt32() > 2, f.ToString()));
+        Assert.All(figures, f => Assert.True(f.TryGetProperty("kind", out _), "a figure without data-figure: " + f));
         var kinds = figures.Select(f => f.GetProperty("kind").GetString()).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "epochs", "confusion", "grid", "fusion-weights" }, kinds);
+        Assert.Subset(kinds, new HashSet<string?> { "epochs", "confusion", "grid", "fusion-weights", "label-distribution" });
         Assert.Contains("synthetic corpora only", source, StringComparison.Ordinal);
         Assert.Empty(errors);
     }

@@ -44,7 +44,7 @@ public static class LabelDistributionFigure
         int grid = CorpusLabelStatistics.JointBins * Cell;
         int width = Left + grid + Margin + 8;
         int height = Top + grid + 30;
-        sb.Append("<figure style=\"margin:0\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(I(width)).Append("\" height=\"").Append(I(height))
+        sb.Append("<figure data-figure=\"label-distribution\" style=\"margin:0\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(I(width)).Append("\" height=\"").Append(I(height))
           .Append("\" role=\"img\" aria-label=\"arousal-valence distribution of ").Append(E(corpus.Name)).Append("\" font-family=\"sans-serif\" font-size=\"10\">\n");
         sb.Append("<rect x=\"").Append(I(Left)).Append("\" y=\"").Append(I(Top)).Append("\" width=\"").Append(I(grid)).Append("\" height=\"").Append(I(grid)).Append("\" fill=\"#fafafa\" stroke=\"#999\"/>\n");
         if (l.Joint is { } joint)
