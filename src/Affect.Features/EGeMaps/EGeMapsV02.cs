@@ -286,73 +286,8 @@ public static class EGeMapsV02
     // cFunctionalSegments nonX / eqX with X = 0 (segMinLng 3, pauseMinLng 2), norm = seconds.
     private static void Segments(float[] x, bool voiced, out float count, out float meanLen, out float sdLen)
     {
-        const int segMinLng = 3, pauseMinLng = 2, maxNumSeg = 1000;
-        var lengths = new List<long>();
-        long segStartIndex = 0;
-        int state = 0, segStart = 0, segEnd = 0;
-        int i;
-        for (i = 0; i < x.Length; i++)
-        {
-            bool inside = voiced ? x[i] != 0f : x[i] == 0f;
-            if (inside)
-            {
-                if (state == 1)
-                {
-                    segEnd = 0;
-                    segStart++;
-                    if (segStart >= segMinLng)
-                    {
-                        segStart = 0;
-                        state = 2;
-                    }
-                }
-                else if (state == 0)
-                {
-                    segStart++;
-                    segStartIndex = i;
-                    state = 1;
-                }
-                else
-                {
-                    segEnd = 0;
-                }
-            }
-            else if (state == 2)
-            {
-                segStart = 0;
-                segEnd++;
-                if (segEnd >= pauseMinLng)
-                {
-                    state = 0;
-                    if (lengths.Count < maxNumSeg)
-                    {
-                        lengths.Add(i - segEnd - segStartIndex);
-                    }
-
-                    segEnd = 0;
-                }
-            }
-            else if (state == 1)
-            {
-                segEnd++;
-                if (segEnd >= pauseMinLng)
-                {
-                    state = 0;
-                    segEnd = 0;
-                    segStart = 0;
-                }
-            }
-        }
-
-        if (state == 2)
-        {
-            segEnd++;
-            if (lengths.Count < maxNumSeg)
-            {
-                lengths.Add(i - segEnd - segStartIndex);
-            }
-        }
-
+        const int maxNumSeg = 1000;
+        var lengths = ContourStatistics.SegmentLengths(x, nonZero: voiced, maxNumSeg);
         float total = 0f;
         foreach (long l in lengths)
         {

@@ -290,14 +290,30 @@ internal static class ContourStatistics
     /// </summary>
     public static int SegmentsNonZero(ReadOnlySpan<float> x, float period, Span<float> o)
     {
-        const int segMinLng = 3, pauseMinLng = 2;
         var s = new SegmentStats { Lengths = new long[MaxSegments + 1] };
+        foreach (long length in SegmentLengths(x, nonZero: true, MaxSegments))
+        {
+            AddSegment(ref s, length, MaxSegments);
+        }
+
+        return WriteSegments(ref s, period, o);
+    }
+
+    /// <summary>
+    /// cFunctionalSegments' nonX / eqX segmentation with X = 0: runs of non-zero (<paramref name="nonZero"/>) or zero
+    /// values of at least 3 frames, ended by at least 2 frames of the other kind; the first
+    /// <paramref name="maxSegments"/> segment lengths, in frames, in order.
+    /// </summary>
+    internal static List<long> SegmentLengths(ReadOnlySpan<float> x, bool nonZero, int maxSegments)
+    {
+        const int segMinLng = 3, pauseMinLng = 2;
+        var lengths = new List<long>();
         long segStartIndex = 0;
         int state = 0, segStart = 0, segEnd = 0;
         int i;
         for (i = 0; i < x.Length; i++)
         {
-            if (x[i] != 0f)
+            if (nonZero ? x[i] != 0f : x[i] == 0f)
             {
                 if (state == 1)
                 {
@@ -320,39 +336,40 @@ internal static class ContourStatistics
                     segEnd = 0;
                 }
             }
-            else
+            else if (state == 2)
             {
-                if (state == 2)
+                segStart = 0;
+                segEnd++;
+                if (segEnd >= pauseMinLng)
                 {
-                    segStart = 0;
-                    segEnd++;
-                    if (segEnd >= pauseMinLng)
+                    state = 0;
+                    if (lengths.Count < maxSegments)
                     {
-                        state = 0;
-                        AddSegment(ref s, i - segEnd - segStartIndex, MaxSegments);
-                        segEnd = 0;
+                        lengths.Add(i - segEnd - segStartIndex);
                     }
+
+                    segEnd = 0;
                 }
-                else if (state == 1)
+            }
+            else if (state == 1)
+            {
+                segEnd++;
+                if (segEnd >= pauseMinLng)
                 {
-                    segEnd++;
-                    if (segEnd >= pauseMinLng)
-                    {
-                        state = 0;
-                        segEnd = 0;
-                        segStart = 0;
-                    }
+                    state = 0;
+                    segEnd = 0;
+                    segStart = 0;
                 }
             }
         }
 
-        if (state == 2)
+        if (state == 2 && lengths.Count < maxSegments)
         {
             segEnd++;
-            AddSegment(ref s, i - segEnd - segStartIndex, MaxSegments);
+            lengths.Add(i - segEnd - segStartIndex);
         }
 
-        return WriteSegments(ref s, period, o);
+        return lengths;
     }
 
     /// <summary>
