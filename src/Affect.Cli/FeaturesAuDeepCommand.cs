@@ -64,21 +64,7 @@ internal static class FeaturesAuDeepCommand
             throw new UsageException(e.Message);
         }
 
-        string manifestPath = Path.Combine(corpus, CorpusManifest.FileName);
-        if (!File.Exists(manifestPath))
-        {
-            throw new FileNotFoundException($"{manifestPath}: file does not exist (--corpus must be a corpus folder with {CorpusManifest.FileName})");
-        }
-
-        var manifest = CorpusManifest.Parse(File.ReadAllText(manifestPath), manifestPath);
-        var source = new FolderCorpusSource(corpus);
-        foreach (var f in manifest.Files)
-        {
-            if (!source.Exists(f.Audio))
-            {
-                throw new FileNotFoundException($"{manifestPath}: files['{f.Id}'].audio: {f.Audio} does not exist");
-            }
-        }
+        var (manifestPath, manifest, source) = FeaturesUtteranceCommand.OpenCorpusFolder(corpus);
 
         // Spectrograms per file in parallel, each into its own slot: [file][threshold].
         var spectrograms = new IReadOnlyList<SpectrogramMatrix>[manifest.Files.Count];
@@ -86,16 +72,16 @@ internal static class FeaturesAuDeepCommand
         {
             Parallel.For(0, spectrograms.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
-            string path = source.Resolve(manifest.Files[i].Audio);
-            var clip = AudioLoader.LoadMono(path);
-            try
-            {
-                spectrograms[i] = MelSpectrogram.Compute(clip.Samples, clip.SampleRate, spectrogramOptions);
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"{path}: audio: {e.Message}");
-            }
+                string path = source.Resolve(manifest.Files[i].Audio);
+                var clip = AudioLoader.LoadMono(path);
+                try
+                {
+                    spectrograms[i] = MelSpectrogram.Compute(clip.Samples, clip.SampleRate, spectrogramOptions);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidDataException($"{path}: audio: {e.Message}");
+                }
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)

@@ -74,25 +74,7 @@ internal static class FeaturesEGeMapsCommand
             throw new UsageException("affect features egemaps: at least one of --csv, --arff, --lld-csv is required");
         }
 
-        if (label is not null)
-        {
-            try
-            {
-                FunctionalsTable.ValidateLabel(label);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException("--label: " + e.Message);
-            }
-        }
-
-        foreach (string path in a.Positional)
-        {
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"{path}: file does not exist");
-            }
-        }
+        FeaturesUtteranceCommand.CheckLabelAndInputs(label, a.Positional);
 
         // Everything is computed before anything is written, so a bad input never leaves partial outputs behind.
         var rows = new List<FunctionalsRow>();

@@ -85,21 +85,7 @@ internal static class FeaturesUtteranceCommand
             throw new UsageException(e.Message);
         }
 
-        string manifestPath = Path.Combine(corpus, CorpusManifest.FileName);
-        if (!File.Exists(manifestPath))
-        {
-            throw new FileNotFoundException($"{manifestPath}: file does not exist (--corpus must be a corpus folder with {CorpusManifest.FileName})");
-        }
-
-        var manifest = CorpusManifest.Parse(File.ReadAllText(manifestPath), manifestPath);
-        var source = new FolderCorpusSource(corpus);
-        foreach (var f in manifest.Files)
-        {
-            if (!source.Exists(f.Audio))
-            {
-                throw new FileNotFoundException($"{manifestPath}: files['{f.Id}'].audio: {f.Audio} does not exist");
-            }
-        }
+        var (manifestPath, manifest, source) = OpenCorpusFolder(corpus);
 
         // LLDs per file in parallel; each result lands in its own slot, so the order (and output) never depends on scheduling.
         var frames = new BoawFrames[manifest.Files.Count];
@@ -167,25 +153,7 @@ internal static class FeaturesUtteranceCommand
             throw new UsageException("affect features functionals: --csv and/or --arff is required");
         }
 
-        if (label is not null)
-        {
-            try
-            {
-                FunctionalsTable.ValidateLabel(label);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException("--label: " + e.Message);
-            }
-        }
-
-        foreach (string path in a.Positional)
-        {
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"{path}: file does not exist");
-            }
-        }
+        CheckLabelAndInputs(label, a.Positional);
 
         var rows = new List<FunctionalsRow>();
         foreach (string path in a.Positional)
@@ -245,4 +213,53 @@ internal static class FeaturesUtteranceCommand
         return 0;
     }
 
+
+    /// <summary>
+    /// The corpus folder of <c>--corpus</c>: its manifest, parsed, and a source in which every audio file it lists
+    /// exists (checked before any work, so a missing file fails naming the manifest entry).
+    /// </summary>
+    internal static (string ManifestPath, CorpusManifest Manifest, FolderCorpusSource Source) OpenCorpusFolder(string corpus)
+    {
+        string manifestPath = Path.Combine(corpus, CorpusManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"{manifestPath}: file does not exist (--corpus must be a corpus folder with {CorpusManifest.FileName})");
+        }
+
+        var manifest = CorpusManifest.Parse(File.ReadAllText(manifestPath), manifestPath);
+        var source = new FolderCorpusSource(corpus);
+        foreach (var f in manifest.Files)
+        {
+            if (!source.Exists(f.Audio))
+            {
+                throw new FileNotFoundException($"{manifestPath}: files['{f.Id}'].audio: {f.Audio} does not exist");
+            }
+        }
+
+        return (manifestPath, manifest, source);
+    }
+
+    /// <summary>Checks <c>--label</c> (a usage error when it cannot be written as a class) and that every input WAV exists.</summary>
+    internal static void CheckLabelAndInputs(string? label, IEnumerable<string> paths)
+    {
+        if (label is not null)
+        {
+            try
+            {
+                FunctionalsTable.ValidateLabel(label);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException("--label: " + e.Message);
+            }
+        }
+
+        foreach (string path in paths)
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"{path}: file does not exist");
+            }
+        }
+    }
 }
