@@ -22,6 +22,8 @@ internal static class AffectCommand
           (affect serve and affect worker stop gracefully on either and exit 0)
         """;
 
+    private static readonly Lazy<CommandTree> tree = new(() => new CommandTree(CommandRegistry.All));
+
     /// <summary>The whole usage: every command's usage text, in registry order.</summary>
     public static string Usage => Header + "\n" + string.Concat(CommandRegistry.All.Select(c => Indent(c.Help))) + Footer + "\n";
 
@@ -86,7 +88,10 @@ internal static class AffectCommand
         }
     }
 
-    /// <summary>Finds the command named by the leading words of <paramref name="args"/>, answers --help, parses and runs it.</summary>
+    /// <summary>The System.CommandLine tree of every registry command (built once per process).</summary>
+    internal static CommandTree Tree => tree.Value;
+
+    /// <summary>Parses <paramref name="args"/> with System.CommandLine and runs the command, its help or a directive.</summary>
     internal static async Task<int> DispatchAsync(string[] args, CancellationToken cancellationToken)
     {
         if (args.Length == 0)
@@ -95,76 +100,8 @@ internal static class AffectCommand
             return 2;
         }
 
-        if (args[0] is "-h" or "--help")
-        {
-            Console.Out.Write(Usage);
-            return 0;
-        }
-
-        if (args[0] == "help")
-        {
-            Console.Out.Write(args.Length == 1 ? Usage : HelpFor(args[1..]));
-            return 0;
-        }
-
-        var (command, words) = Resolve(args);
-        if (command is null)
-        {
-            if (Group(args[0]).Count == 0)
-            {
-                throw new UsageException($"unknown command '{args[0]}' (commands: {string.Join(", ", CommandRegistry.All.Select(c => c.Name.Split(' ')[0]).Distinct())}; see affect --help)");
-            }
-
-            if (Arguments.WantsHelp(args[1..]))
-            {
-                Console.Out.Write(HelpFor(args[..1]));
-                return 0;
-            }
-
-            string sub = args.Length > 1 ? $"unknown subcommand '{args[1]}'" : "a subcommand is needed";
-            throw new UsageException($"affect {args[0]}: {sub} ({string.Join(", ", Group(args[0]).Select(c => c.Name[(args[0].Length + 1)..]))}; see affect {args[0]} --help)");
-        }
-
-        string[] rest = args[words..];
-        if (Arguments.WantsHelp(rest))
-        {
-            Console.Out.Write(command.Help);
-            return 0;
-        }
-
-        return await command.Run(Arguments.Parse(rest, command), cancellationToken);
+        return await Tree.InvokeAsync(args, cancellationToken);
     }
-
-    /// <summary>The usage text for <c>affect help WORDS</c>: one command's, or every command of a group (<c>features</c>).</summary>
-    internal static string HelpFor(string[] words)
-    {
-        var (command, used) = Resolve(words);
-        if (command is not null && used == words.Length)
-        {
-            return command.Help;
-        }
-
-        var group = words.Length == 1 ? Group(words[0]) : [];
-        return group.Count > 0
-            ? string.Concat(group.Select(c => c.Help))
-            : throw new UsageException($"no command 'affect {string.Join(' ', words)}' (see affect --help)");
-    }
-
-    private static (CliCommand? Command, int Words) Resolve(string[] args)
-    {
-        for (int words = Math.Min(2, args.Length); words >= 1; words--)
-        {
-            string name = string.Join(' ', args[..words]);
-            if (CommandRegistry.All.FirstOrDefault(c => c.Name == name) is { } command)
-            {
-                return (command, words);
-            }
-        }
-
-        return (null, 0);
-    }
-
-    private static List<CliCommand> Group(string word) => [.. CommandRegistry.All.Where(c => c.Name.StartsWith(word + " ", StringComparison.Ordinal))];
 
     private static string Indent(string help) => string.Concat(help.TrimEnd('\n').Split('\n').Select(l => "  " + l + "\n"));
 }

@@ -4,8 +4,9 @@ namespace Affect.Cli;
 
 /// <summary>
 /// Parsed command-line arguments of one <see cref="CliCommand"/>: positional words and <c>--name value</c> /
-/// <c>--name=value</c> / <c>--flag</c> options. Options the command does not declare, and positional words beyond
-/// what it takes, are usage errors at parse time, so a typo is never silently ignored.
+/// <c>--name=value</c> / <c>--flag</c> options. <see cref="CommandTree"/> (System.CommandLine) refuses options the
+/// command does not declare and positional words beyond what it takes, so a typo is never silently ignored; the
+/// accessors here turn values into numbers and seeds with errors that name the option.
 /// </summary>
 internal sealed class Arguments
 {
@@ -13,102 +14,23 @@ internal sealed class Arguments
     private readonly HashSet<string> used = new(StringComparer.Ordinal);
     private readonly CliCommand command;
 
-    private Arguments(CliCommand command, List<string> positional)
+    /// <summary>The arguments of <paramref name="command"/> as parsed by <see cref="CommandTree"/>.</summary>
+    /// <param name="command">The command they were given to.</param>
+    /// <param name="options">Every given option and flag (without dashes) with its values in order (a flag's value is "true").</param>
+    /// <param name="positional">Positional words (files, folders), in order.</param>
+    public Arguments(CliCommand command, IReadOnlyDictionary<string, List<string>> options, List<string> positional)
     {
         this.command = command;
+        foreach (var (name, values) in options)
+        {
+            this.options[name] = values;
+        }
+
         Positional = positional;
     }
 
     /// <summary>Positional words (files, folders), in order.</summary>
     public List<string> Positional { get; }
-
-    /// <summary>True when <paramref name="args"/> asks for help (<c>--help</c> or <c>-h</c> anywhere).</summary>
-    public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h");
-
-    /// <summary>Parses <paramref name="args"/> (the words after the command's name) against <paramref name="command"/>'s declared options.</summary>
-    /// <exception cref="UsageException">An undeclared option, a missing value, or too few or too many positional words.</exception>
-    public static Arguments Parse(IReadOnlyList<string> args, CliCommand command)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(command);
-        var result = new Arguments(command, []);
-        var unknown = new List<string>();
-        for (int i = 0; i < args.Count; i++)
-        {
-            string a = args[i];
-            if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
-            {
-                string name = a[2..];
-                string? value = null;
-                int eq = name.IndexOf('=', StringComparison.Ordinal);
-                if (eq >= 0)
-                {
-                    value = name[(eq + 1)..];
-                    name = name[..eq];
-                }
-
-                bool isFlag = command.Flags.Contains(name, StringComparer.Ordinal);
-                if (!isFlag && !command.Options.Contains(name, StringComparer.Ordinal))
-                {
-                    unknown.Add("--" + name);
-                    if (value is null && i + 1 < args.Count && !args[i + 1].StartsWith('-'))
-                    {
-                        i++; // most likely the unknown option's value; do not report it as a stray word as well
-                    }
-
-                    continue;
-                }
-
-                if (isFlag && value is not null)
-                {
-                    throw new UsageException($"option --{name} takes no value (see affect {command.Name} --help)");
-                }
-
-                if (!isFlag && value is null)
-                {
-                    if (i + 1 >= args.Count)
-                    {
-                        throw new UsageException($"option --{name} needs a value");
-                    }
-
-                    value = args[++i];
-                }
-
-                if (!result.options.TryGetValue(name, out var values))
-                {
-                    result.options[name] = values = [];
-                }
-
-                values.Add(value ?? "true");
-            }
-            else if (a.Length > 1 && a[0] == '-' && !double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            {
-                unknown.Add(a);
-            }
-            else
-            {
-                result.Positional.Add(a);
-            }
-        }
-
-        if (unknown.Count > 0)
-        {
-            throw new UsageException($"unknown option{(unknown.Count > 1 ? "s" : string.Empty)} for 'affect {command.Name}': {string.Join(", ", unknown)} (see affect {command.Name} --help)");
-        }
-
-        if (result.Positional.Count > command.MaxPositional)
-        {
-            var extra = result.Positional.Skip(command.MaxPositional).Select(p => $"'{p}'");
-            throw new UsageException($"unexpected argument{(result.Positional.Count - command.MaxPositional > 1 ? "s" : string.Empty)} for 'affect {command.Name}': {string.Join(", ", extra)} (see affect {command.Name} --help)");
-        }
-
-        if (result.Positional.Count < command.MinPositional)
-        {
-            throw new UsageException($"affect {command.Name}: {command.MinPositional} argument{(command.MinPositional > 1 ? "s" : string.Empty)} needed, {result.Positional.Count} given (see affect {command.Name} --help)");
-        }
-
-        return result;
-    }
 
     /// <summary>True when the flag <c>--name</c> was given.</summary>
     public bool Flag(string name)
@@ -189,7 +111,7 @@ internal sealed class Arguments
 
     /// <summary>
     /// Fails on options given that the command did not read (a declared option the code forgot to use): the last
-    /// safety net after <see cref="Parse"/> has refused undeclared ones.
+    /// safety net after the parser has refused undeclared ones.
     /// </summary>
     public void RejectUnknown()
     {

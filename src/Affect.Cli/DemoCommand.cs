@@ -21,14 +21,16 @@ internal static class DemoCommand
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("demo", """
         affect demo [--out DIR] [--seed N] [--scale demo|paper] [--batch-size N] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
+            [--quiet | --json]
             generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
             (DIR defaults to ./affect-demo; seed 1; --scale demo (default, a minute or two) or paper (the paper's corpus sizes,
             about 15 h of audio and the paper's 1000-word BoAW codebooks: hours); 4 files per fan-out activity; --retrain-train-devel refits the fused learners
-            on train + devel for their test scores; the weighted-fusion pool search fans out over --fusion-chunks activities)
+            on train + devel for their test scores; the weighted-fusion pool search fans out over --fusion-chunks activities);
+            progress per stage with ETA on stderr; --quiet prints only the results.json path, --json one JSON summary on stdout
         """, RunAsync)
     {
         Options = ["out", "seed", "scale", "batch-size", "fusion-pool", "fusion-chunks"],
-        Flags = ["retrain-train-devel"],
+        Flags = ["retrain-train-devel", .. CommandOutput.Flags],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -38,27 +40,30 @@ internal static class DemoCommand
         var scale = CorpusCommand.ParseScale(args.Get("scale"));
         int batch = args.GetInt("batch-size", 4, 1, 10_000);
         var fusion = FusionOptions.Parse(args);
+        using var output = CommandOutput.For(args, "demo");
         args.RejectUnknown();
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
         string storeDir = Path.Combine(outDir, "store");
         var store = new FolderBlobStore(storeDir);
-        Console.WriteLine($"affect demo: seed {seed}; {scale.ToString().ToLowerInvariant()} scale; folder store {storeDir}");
-        foreach (var (kind, name) in Corpora)
+        output.Line($"affect demo: seed {seed}; {scale.ToString().ToLowerInvariant()} scale; folder store {storeDir}");
+        foreach (var ((kind, name), i) in Corpora.Select((c, i) => (c, i)))
         {
+            output.Progress("corpora", i, Corpora.Length);
             var spec = SyntheticCorpusSpec.ForScale(kind, seed, scale);
             var files = SyntheticCorpusGenerator.Generate(spec);
             await UploadAsync(store, name, files, cancellationToken);
-            Console.WriteLine($"  corpus {name}: {files.Count - 2} files generated and uploaded");
+            output.Detail($"  corpus {name}: {files.Count - 2} files generated and uploaded");
         }
+
+        output.Progress("corpora", Corpora.Length, Corpora.Length);
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
         var corpora = Corpora.Select(c => c.Name).ToList();
         var experiment = fusion.Apply(scale == SyntheticScale.Paper
             ? new ExperimentSpec(corpora, seed, batch)
             : new ExperimentSpec(corpora, seed, batch, BoawSize: 100, BoawIterations: 30));
-        await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
-        Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
+        var (outcome, written) = await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, output, cancellationToken);
+        output.Finish(RunCommand.Summary(outcome, written, storeDir));
         return 0;
     }
 

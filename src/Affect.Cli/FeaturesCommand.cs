@@ -15,12 +15,13 @@ internal static class FeaturesCommand
 {
     /// <summary><c>affect features lld</c>.</summary>
     public static CliCommand Lld { get; } = new("features lld", """
-        affect features lld IN.wav [IN2.wav ...] --csv OUT.csv [--no-deltas]
-            ComParE 2016 LLDs (+ deltas) per 10 ms frame in openSMILE's CSV layout (any WAV, resampled to 16 kHz)
+        affect features lld IN.wav [IN2.wav ...] --csv OUT.csv [--no-deltas] [--quiet | --json]
+            ComParE 2016 LLDs (+ deltas) per 10 ms frame in openSMILE's CSV layout (any WAV, resampled to 16 kHz);
+            progress over the files on stderr, the CSV's path (--quiet) or a JSON summary (--json) on stdout
         """, CliCommand.Sync(RunLld))
     {
         Options = ["csv"],
-        Flags = ["no-deltas"],
+        Flags = ["no-deltas", .. CommandOutput.Flags],
         MinPositional = 1,
         MaxPositional = int.MaxValue,
     };
@@ -38,6 +39,7 @@ internal static class FeaturesCommand
     {
         string csv = a.Require("csv");
         bool noDeltas = a.Flag("no-deltas");
+        using var output = CommandOutput.For(a, "features lld");
         a.RejectUnknown();
 
         foreach (string path in a.Positional)
@@ -54,6 +56,7 @@ internal static class FeaturesCommand
         var extracted = new List<(string Name, double Seconds, LldMatrix Lld)>();
         foreach (string path in a.Positional)
         {
+            output.Progress("lld", extracted.Count, a.Positional.Count);
             var clip = AudioLoader.LoadMono(path);
 
             // Same sample scaling as SMILExtract's wave source, so the CSV can be diffed against it.
@@ -67,9 +70,11 @@ internal static class FeaturesCommand
             foreach (var (name, seconds, m) in extracted)
             {
                 OpenSmileCsv.WriteRows(writer, name, m);
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {seconds:F3} s, {m.Rows} frames"));
+                output.Detail(string.Create(CultureInfo.InvariantCulture, $"{name}: {seconds:F3} s, {m.Rows} frames"));
             }
         });
+        output.Progress("lld", extracted.Count, a.Positional.Count);
+        output.Finish(new CommandSummary("completed", [("csv", Path.GetFullPath(csv))], [("files", extracted.Count), ("frames", extracted.Sum(e => e.Lld.Rows))]));
         return 0;
     }
 

@@ -16,11 +16,14 @@ internal static class FeaturesEGeMapsCommand
     /// <summary><c>affect features egemaps</c>.</summary>
     public static CliCommand EGeMaps { get; } = new("features egemaps", """
         affect features egemaps IN.wav [IN2.wav ...] [--csv OUT.csv] [--arff OUT.arff] [--lld-csv LLD.csv] [--label CLASS]
+            [--quiet | --json]
             the 88 eGeMAPS v02 functionals per file (openSMILE eGeMAPSv02.conf) in openSMILE's CSV/ARFF layouts and/or
-            the 25 LLDs per 10 ms frame (at least one of --csv, --arff, --lld-csv); --label CLASS adds a class column
+            the 25 LLDs per 10 ms frame (at least one of --csv, --arff, --lld-csv); --label CLASS adds a class column;
+            progress over the files on stderr, the first output's path (--quiet) or a JSON summary (--json) on stdout
         """, CliCommand.Sync(Run))
     {
         Options = ["csv", "arff", "lld-csv", "label"],
+        Flags = CommandOutput.Flags,
         MinPositional = 1,
         MaxPositional = int.MaxValue,
     };
@@ -68,6 +71,7 @@ internal static class FeaturesEGeMapsCommand
         string? arff = a.Get("arff");
         string? lldCsv = a.Get("lld-csv");
         string? label = a.Get("label");
+        using var output = CommandOutput.For(a, "features egemaps");
         a.RejectUnknown();
         if (csv is null && arff is null && lldCsv is null)
         {
@@ -81,6 +85,7 @@ internal static class FeaturesEGeMapsCommand
         var llds = new List<(string Name, LldMatrix Matrix)>();
         foreach (string path in a.Positional)
         {
+            output.Progress("egemaps", rows.Count, a.Positional.Count);
             var clip = AudioLoader.LoadMono(path);
             if (clip.Samples.Length < 960)
             {
@@ -94,8 +99,10 @@ internal static class FeaturesEGeMapsCommand
             string name = Path.GetFileNameWithoutExtension(path);
             rows.Add(new FunctionalsRow(name, functionals, label));
             llds.Add((name, lld));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {lld.Rows} frames"));
+            output.Detail(string.Create(CultureInfo.InvariantCulture, $"{path}: {lld.Rows} frames"));
         }
+
+        output.Progress("egemaps", rows.Count, a.Positional.Count);
 
         if (csv is not null)
         {
@@ -112,6 +119,7 @@ internal static class FeaturesEGeMapsCommand
             AtomicFile.WriteText(lldCsv, w => OpenSmileCsv.Write(w, llds));
         }
 
+        output.Finish(new CommandSummary("completed", [.. new[] { ("csv", csv), ("arff", arff), ("lld-csv", lldCsv) }.Where(o => o.Item2 is not null).Select(o => (o.Item1, Path.GetFullPath(o.Item2!)))], [("files", rows.Count)]));
         return 0;
     }
 }

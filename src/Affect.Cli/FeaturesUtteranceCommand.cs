@@ -18,12 +18,14 @@ internal static class FeaturesUtteranceCommand
 {
     /// <summary><c>affect features functionals</c>.</summary>
     public static CliCommand Functionals { get; } = new("features functionals", """
-        affect features functionals IN.wav [IN2.wav ...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS]
+        affect features functionals IN.wav [IN2.wav ...] [--csv OUT.csv] [--arff OUT.arff] [--label CLASS] [--quiet | --json]
             the 6373 ComParE 2016 functionals per file in openSMILE's CSV/ARFF layouts (at least one of --csv, --arff);
-            --label CLASS adds a nominal class column (last column 'class' in both) that affect learn reads
+            --label CLASS adds a nominal class column (last column 'class' in both) that affect learn reads;
+            progress over the files on stderr, the table's path (--quiet) or a JSON summary (--json) on stdout
         """, CliCommand.Sync(RunFunctionals))
     {
         Options = ["csv", "arff", "label"],
+        Flags = CommandOutput.Flags,
         MinPositional = 1,
         MaxPositional = int.MaxValue,
     };
@@ -147,6 +149,7 @@ internal static class FeaturesUtteranceCommand
         string? csv = a.Get("csv");
         string? arff = a.Get("arff");
         string? label = a.Get("label");
+        using var output = CommandOutput.For(a, "features functionals");
         a.RejectUnknown();
         if (csv is null && arff is null)
         {
@@ -158,13 +161,16 @@ internal static class FeaturesUtteranceCommand
         var rows = new List<FunctionalsRow>();
         foreach (string path in a.Positional)
         {
+            output.Progress("functionals", rows.Count, a.Positional.Count);
             var clip = AudioLoader.LoadMono(path);
             var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
             var m = FeaturesCommand.RequireFrames(extractor.Extract(clip.Samples), path, clip.DurationSeconds);
 
             rows.Add(new FunctionalsRow(Path.GetFileNameWithoutExtension(path), ComParEFunctionals.Compute(m, path), label));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {m.Rows} frames"));
+            output.Detail(string.Create(CultureInfo.InvariantCulture, $"{path}: {m.Rows} frames"));
         }
+
+        output.Progress("functionals", rows.Count, a.Positional.Count);
 
         // Both outputs or neither: a failure writing the ARFF (disk full) must not leave a new CSV beside an old ARFF.
         using var outputs = new AtomicFileSet();
@@ -179,6 +185,7 @@ internal static class FeaturesUtteranceCommand
         }
 
         outputs.Commit();
+        output.Finish(new CommandSummary("completed", [.. new[] { ("csv", csv), ("arff", arff) }.Where(o => o.Item2 is not null).Select(o => (o.Item1, Path.GetFullPath(o.Item2!)))], [("files", rows.Count)]));
         return 0;
     }
 

@@ -69,18 +69,28 @@ internal static class LstmCommand
         var labels = Labels(a);
         var extractor = Extractor(a.Get("features") ?? "compare2016-lld");
         var outDir = a.Require("out");
+        using var output = CommandOutput.For(a, "lstm train");
         a.RejectUnknown();
 
         SequenceCorpus Load(string dir)
         {
-            Console.WriteLine($"reading {dir} ({extractor.Name} features, {target})");
+            output.Line($"reading {dir} ({extractor.Name} features, {target})");
             return SequenceCorpus.LoadFolder(dir, target, extractor, labels);
         }
 
         var train = Load(trainDir);
         var val = Load(valDir);
         var test = testDir is null ? null : Load(testDir);
-        var result = CrossCorpusExperiment.Run(train, val, test, options, windows, Console.WriteLine);
+        output.Progress("epochs", 0, options.Epochs);
+        var result = CrossCorpusExperiment.Run(train, val, test, options, windows, line =>
+        {
+            // LstmTrainer reports one line per epoch ("epoch N: loss ..."): the stage's count.
+            output.Detail(line);
+            if (line.StartsWith("epoch ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6, line.IndexOf(':', StringComparison.Ordinal) is > 6 and int colon ? colon - 6 : 0), out int epoch))
+            {
+                output.Progress("epochs", epoch, options.Epochs);
+            }
+        });
         Directory.CreateDirectory(outDir);
         using (var outputs = new AtomicFileSet())
         {
@@ -90,9 +100,15 @@ internal static class LstmCommand
         }
 
         var m = result.Metrics;
-        Console.WriteLine($"best epoch {m.BestEpoch}: validation CC {m.ValidationPearsonAtBest:F3}" +
+        output.Line($"best epoch {m.BestEpoch}: validation CC {m.ValidationPearsonAtBest:F3}" +
             (m.TestPearsonAtBest is { } t ? $", test CC {t:F3} (1 epoch: {m.TestPearsonAtEpoch1:F3})" : string.Empty));
-        Console.WriteLine($"wrote {Path.Combine(outDir, "model.onnx")} and metrics.json");
+        var facts = new List<(string, object)> { ("bestEpoch", m.BestEpoch), ("validationCc", Math.Round(m.ValidationPearsonAtBest, 6)) };
+        if (m.TestPearsonAtBest is { } testCc)
+        {
+            facts.Add(("testCc", Math.Round(testCc, 6)));
+        }
+
+        output.Finish(new CommandSummary("completed", [("model", Path.GetFullPath(Path.Combine(outDir, "model.onnx"))), ("metrics", Path.GetFullPath(Path.Combine(outDir, "metrics.json")))], facts));
         return 0;
     }
 

@@ -16,14 +16,15 @@ internal static class RunCommand
     public static CliCommand Command { get; } = new("run", """
         affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
             [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
-            [--egemaps]
+            [--egemaps] [--quiet | --json]
             run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
             the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written;
-            --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it
+            --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it;
+            progress per stage with ETA on stderr; --quiet prints only the results path, --json one JSON summary on stdout
         """, RunAsync)
     {
         Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks"],
-        Flags = ["no-worker", "retrain-train-devel", "egemaps"],
+        Flags = ["no-worker", "retrain-train-devel", "egemaps", .. CommandOutput.Flags],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -40,6 +41,7 @@ internal static class RunCommand
         var learners = args.GetAll("learner").ToList();
         var fusion = FusionOptions.Parse(args);
         bool egemaps = args.Flag("egemaps");
+        using var output = CommandOutput.For(args, "run");
         args.RejectUnknown();
         if (corpora.Count == 0)
         {
@@ -63,7 +65,8 @@ internal static class RunCommand
         // Nothing is created (store folder, .staging, .queues) until the store and every corpus are known to exist.
         await CheckCorporaAsync(connection, corpora, cancellationToken);
         var store = BlobStore.Open(connection);
-        await ExecuteAsync(store, connection, engine, spec, outDir, worker, cancellationToken);
+        var (outcome, written) = await ExecuteAsync(store, connection, engine, spec, outDir, worker, output, cancellationToken);
+        output.Finish(Summary(outcome, written, StoreFolder(connection) ?? "(Azure Storage)"));
         return 0;
     }
 
@@ -118,36 +121,34 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Runs the orchestration on a local engine, printing progress, and copies results.json and report.html to <paramref name="outDir"/>.</summary>
+    /// <summary>Runs the orchestration on a local engine, showing its progress, and copies results.json and report.html to <paramref name="outDir"/>.</summary>
     /// <param name="store">The artifact store.</param>
     /// <param name="connection">The store's connection (its training queues live beside it).</param>
     /// <param name="engine">Which Durable Task engine.</param>
     /// <param name="spec">The run.</param>
     /// <param name="outDir">Where to copy results.json and report.html, or null.</param>
     /// <param name="inProcessWorker">Also run the LSTM training worker in this process (else run <c>affect worker</c> beside it).</param>
+    /// <param name="output">Where progress goes: the orchestration's custom status (<see cref="RunProgress"/>) as stages with ETA, each activity as a detail line.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    public static async Task<ExperimentOutcome> ExecuteAsync(IBlobStore store, string connection, DurableEngineOptions engine, ExperimentSpec spec, string? outDir, bool inProcessWorker, CancellationToken cancellationToken)
+    /// <returns>The outcome and the files written to <paramref name="outDir"/> (results.json, report.html; none without it).</returns>
+    public static async Task<(ExperimentOutcome Outcome, IReadOnlyList<string> Written)> ExecuteAsync(
+        IBlobStore store, string connection, DurableEngineOptions engine, ExperimentSpec spec, string? outDir, bool inProcessWorker, CommandOutput output, CancellationToken cancellationToken)
     {
         var log = new ActivityLog();
-        log.Completed += a => Console.WriteLine($"    {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
+        log.Completed += a => output.Detail($"    {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
         log.CorruptFound += c => Console.Error.WriteLine($"affect: warning: {Affect.Audio.DisplayText.Escape(c.Problem)}: recomputing {c.Stage}/{c.Key}");
         string runId = RunStarts.RunIdFor(spec, await RunStarts.CorpusVersionsAsync(store, spec, cancellationToken));
-        Console.WriteLine($"run {runId}: corpora {string.Join(", ", spec.Corpora)}; seed {spec.Seed}; engine {engine.Engine}");
+        output.Line($"run {runId}: corpora {string.Join(", ", spec.Corpora)}; seed {spec.Seed}; engine {engine.Engine}");
         var jobs = TrainingQueues.Open(connection, TrainingQueueNames.Jobs);
         await using var host = await DurableEngineHost.StartAsync(engine, store, log, cancellationToken: cancellationToken, trainingQueue: jobs);
         using var stopWorker = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var worker = inProcessWorker
-            ? Task.Run(() => RunWorkerAsync(store, jobs, TrainingQueues.Open(connection, TrainingQueueNames.Poison), stopWorker.Token), CancellationToken.None)
+            ? Task.Run(() => RunWorkerAsync(store, jobs, TrainingQueues.Open(connection, TrainingQueueNames.Poison), output, stopWorker.Token), CancellationToken.None)
             : Task.CompletedTask;
         ExperimentOutcome outcome;
         try
         {
-            outcome = await PipelineRunner.RunAsync(
-                host.Client,
-                spec,
-                runId,
-                p => Console.WriteLine($"  [{p.Stage}] {p.Done}/{p.Total}"),
-                cancellationToken);
+            outcome = await PipelineRunner.RunAsync(host.Client, spec, runId, p => output.Progress(output.Clock.Report(p)), cancellationToken);
         }
         finally
         {
@@ -156,13 +157,13 @@ internal static class RunCommand
         }
 
         int reused = outcome.Activities.Count(a => a.Reused);
-        Console.WriteLine($"run {runId}: completed; {outcome.Activities.Count - reused} activities computed, {reused} reused");
-        Console.WriteLine($"  results: {Containers.Runs}/{runId}/results.json (artifact {Containers.Artifacts}/{outcome.Results})");
+        output.Line($"run {runId}: completed; {outcome.Activities.Count - reused} activities computed, {reused} reused");
+        output.Line($"  results: {Containers.Runs}/{runId}/results.json (artifact {Containers.Artifacts}/{outcome.Results})");
+        var targets = new List<string>();
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
             using var outputs = new AtomicFileSet();
-            var targets = new List<string>();
             foreach (var (blob, file) in new[] { (outcome.Results, "results.json"), (outcome.Report, "report.html") })
             {
                 byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, blob, cancellationToken);
@@ -173,19 +174,42 @@ internal static class RunCommand
             }
 
             outputs.Commit();
-            targets.ForEach(t => Console.WriteLine($"  wrote {t}"));
+            targets.ForEach(t => output.Line($"  wrote {t}"));
         }
 
-        return outcome;
+        return (outcome, targets);
+    }
+
+    /// <summary>
+    /// The closing summary of a run: results.json and report.html (copied to --out, else in the store), the per-file
+    /// scores (the classify and fusion artifacts) and the store, with the run id and how many activities were computed or reused.
+    /// </summary>
+    public static CommandSummary Summary(ExperimentOutcome outcome, IReadOnlyList<string> written, string storeLocation)
+    {
+        string artifacts = storeLocation.StartsWith('(') ? Containers.Artifacts : Path.Combine(storeLocation, Containers.Artifacts);
+        var outputs = new List<(string, string)>
+        {
+            ("results", written.FirstOrDefault(w => w.EndsWith("results.json", StringComparison.Ordinal)) ?? $"{artifacts}/{outcome.Results}"),
+            ("report", written.FirstOrDefault(w => w.EndsWith("report.html", StringComparison.Ordinal)) ?? $"{artifacts}/{outcome.Report}"),
+        };
+        var scoreStages = outcome.Activities.Select(a => a.Stage).Where(s => s is "classify" or "fusion" or "discretize" or "lstm").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (scoreStages.Count > 0)
+        {
+            outputs.Add(("scores", $"{artifacts}/{{{string.Join(",", scoreStages)}}}/"));
+        }
+
+        outputs.Add(("store", storeLocation));
+        int reused = outcome.Activities.Count(a => a.Reused);
+        return new CommandSummary("completed", outputs, [("run", outcome.RunKey), ("computed", outcome.Activities.Count - reused), ("reused", reused)]);
     }
 
     /// <summary>The LSTM training worker inside this process: takes jobs from the queue until stopped.</summary>
-    private static async Task RunWorkerAsync(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, CancellationToken stop)
+    private static async Task RunWorkerAsync(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, CommandOutput output, CancellationToken stop)
     {
         // A short, renewed lease: a job this process held when it was killed is visible again to the resumed run
         // within half a minute (the default 5 minutes suits remote workers).
         var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null, extractorFor: LstmCommand.Extractor)) { Visibility = TimeSpan.FromSeconds(30) };
-        await worker.RunAsync(TimeSpan.FromMilliseconds(250), drain: false, line => Console.WriteLine("    [worker] " + line), stop);
+        await worker.RunAsync(TimeSpan.FromMilliseconds(250), drain: false, line => output.Detail("    [worker] " + line), stop);
     }
 }
 

@@ -10,15 +10,17 @@ internal static class WorkerCommand
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("worker", """
         affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto] [--max-attempts 3] [--visibility-seconds 300]
+            [--quiet | --json]
             LSTM training worker: takes jobs from the lstm-training queue, reads the run's stored LLDs, writes models/{key}/model.onnx
             + metrics.json and announces each ended job on lstm-completions (the waiting run continues on that event);
             renews a job's visibility every half --visibility-seconds while training; a job received more than --max-attempts
             times, or failing on bad input, goes to lstm-training-poison with models/{key}/error.json;
-            --drain stops when the queue is empty; SIGINT/SIGTERM stop it gracefully (exit 0)
+            --drain stops when the queue is empty; SIGINT/SIGTERM stop it gracefully (exit 0); log lines and epochs on stderr,
+            at the end a summary (jobs handled) on stdout, only the store with --quiet, one JSON object with --json
         """, RunAsync)
     {
         Options = ["store", "poll-seconds", "threads", "device", "max-attempts", "visibility-seconds"],
-        Flags = ["drain"],
+        Flags = ["drain", .. CommandOutput.Flags],
     };
 
     private static async Task<int> RunAsync(Arguments a, CancellationToken cancellationToken)
@@ -35,6 +37,7 @@ internal static class WorkerCommand
             throw new UsageException($"--device: '{device}' is not cpu, cuda or auto");
         }
 
+        using var output = CommandOutput.For(a, "worker");
         a.RejectUnknown();
         RunCommand.RequireExistingStore(connection);
 
@@ -43,14 +46,15 @@ internal static class WorkerCommand
             store,
             TrainingQueues.Open(connection, TrainingQueueNames.Jobs),
             TrainingQueues.Open(connection, TrainingQueueNames.Poison),
-            new TorchJobRunner(threads, Console.WriteLine, device, LstmCommand.Extractor))
+            new TorchJobRunner(threads, output.Detail, device, LstmCommand.Extractor))
         {
             MaxAttempts = maxAttempts,
             Visibility = visibility,
         };
-        Console.WriteLine($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
-        await worker.RunAsync(poll, drain, Console.WriteLine, cancellationToken);
-        Console.WriteLine("worker: stopped");
+        output.Line($"worker: waiting for jobs on {TrainingQueueNames.Jobs}" + (drain ? " (until the queue is empty)" : string.Empty));
+        int handled = await worker.RunAsync(poll, drain, output.Line, cancellationToken);
+        output.Line("worker: stopped");
+        output.Finish(new CommandSummary("stopped", [("store", RunCommand.StoreFolder(connection) ?? "(Azure Storage)")], [("jobs", handled)]));
         return 0;
     }
 }
