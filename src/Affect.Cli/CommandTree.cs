@@ -67,7 +67,11 @@ internal sealed partial class CommandTree
             Argument<string[]>? positional = null;
             if (cli.MaxPositional > 0)
             {
-                positional = new Argument<string[]>("arguments") { Arity = new ArgumentArity(cli.MinPositional, Math.Min(cli.MaxPositional, 100_000)) };
+                positional = new Argument<string[]>("arguments")
+                {
+                    Arity = new ArgumentArity(cli.MinPositional, Math.Min(cli.MaxPositional, 100_000)),
+                    CustomParser = r => [.. r.Tokens.Select(t => t.Value)], // also for a maximum of one word (no scalar conversion)
+                };
                 command.Add(positional);
             }
 
@@ -180,7 +184,9 @@ internal sealed partial class CommandTree
         }
 
         var cli = leaf.Cli;
-        var (unknown, stray) = UnknownAndStray(args, unmatched);
+        // System.CommandLine takes an unknown option-like word as a positional argument when the command has room for one.
+        var optionLikePositionals = leaf.Positional is null ? [] : result.GetResult(leaf.Positional)?.Tokens.Select(t => t.Value).Where(IsOptionLike) ?? [];
+        var (unknown, stray) = UnknownAndStray(args, [.. unmatched, .. optionLikePositionals]);
         if (unknown.Count > 0)
         {
             return $"unknown option{(unknown.Count > 1 ? "s" : string.Empty)} for 'affect {cli.Name}': {string.Join(", ", unknown)} (see affect {cli.Name} --help)";
@@ -195,7 +201,7 @@ internal sealed partial class CommandTree
         return error.SymbolResult switch
         {
             OptionResult o when o.Option.Arity.MaximumNumberOfValues > 0 && o.Tokens.Count == 0 => $"option {o.Option.Name} needs a value",
-            ArgumentResult a when a.Argument == leaf.Positional =>
+            ArgumentResult a when a.Argument == leaf.Positional && a.Tokens.Count < cli.MinPositional =>
                 $"affect {cli.Name}: {cli.MinPositional} argument{(cli.MinPositional > 1 ? "s" : string.Empty)} needed, {a.Tokens.Count} given (see affect {cli.Name} --help)",
             _ => $"affect {cli.Name}: {error.Message} (see affect {cli.Name} --help)",
         };

@@ -25,7 +25,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         var r1 = reference.Run;
         Assert.True(r1.ExitCode == 0, CliProcess.Describe(r1.Stdout, r1.Stderr));
         string d1 = reference.Dir, d2 = CliProcess.TempDir();
-        var r2 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize);
+        var r2 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize, "--json");
         Assert.True(r2.ExitCode == 0, CliProcess.Describe(r2.Stdout, r2.Stderr));
         Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(Path.Combine(d2, "results.json")));
         string html = File.ReadAllText(Path.Combine(d1, "report.html"));
@@ -34,9 +34,40 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
             Assert.Contains(stage, html);
         }
 
-        Assert.Contains("[audio-summary]", r1.Stdout);
-        Assert.DoesNotContain("    reused ", r1.Stdout);
-        Assert.Contains("    computed ingest/", r1.Stdout);
+        // Redirected: progress per stage with ETA and one line per activity, on stderr, without ANSI codes; stdout
+        // holds only the closing summary, which says where the results are.
+        Assert.Contains("  [audio-summary] ", r1.Stderr);
+        Assert.Matches(@"  \[lld\] \d+/\d+ \d+ % [0-9.]+ s, (eta [0-9.]+ s|done)", r1.Stderr);
+        Assert.DoesNotContain("    reused ", r1.Stderr);
+        Assert.Contains("    computed ingest/", r1.Stderr);
+        Assert.DoesNotContain("    computed ", r1.Stdout);
+        Assert.DoesNotContain('\u001b', r1.Stdout + r1.Stderr);
+        Assert.StartsWith("affect demo: completed in ", r1.Stdout, StringComparison.Ordinal);
+        foreach (string where in new[] { Path.Combine(d1, "results.json"), Path.Combine(d1, "report.html"), Path.Combine(d1, "store"), "scores " })
+        {
+            Assert.Contains(where, r1.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.True(r1.Stdout.Split('\n').Length < 25, "the summary fits on one screen:\n" + r1.Stdout);
+
+        // --json: stdout is exactly one JSON object with the summary's fields; progress stays on stderr.
+        using (var summary = JsonDocument.Parse(r2.Stdout))
+        {
+            var s = summary.RootElement;
+            Assert.Equal("demo", s.GetProperty("command").GetString());
+            Assert.Equal("completed", s.GetProperty("status").GetString());
+            Assert.True(s.GetProperty("seconds").GetDouble() > 0);
+            Assert.Equal(Path.Combine(d2, "results.json"), s.GetProperty("outputs").GetProperty("results").GetString());
+            Assert.Equal(Path.Combine(d2, "report.html"), s.GetProperty("outputs").GetProperty("report").GetString());
+            Assert.Equal(Path.Combine(d2, "store"), s.GetProperty("outputs").GetProperty("store").GetString());
+            Assert.StartsWith(Path.Combine(d2, "store", "artifacts"), s.GetProperty("outputs").GetProperty("scores").GetString(), StringComparison.Ordinal);
+            Assert.True(s.GetProperty("computed").GetInt32() > 0);
+            Assert.Equal(0, s.GetProperty("reused").GetInt32());
+            Assert.False(string.IsNullOrEmpty(s.GetProperty("run").GetString()));
+        }
+
+        Assert.Single(r2.Stdout.Trim().Split('\n'));
+        Assert.Contains("  [audio-summary] ", r2.Stderr);
 
         // Table 1 analogue: 6 orders × 2 targets trained by the queue worker; arousal transfers in every order.
         using var results = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(d1, "results.json")));
@@ -88,9 +119,9 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         // A second run in the same folder recomputes nothing.
         var r3 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize);
         Assert.True(r3.ExitCode == 0, CliProcess.Describe(r3.Stdout, r3.Stderr));
-        Assert.DoesNotContain("    computed ", r3.Stdout);
-        Assert.DoesNotContain("[worker]", r3.Stdout);
-        Assert.Contains("    reused   audio-summary/", r3.Stdout);
+        Assert.DoesNotContain("    computed ", r3.Stderr);
+        Assert.DoesNotContain("[worker]", r3.Stderr);
+        Assert.Contains("    reused   audio-summary/", r3.Stderr);
 
         // Truncated results.json and metrics.json are reported by file and recomputed, never used (issue 19.2).
         string artifactsDir = Path.Combine(d2, "store", "artifacts");
@@ -102,8 +133,13 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
             File.WriteAllBytes(blob, whole[..(whole.Length / 2)]);
         }
 
-        var r4 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize);
+        var r4 = await CliProcess.RunAsync("demo", "--out", d2, "--batch-size", ReferenceDemo.BatchSize, "--quiet");
         Assert.True(r4.ExitCode == 0, CliProcess.Describe(r4.Stdout, r4.Stderr));
+
+        // --quiet: no progress, only warnings and errors on stderr, and the results path on stdout.
+        Assert.Equal(Path.Combine(d2, "results.json") + "\n", r4.Stdout);
+        Assert.DoesNotContain("[audio-summary]", r4.Stderr);
+        Assert.DoesNotContain("    computed ", r4.Stderr);
         foreach (string blob in new[] { resultsBlob, metricsBlob })
         {
             string name = "artifacts/" + Path.GetRelativePath(artifactsDir, blob).Replace('\\', '/');
@@ -123,8 +159,9 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         string killedStdout;
         using (var p = Process.Start(CliProcess.StartInfo("demo", "--out", dir, "--batch-size", ReferenceDemo.BatchSize))!)
         {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            _ = p.StandardError.ReadToEndAsync();
+            // Activity lines are progress: on stderr.
+            _ = p.StandardOutput.ReadToEndAsync();
+            var stdout = p.StandardError.ReadToEndAsync();
             var deadline = DateTime.UtcNow.AddMinutes(3);
             while (!(Directory.Exists(summaries) && Directory.GetFiles(summaries, "summary.json", SearchOption.AllDirectories).Length >= 2))
             {
@@ -151,7 +188,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         var after = CliProcess.Snapshot(artifacts);
 
         // Finished activities were not recomputed: the resumed run reused them and left their files untouched.
-        var reused = Lines(resumed.Stdout, "    reused   ");
+        var reused = Lines(resumed.Stderr, "    reused   ");
         Assert.Subset(reused.ToHashSet(), finished.ToHashSet());
         foreach (var (path, (written, content)) in before.Where(kv => finished.Any(f => kv.Key.StartsWith(f.Replace('/', Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))))
         {

@@ -73,17 +73,19 @@ public sealed class RunCommandTests : IDisposable
             {
                 output.AppendLine(e.Data);
             }
-
-            if (e.Data?.StartsWith("    computed ", StringComparison.Ordinal) == true)
-            {
-                computed.TrySetResult();
-            }
         };
+
+        // Progress and activity lines go to stderr (stdout is kept for the closing summary or --json).
         run.ErrorDataReceived += (_, e) =>
         {
             lock (output)
             {
                 output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.StartsWith("    computed ", StringComparison.Ordinal) == true)
+            {
+                computed.TrySetResult();
             }
         };
         run.Start();
