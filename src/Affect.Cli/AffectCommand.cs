@@ -17,6 +17,11 @@ internal static class AffectCommand
     private const string Footer = """
           affect COMMAND --help
               the usage of one command (also -h, or affect help COMMAND)
+          affect "[suggest:POSITION]" "COMMAND LINE"
+              completion candidates for a shell (dotnet-suggest; see README)
+
+        long commands show progress per stage with ETA on stderr (live on a terminal, plain lines when redirected) and end
+        with a summary on stdout: --quiet prints only the result path, --json one JSON object
 
         exit codes: 0 success, 1 failure (bad input, failed run), 2 usage error, 130/143 a run stopped by SIGINT/SIGTERM
           (affect serve and affect worker stop gracefully on either and exit 0)

@@ -89,6 +89,22 @@ internal sealed class CommandOutput : IDisposable
         }
     }
 
+    /// <summary>
+    /// A trainer's log line: a detail line, and when it is the trainer's per-epoch line (<c>epoch N: ...</c>, as
+    /// LstmTrainer and SpectrogramAutoencoderTrainer write it) also epoch N of <paramref name="epochs"/> of <paramref name="stage"/>.
+    /// </summary>
+    public void EpochLine(string stage, string line, int epochs)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        Detail(line);
+        int colon = line.IndexOf(':', StringComparison.Ordinal);
+        if (line.StartsWith("epoch ", StringComparison.Ordinal) && colon > 6
+            && int.TryParse(line.AsSpan(6, colon - 6), NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch))
+        {
+            Progress(stage, epoch, epochs);
+        }
+    }
+
     /// <summary>Reports <paramref name="done"/> of <paramref name="total"/> items of <paramref name="stage"/>.</summary>
     public void Progress(string stage, int done, int total) => Progress(Clock.Report(stage, done, total));
 

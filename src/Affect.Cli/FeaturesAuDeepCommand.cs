@@ -19,15 +19,16 @@ internal static class FeaturesAuDeepCommand
     public static CliCommand Command { get; } = new("features audeep", """
         affect features audeep --corpus DIR --out DIR2 [--seed 1] [--clip-below -30,-45,-60,-75] [--fixed-length 5] [--window 0.08]
             [--overlap 0.04] [--mel-bands 128] [--layers 2] [--units 256] [--epochs 64] [--batch-size 256] [--learning-rate 0.001]
-            [--keep-prob 0.8] [--unidirectional-encoder]
+            [--keep-prob 0.8] [--unidirectional-encoder] [--quiet | --json]
             auDeep representations: Mel spectrograms clipped below each threshold, one GRU sequence-to-sequence autoencoder per
             threshold trained on the train partition (seeded, bit-reproducible on CPU), representations concatenated;
             DIR2/audeep-{train,devel,test}.csv (name;features...;class, the class column only for categorical corpora) and
-            DIR2/encoder-<N>dB.onnx, each threshold's encoder (spectrogram [batch, time, bands] → representation) for ONNX Runtime
+            DIR2/encoder-<N>dB.onnx, each threshold's encoder (spectrogram [batch, time, bands] → representation) for ONNX Runtime;
+            progress (spectrograms, then epochs per threshold) on stderr, the train CSV's path (--quiet) or a JSON summary (--json) on stdout
         """, CliCommand.Sync(Run))
     {
         Options = ["corpus", "out", "seed", "clip-below", "fixed-length", "window", "overlap", "mel-bands", "layers", "units", "epochs", "batch-size", "learning-rate", "keep-prob"],
-        Flags = ["unidirectional-encoder"],
+        Flags = ["unidirectional-encoder", .. CommandOutput.Flags],
     };
 
     private static int Run(Arguments a)
@@ -53,6 +54,7 @@ internal static class FeaturesAuDeepCommand
             BatchSize: a.GetInt("batch-size", 256, 1, 1 << 20),
             LearningRate: a.GetDouble("learning-rate", 0.001, 1e-9, 10),
             Seed: seed);
+        using var display = CommandOutput.For(a, "features audeep");
         a.RejectUnknown();
         try
         {
@@ -68,6 +70,8 @@ internal static class FeaturesAuDeepCommand
 
         // Spectrograms per file in parallel, each into its own slot: [file][threshold].
         var spectrograms = new IReadOnlyList<SpectrogramMatrix>[manifest.Files.Count];
+        int computed = 0;
+        display.Progress("spectrograms", 0, spectrograms.Length);
         try
         {
             Parallel.For(0, spectrograms.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -82,6 +86,8 @@ internal static class FeaturesAuDeepCommand
                 {
                     throw new InvalidDataException($"{path}: audio: {e.Message}");
                 }
+
+                display.Progress("spectrograms", Interlocked.Increment(ref computed), spectrograms.Length);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
@@ -107,7 +113,9 @@ internal static class FeaturesAuDeepCommand
         {
             var all = Stack(spectrograms, Enumerable.Range(0, spectrograms.Length).ToArray(), t);
             var train = Stack(spectrograms, trainIndex, t);
-            var run = SpectrogramAutoencoderTrainer.Train(train, autoencoderOptions);
+            string stage = string.Create(CultureInfo.InvariantCulture, $"autoencoder {thresholds[t]} dB");
+            display.Progress(stage, 0, autoencoderOptions.Epochs);
+            var run = SpectrogramAutoencoderTrainer.Train(train, autoencoderOptions, line => display.EpochLine(stage, line, autoencoderOptions.Epochs));
             using var model = run.Model;
             Directory.CreateDirectory(output);
             AtomicFile.WriteAllBytes(Path.Combine(output, string.Create(CultureInfo.InvariantCulture, $"encoder-{-thresholds[t]:0.##}dB.onnx")), SpectrogramEncoderOnnxExporter.Export(model));
@@ -117,7 +125,7 @@ internal static class FeaturesAuDeepCommand
                 Array.Copy(represented, i * size, features[i], t * size, size);
             }
 
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            display.Line(string.Create(CultureInfo.InvariantCulture,
                 $"clip {thresholds[t]} dB: autoencoder on {train.Count} train spectrograms [{train.Frames} × {train.Bands}], RMSE {run.EpochLosses[0]:F4} → {run.EpochLosses[^1]:F4}"));
         }
 
@@ -132,6 +140,7 @@ internal static class FeaturesAuDeepCommand
 
         Directory.CreateDirectory(output);
         bool withClass = manifest.Kind == CorpusKind.Categorical;
+        var written = new List<(string, string)>();
         foreach (var partition in Enum.GetValues<CorpusPartition>())
         {
             var rows = Enumerable.Range(0, features.Length).Where(i => manifest.Files[i].Partition == partition).ToArray();
@@ -142,9 +151,11 @@ internal static class FeaturesAuDeepCommand
 
             string path = Path.Combine(output, $"audeep-{partition.ToString().ToLowerInvariant()}.csv");
             AtomicFile.WriteText(path, w => WriteCsv(w, names, rows.Select(i => (manifest.Files[i].Id, features[i], manifest.Files[i].Label)), withClass));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{path}: {rows.Length} rows of {names.Count} features"));
+            display.Line(string.Create(CultureInfo.InvariantCulture, $"{path}: {rows.Length} rows of {names.Count} features"));
+            written.Add(($"{partition.ToString().ToLowerInvariant()}", Path.GetFullPath(path)));
         }
 
+        display.Finish(new CommandSummary("completed", written, [("files", features.Length), ("features", names.Count)]));
         return 0;
     }
 

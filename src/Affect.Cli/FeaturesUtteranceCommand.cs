@@ -42,13 +42,14 @@ internal static class FeaturesUtteranceCommand
     /// <summary><c>affect features boaw</c>.</summary>
     public static CliCommand Boaw { get; } = new("features boaw", """
         affect features boaw --corpus DIR --out DIR2 [--size 1000] [--assignments 10] [--seed 1] [--iterations 500] [--train-frames N]
-            [--method kmeans++|kmeans|random|random++] [--no-log]
+            [--method kmeans++|kmeans|random|random++] [--no-log] [--quiet | --json]
             bag-of-audio-words (openXBOW semantics): LLD and delta codebooks from the train partition; DIR2/boaw.npy, boaw.json,
-            boaw.csv (name;words...;class, the class column only for categorical corpora) and codebook/
+            boaw.csv (name;words...;class, the class column only for categorical corpora) and codebook/;
+            progress per stage (lld, codebook, bags) on stderr, boaw.csv's path (--quiet) or a JSON summary (--json) on stdout
         """, CliCommand.Sync(RunBoaw))
     {
         Options = ["corpus", "out", "size", "assignments", "seed", "iterations", "train-frames", "method"],
-        Flags = ["no-log"],
+        Flags = ["no-log", .. CommandOutput.Flags],
     };
 
     /// <summary>
@@ -68,6 +69,7 @@ internal static class FeaturesUtteranceCommand
         int trainFrames = a.GetInt("train-frames", 0, 0, int.MaxValue);
         string method = a.Get("method") ?? "kmeans++";
         bool noLog = a.Flag("no-log");
+        using var display = CommandOutput.For(a, "features boaw");
         a.RejectUnknown();
         var codebookMethod = method switch
         {
@@ -91,6 +93,8 @@ internal static class FeaturesUtteranceCommand
 
         // LLDs per file in parallel; each result lands in its own slot, so the order (and output) never depends on scheduling.
         var frames = new BoawFrames[manifest.Files.Count];
+        int extracted = 0;
+        display.Progress("lld", 0, frames.Length);
         Parallel.For(0, frames.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var f = manifest.Files[i];
@@ -99,8 +103,9 @@ internal static class FeaturesUtteranceCommand
             var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample)));
             var m = extractor.Extract(clip.Samples);
             frames[i] = new BoawFrames(path, m.Values, m.Rows);
+            display.Progress("lld", Interlocked.Increment(ref extracted), frames.Length);
         });
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{manifest.Name}: LLDs of {frames.Length} files, {frames.Sum(f => (long)f.Rows)} frames"));
+        display.Line(string.Create(CultureInfo.InvariantCulture, $"{manifest.Name}: LLDs of {frames.Length} files, {frames.Sum(f => (long)f.Rows)} frames"));
 
         var train = Enumerable.Range(0, frames.Length).Where(i => manifest.Files[i].Partition == CorpusPartition.Train).Select(i => frames[i]).ToList();
         if (train.Count == 0)
@@ -108,15 +113,18 @@ internal static class FeaturesUtteranceCommand
             throw new InvalidDataException($"{manifestPath}: files: no file in the train partition to learn the codebook from");
         }
 
+        display.Progress("codebook", 0, 1);
         var codebook = BoawCodebook.Learn(train, LldColumns.All, options);
+        display.Progress("codebook", 1, 1);
         foreach (var s in codebook.Streams)
         {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"codebook {s.Stream.Name}: {s.Size} words from {s.TrainingFrames} train frames, {s.Iterations} iterations{(s.Converged ? " (converged)" : string.Empty)}"));
+            display.Line(string.Create(CultureInfo.InvariantCulture, $"codebook {s.Stream.Name}: {s.Size} words from {s.TrainingFrames} train frames, {s.Iterations} iterations{(s.Converged ? " (converged)" : string.Empty)}"));
         }
 
         var rows = Enumerable.Range(0, frames.Length)
             .Select(i => new BoawRow(manifest.Files[i].Id, codebook.Histogram(frames[i]), manifest.Files[i].Label))
             .ToList();
+        display.Progress("bags", rows.Count, frames.Length);
         Directory.CreateDirectory(output);
         codebook.Save(Path.Combine(output, "codebook"));
         using (var npy = File.Create(Path.Combine(output, "boaw.npy")))
@@ -138,7 +146,11 @@ internal static class FeaturesUtteranceCommand
             outputs.Commit();
         }
 
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{output}: {rows.Count} bags of {codebook.HistogramLength} words"));
+        display.Line(string.Create(CultureInfo.InvariantCulture, $"{output}: {rows.Count} bags of {codebook.HistogramLength} words"));
+        display.Finish(new CommandSummary(
+            "completed",
+            [.. new[] { "boaw.csv", "boaw.npy", "boaw.json", "codebook" }.Select(f => (f, Path.GetFullPath(Path.Combine(output, f))))],
+            [("files", rows.Count), ("words", codebook.HistogramLength)]));
         return 0;
     }
 

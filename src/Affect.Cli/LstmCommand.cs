@@ -16,10 +16,13 @@ internal static class LstmCommand
     public static CliCommand Train { get; } = new("lstm train", """
         affect lstm train --train DIR --val DIR [--test DIR] --target arousal|valence --out OUT [--epochs 5] [--seed 1] [--hidden 32] [--layers 2]
             [--batch 32] [--lr 0.001] [--loss mse|ccc] [--lag SECONDS|auto] [--hop 0.2] [--step-frames 1] [--features compare2016-lld|basic] [--threads 1]
-            train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json
+            [--quiet | --json]
+            train the cross-corpus LSTM (paper §3, Table 1): epoch chosen on --val, tested on --test; writes OUT/model.onnx and OUT/metrics.json;
+            progress over the epochs on stderr, the model's path (--quiet) or a JSON summary with the best epoch's CCs (--json) on stdout
         """, CliCommand.Sync(RunTrain))
     {
         Options = ["train", "val", "test", "target", "out", "epochs", "seed", "hidden", "layers", "batch", "lr", "loss", "lag", "hop", "step-frames", "features", "threads"],
+        Flags = CommandOutput.Flags,
     };
 
     /// <summary><c>affect lstm predict</c>.</summary>
@@ -82,15 +85,7 @@ internal static class LstmCommand
         var val = Load(valDir);
         var test = testDir is null ? null : Load(testDir);
         output.Progress("epochs", 0, options.Epochs);
-        var result = CrossCorpusExperiment.Run(train, val, test, options, windows, line =>
-        {
-            // LstmTrainer reports one line per epoch ("epoch N: loss ..."): the stage's count.
-            output.Detail(line);
-            if (line.StartsWith("epoch ", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6, line.IndexOf(':', StringComparison.Ordinal) is > 6 and int colon ? colon - 6 : 0), out int epoch))
-            {
-                output.Progress("epochs", epoch, options.Epochs);
-            }
-        });
+        var result = CrossCorpusExperiment.Run(train, val, test, options, windows, line => output.EpochLine("epochs", line, options.Epochs));
         Directory.CreateDirectory(outDir);
         using (var outputs = new AtomicFileSet())
         {

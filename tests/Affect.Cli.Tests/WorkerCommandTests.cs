@@ -12,7 +12,7 @@ namespace Affect.Cli.Tests;
 /// <summary><c>affect worker</c> processes killed in the middle of a job (what an OOM or CUDA abort does to the trainer).</summary>
 public sealed class WorkerCommandTests
 {
-    /// <summary>A running worker process whose stdout lines the test waits on.</summary>
+    /// <summary>A running worker process whose output lines the test waits on.</summary>
     private sealed class WorkerProcess : IDisposable
     {
         private readonly Process process;
@@ -63,7 +63,8 @@ public sealed class WorkerCommandTests
             {
                 lock (lines)
                 {
-                    if (lines.Any(l => l.StartsWith(start, StringComparison.Ordinal)))
+                    // The worker logs on stderr (stdout is kept for its closing summary or --json).
+                    if (lines.Any(l => l.StartsWith(start, StringComparison.Ordinal) || l.StartsWith("stderr: " + start, StringComparison.Ordinal)))
                     {
                         return;
                     }

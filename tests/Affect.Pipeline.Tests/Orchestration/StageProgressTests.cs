@@ -1,0 +1,63 @@
+using Affect.Pipeline.Orchestration;
+
+namespace Affect.Pipeline.Tests.Orchestration;
+
+/// <summary>The per-stage clock behind every progress display: elapsed time and the linear ETA, on a driven clock.</summary>
+public sealed class StageProgressTests
+{
+    [Fact]
+    public void Eta_is_elapsed_times_the_remaining_share_per_stage_from_when_the_stage_was_first_seen()
+    {
+        var time = new DrivenTime();
+        var clock = new StageClock(time);
+
+        var start = clock.Report(new RunProgress("lld", 0, 40));
+        Assert.Equal(TimeSpan.Zero, start.Elapsed);
+        Assert.Null(start.Remaining); // nothing done: no rate yet
+        Assert.False(start.Finished);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        var quarter = clock.Report("lld", 10, 40);
+        Assert.Equal(TimeSpan.FromSeconds(10), quarter.Elapsed);
+        Assert.Equal(TimeSpan.FromSeconds(30), quarter.Remaining); // 10 s for 10 items, 30 left
+        Assert.Equal(0.25, quarter.Fraction);
+
+        // A second stage has its own start; the first keeps its own.
+        var other = clock.Report("boaw", 0, 4);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var otherHalf = clock.Report("boaw", 2, 4);
+        Assert.Equal(TimeSpan.FromSeconds(2), otherHalf.Elapsed);
+        Assert.Equal(TimeSpan.FromSeconds(2), otherHalf.Remaining);
+        Assert.Equal(TimeSpan.Zero, other.Elapsed);
+
+        time.Advance(TimeSpan.FromSeconds(28));
+        var done = clock.Report("lld", 40, 40);
+        Assert.True(done.Finished);
+        Assert.Equal(TimeSpan.Zero, done.Remaining);
+        Assert.Equal(TimeSpan.FromSeconds(40), done.Elapsed);
+        Assert.Equal([("lld", TimeSpan.FromSeconds(40))], clock.Finished);
+        Assert.Equal(TimeSpan.FromSeconds(40), clock.Elapsed);
+    }
+
+    [Fact]
+    public void A_stage_of_no_items_is_complete_and_counts_beyond_the_total_are_clamped()
+    {
+        var clock = new StageClock(new DrivenTime());
+        var empty = clock.Report("report", 0, 0);
+        Assert.Equal(1, empty.Fraction);
+        Assert.Null(empty.Remaining);
+        Assert.Equal(1, clock.Report("x", 5, 4).Fraction);
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class DrivenTime : TimeProvider
+    {
+        private long ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => ticks;
+
+        public void Advance(TimeSpan by) => ticks += by.Ticks;
+    }
+}
