@@ -100,10 +100,13 @@ internal sealed partial class CommandTree
     {
         // Arguments are taken literally: a file named @list is a file, not a response file to expand.
         var result = Root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        leaves.TryGetValue(result.CommandResult.Command, out var leaf);
-        if (result.Action is not HelpAction and not UsageAction)
+        // The checks the grammar cannot express apply when the command itself would run (not --help, not [suggest]).
+        var command = result.CommandResult.Command;
+        var leaf = leaves.GetValueOrDefault(command);
+        bool runs = leaf is not null && result.Action == command.Action;
+        if (runs || (leaf is not null && result.Action is ParseErrorAction))
         {
-            leaf?.RejectFlagValues(args);
+            leaf!.RejectFlagValues(args);
         }
 
         if (result.Action is ParseErrorAction)
@@ -111,9 +114,9 @@ internal sealed partial class CommandTree
             throw new UsageException(ErrorOf(result, args));
         }
 
-        if (result.Action is not UsageAction)
+        if (runs)
         {
-            leaf?.RejectOptionLikePositionals(result);
+            leaf!.RejectOptionLikePositionals(result);
         }
 
         var invocation = new InvocationConfiguration

@@ -148,7 +148,7 @@ internal static class RunCommand
         ExperimentOutcome outcome;
         try
         {
-            outcome = await PipelineRunner.RunAsync(host.Client, spec, runId, p => output.Progress(output.Clock.Report(p)), cancellationToken);
+            outcome = await PipelineRunner.RunAsync(host.Client, spec, runId, p => output.Clock.Follow(p).ToList().ForEach(output.Progress), cancellationToken);
         }
         finally
         {

@@ -34,7 +34,11 @@ public sealed class FeatureInputAgreementTests : IDisposable
         string outPath = Path.Combine(dir, output);
         var r = await CliProcess.RunAsync("features", command, wav, option, outPath);
         Assert.True(r.ExitCode == 1, CliProcess.Describe(r.Stdout, r.Stderr));
-        Assert.Equal($"affect: error: {wav}: duration: 0.059 s is shorter than one 60 ms LLD frame", r.Stderr.Trim());
+
+        // One error line, after the progress lines (stderr carries both; only progress precedes it).
+        string[] lines = r.Stderr.TrimEnd().Split('\n');
+        Assert.Equal($"affect: error: {wav}: duration: 0.059 s is shorter than one 60 ms LLD frame", lines[^1]);
+        Assert.All(lines[..^1], l => Assert.StartsWith($"  [{command}] ", l, StringComparison.Ordinal));
         Assert.Equal(["short.wav"], Directory.GetFiles(dir).Select(Path.GetFileName));
     }
 

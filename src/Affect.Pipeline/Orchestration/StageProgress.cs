@@ -28,9 +28,13 @@ public sealed record StageProgress(string Stage, int Done, int Total, TimeSpan E
 public sealed class StageClock(TimeProvider time)
 {
     private readonly Dictionary<string, long> started = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TimeSpan> finished = new(StringComparer.Ordinal);
+    private readonly List<(string Stage, TimeSpan Took)> finished = [];
     private readonly object gate = new();
     private readonly long origin = time.GetTimestamp();
+    private RunProgress? current;
+
+    /// <summary>The stage name of the orchestration's final status (<c>RunProgress("done", 1, 1)</c>).</summary>
+    public const string DoneStage = "done";
 
     /// <summary>A clock on the system time.</summary>
     public StageClock()
@@ -48,7 +52,7 @@ public sealed class StageClock(TimeProvider time)
         {
             lock (gate)
             {
-                return [.. finished.Select(kv => (kv.Key, kv.Value))];
+                return [.. finished];
             }
         }
     }
@@ -69,9 +73,9 @@ public sealed class StageClock(TimeProvider time)
             TimeSpan? remaining = done <= 0 || total <= 0
                 ? null
                 : done >= total ? TimeSpan.Zero : elapsed * ((double)(total - done) / done);
-            if (total > 0 && done >= total)
+            if (total > 0 && done >= total && !finished.Exists(f => f.Stage == stage))
             {
-                finished.TryAdd(stage, elapsed);
+                finished.Add((stage, elapsed));
             }
 
             return new StageProgress(stage, done, total, elapsed, remaining);
@@ -83,5 +87,34 @@ public sealed class StageClock(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(progress);
         return Report(progress.Stage, progress.Done, progress.Total);
+    }
+
+    /// <summary>
+    /// What a newly seen orchestration status means for the display: the previous stage closed when the run moved on (the
+    /// orchestration starts a stage only after the last one completed, and a poller may miss its final count), then the
+    /// new stage, unless it is the final <c>done</c> status.
+    /// </summary>
+    public IReadOnlyList<StageProgress> Follow(RunProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var shown = new List<StageProgress>(2);
+        RunProgress? previous;
+        lock (gate)
+        {
+            previous = current;
+            current = progress;
+        }
+
+        if (previous is not null && previous.Stage != progress.Stage && previous.Done < previous.Total)
+        {
+            shown.Add(Report(previous.Stage, previous.Total, previous.Total));
+        }
+
+        if (progress.Stage != DoneStage)
+        {
+            shown.Add(Report(progress));
+        }
+
+        return shown;
     }
 }

@@ -49,6 +49,23 @@ public sealed class StageProgressTests
         Assert.Equal(1, clock.Report("x", 5, 4).Fraction);
     }
 
+    [Fact]
+    public void Following_the_orchestration_closes_a_stage_when_the_run_moves_on_and_hides_the_final_status()
+    {
+        var clock = new StageClock(new DrivenTime());
+        Assert.Equal([("lld", 0, 8)], Shown(clock.Follow(new RunProgress("lld", 0, 8))));
+        Assert.Equal([("lld", 5, 8)], Shown(clock.Follow(new RunProgress("lld", 5, 8))));
+
+        // The poller missed lld 8/8: moving on to the next stage closes lld first.
+        Assert.Equal([("lld", 8, 8), ("functionals", 0, 8)], Shown(clock.Follow(new RunProgress("functionals", 0, 8))));
+        Assert.Equal([("functionals", 8, 8)], Shown(clock.Follow(new RunProgress("functionals", 8, 8))));
+        Assert.Equal([("report", 0, 1)], Shown(clock.Follow(new RunProgress("report", 0, 1))));
+        Assert.Equal([("report", 1, 1)], Shown(clock.Follow(new RunProgress(StageClock.DoneStage, 1, 1))));
+        Assert.Equal(["lld", "functionals", "report"], clock.Finished.Select(f => f.Stage));
+
+        static List<(string, int, int)> Shown(IReadOnlyList<StageProgress> shown) => [.. shown.Select(p => (p.Stage, p.Done, p.Total))];
+    }
+
     /// <summary>A clock that moves only when told.</summary>
     private sealed class DrivenTime : TimeProvider
     {
