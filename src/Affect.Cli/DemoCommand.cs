@@ -62,8 +62,8 @@ internal static class DemoCommand
         var experiment = fusion.Apply(scale == SyntheticScale.Paper
             ? new ExperimentSpec(corpora, seed, batch)
             : new ExperimentSpec(corpora, seed, batch, BoawSize: 100, BoawIterations: 30));
-        var (outcome, written) = await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, output, cancellationToken);
-        output.Finish(RunCommand.Summary(outcome, written, storeDir));
+        var (outcome, runId, written) = await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, output, cancellationToken);
+        output.Finish(RunCommand.Summary(outcome, runId, written, storeDir));
         return 0;
     }
 

@@ -65,8 +65,8 @@ internal static class RunCommand
         // Nothing is created (store folder, .staging, .queues) until the store and every corpus are known to exist.
         await CheckCorporaAsync(connection, corpora, cancellationToken);
         var store = BlobStore.Open(connection);
-        var (outcome, written) = await ExecuteAsync(store, connection, engine, spec, outDir, worker, output, cancellationToken);
-        output.Finish(Summary(outcome, written, StoreFolder(connection) ?? "(Azure Storage)"));
+        var (outcome, runId, written) = await ExecuteAsync(store, connection, engine, spec, outDir, worker, output, cancellationToken);
+        output.Finish(Summary(outcome, runId, written, StoreFolder(connection) ?? "(Azure Storage)"));
         return 0;
     }
 
@@ -130,8 +130,8 @@ internal static class RunCommand
     /// <param name="inProcessWorker">Also run the LSTM training worker in this process (else run <c>affect worker</c> beside it).</param>
     /// <param name="output">Where progress goes: the orchestration's custom status (<see cref="RunProgress"/>) as stages with ETA, each activity as a detail line.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    /// <returns>The outcome and the files written to <paramref name="outDir"/> (results.json, report.html; none without it).</returns>
-    public static async Task<(ExperimentOutcome Outcome, IReadOnlyList<string> Written)> ExecuteAsync(
+    /// <returns>The outcome, the run id and the files written to <paramref name="outDir"/> (results.json, report.html; none without it).</returns>
+    public static async Task<(ExperimentOutcome Outcome, string RunId, IReadOnlyList<string> Written)> ExecuteAsync(
         IBlobStore store, string connection, DurableEngineOptions engine, ExperimentSpec spec, string? outDir, bool inProcessWorker, CommandOutput output, CancellationToken cancellationToken)
     {
         var log = new ActivityLog();
@@ -177,14 +177,15 @@ internal static class RunCommand
             targets.ForEach(t => output.Line($"  wrote {t}"));
         }
 
-        return (outcome, targets);
+        return (outcome, runId, targets);
     }
 
     /// <summary>
     /// The closing summary of a run: results.json and report.html (copied to --out, else in the store), the per-file
-    /// scores (the classify and fusion artifacts) and the store, with the run id and how many activities were computed or reused.
+    /// scores (the classify and fusion artifacts) and the store, with the run id (for <c>affect runs show</c> and
+    /// <c>affect results download</c>) and how many activities were computed or reused.
     /// </summary>
-    public static CommandSummary Summary(ExperimentOutcome outcome, IReadOnlyList<string> written, string storeLocation)
+    public static CommandSummary Summary(ExperimentOutcome outcome, string runId, IReadOnlyList<string> written, string storeLocation)
     {
         string artifacts = storeLocation.StartsWith('(') ? Containers.Artifacts : Path.Combine(storeLocation, Containers.Artifacts);
         var outputs = new List<(string, string)>
@@ -200,7 +201,7 @@ internal static class RunCommand
 
         outputs.Add(("store", storeLocation));
         int reused = outcome.Activities.Count(a => a.Reused);
-        return new CommandSummary("completed", outputs, [("run", outcome.RunKey), ("computed", outcome.Activities.Count - reused), ("reused", reused)]);
+        return new CommandSummary("completed", outputs, [("run", runId), ("computed", outcome.Activities.Count - reused), ("reused", reused)]);
     }
 
     /// <summary>The LSTM training worker inside this process: takes jobs from the queue until stopped.</summary>

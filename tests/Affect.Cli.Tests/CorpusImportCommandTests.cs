@@ -35,7 +35,7 @@ public sealed class CorpusImportCommandTests : IDisposable
         await AssertFails(1, "--name: name: 'no/slash' is not a valid corpus name", "corpus", "upload", corpus, "--store", store, "--name", "no/slash");
 
         string results = Path.Combine(dir, "results");
-        var run = await CliProcess.RunAsync("run", "--store", store, "--corpus", "emodb", "--boaw-size", "16", "--learner", "kelm", "--learner", "svm", "--no-worker", "--out", results);
+        var run = await CliProcess.RunAsync("run", "--store", store, "--corpus", "emodb", "--boaw-size", "16", "--learner", "kelm", "--learner", "svm", "--no-worker", "--out", results, "--json");
         Assert.True(run.ExitCode == 0, CliProcess.Describe(run.Stdout, run.Stderr));
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(results, "results.json"))))
         {
@@ -52,7 +52,13 @@ public sealed class CorpusImportCommandTests : IDisposable
         Assert.Contains("<tr><td>OSFUN</td><td>kelm</td><td>emodb</td>", html, StringComparison.Ordinal); // a learner row (Table 3)
         Assert.Contains("<tr><td>OSFUN+OSBOAW</td><td>svm</td><td>emodb</td>", html, StringComparison.Ordinal);
 
-        string runId = run.Stdout.Split('\n').First(l => l.StartsWith("run run-", StringComparison.Ordinal)).Split(':')[0][4..];
+        string runId;
+        using (var summary = JsonDocument.Parse(run.Stdout))
+        {
+            runId = summary.RootElement.GetProperty("run").GetString()!; // --json: the summary names the run
+        }
+
+        Assert.StartsWith("run-", runId, StringComparison.Ordinal);
         string downloaded = Path.Combine(dir, "downloaded");
         var download = await CliProcess.RunAsync("results", "download", runId, "--store", store, "--out", downloaded);
         Assert.True(download.ExitCode == 0, CliProcess.Describe(download.Stdout, download.Stderr));

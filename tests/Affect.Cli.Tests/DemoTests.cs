@@ -63,7 +63,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
             Assert.StartsWith(Path.Combine(d2, "store", "artifacts"), s.GetProperty("outputs").GetProperty("scores").GetString(), StringComparison.Ordinal);
             Assert.True(s.GetProperty("computed").GetInt32() > 0);
             Assert.Equal(0, s.GetProperty("reused").GetInt32());
-            Assert.False(string.IsNullOrEmpty(s.GetProperty("run").GetString()));
+            Assert.StartsWith("run-", s.GetProperty("run").GetString(), StringComparison.Ordinal);
         }
 
         Assert.Single(r2.Stdout.Trim().Split('\n'));
