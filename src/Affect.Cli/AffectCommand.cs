@@ -27,8 +27,6 @@ internal static class AffectCommand
           (affect serve and affect worker stop gracefully on either and exit 0)
         """;
 
-    private static readonly Lazy<CommandTree> tree = new(() => new CommandTree(CommandRegistry.All));
-
     /// <summary>The whole usage: every command's usage text, in registry order.</summary>
     public static string Usage => Header + "\n" + string.Concat(CommandRegistry.All.Select(c => Indent(c.Help))) + Footer + "\n";
 
@@ -93,9 +91,6 @@ internal static class AffectCommand
         }
     }
 
-    /// <summary>The System.CommandLine tree of every registry command (built once per process).</summary>
-    internal static CommandTree Tree => tree.Value;
-
     /// <summary>Parses <paramref name="args"/> with System.CommandLine and runs the command, its help or a directive.</summary>
     internal static async Task<int> DispatchAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -105,7 +100,7 @@ internal static class AffectCommand
             return 2;
         }
 
-        return await Tree.InvokeAsync(args, cancellationToken);
+        return await new CommandTree(CommandRegistry.All, args).InvokeAsync(args, cancellationToken);
     }
 
     private static string Indent(string help) => string.Concat(help.TrimEnd('\n').Split('\n').Select(l => "  " + l + "\n"));

@@ -20,8 +20,15 @@ internal sealed partial class CommandTree
     private readonly HashSet<string> groups = new(StringComparer.Ordinal);
 
     /// <summary>Builds the tree of <paramref name="commands"/>.</summary>
-    public CommandTree(IReadOnlyList<CliCommand> commands)
+    /// <param name="commands">The registry.</param>
+    /// <param name="args">
+    /// The command line the tree is for: only the command it names gets its options and arguments (every command is
+    /// still there by name, for errors and help), which keeps a process's start-up short; null or a directive such as
+    /// <c>[suggest]</c> (completion of any command) builds everything.
+    /// </param>
+    public CommandTree(IReadOnlyList<CliCommand> commands, IReadOnlyList<string>? args = null)
     {
+        bool everything = args is null || args.Count == 0 || args[0].StartsWith('[');
         Root = new RootCommand("affect — acoustic emotion recognition pipeline (Kaya, Fedotov et al., Interspeech 2018)");
         foreach (var option in Root.Options.OfType<HelpOption>())
         {
@@ -45,12 +52,19 @@ internal sealed partial class CommandTree
 
             var command = Added(parent, new Command(words[^1], cli.Usage));
             var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+            if (!everything && !(args!.Count >= words.Length && words.AsSpan().SequenceEqual(args.Take(words.Length).ToArray())))
+            {
+                leaves[command] = new Leaf(cli, options, null); // named only: help and errors still know it
+                continue;
+            }
+
+            var choices = Choices(cli.Usage);
             foreach (string name in cli.Options)
             {
                 var option = new Option<string[]>("--" + name) { Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
-                if (ChoicesIn(cli.Usage, name) is { } choices)
+                if (choices.TryGetValue(name, out var values))
                 {
-                    option.CompletionSources.Add(choices);
+                    option.CompletionSources.Add(values);
                 }
 
                 command.Add(option);
@@ -155,12 +169,20 @@ internal sealed partial class CommandTree
         return child;
     }
 
-    /// <summary>The values of <c>--name a|b|c</c> in a usage text, offered as completions; null when the usage lists none.</summary>
-    private static string[]? ChoicesIn(string usage, string name)
+    /// <summary>The values of every <c>--name a|b|c</c> in a usage text, by option name: offered as completions.</summary>
+    private static Dictionary<string, string[]> Choices(string usage)
     {
-        var match = Regex.Match(usage, $@"--{Regex.Escape(name)} ([A-Za-z0-9-]+(?:\|[A-Za-z0-9-]+)+)");
-        return match.Success ? match.Groups[1].Value.Split('|') : null;
+        var choices = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (Match m in OptionWithChoices().Matches(usage))
+        {
+            choices.TryAdd(m.Groups[1].Value, m.Groups[2].Value.Split('|'));
+        }
+
+        return choices;
     }
+
+    [GeneratedRegex(@"--([A-Za-z0-9-]+) ([A-Za-z0-9-]+(?:\|[A-Za-z0-9-]+)+)")]
+    private static partial Regex OptionWithChoices();
 
     private static bool IsOptionLike(string token) =>
         token.Length > 1 && token[0] == '-' && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
