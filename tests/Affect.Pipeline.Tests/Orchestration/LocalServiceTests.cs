@@ -93,7 +93,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         Assert.DoesNotContain("'usoms'", message, StringComparison.Ordinal);
 
         // Malformed bodies: 400 with a message naming what is wrong.
-        foreach (var (body, names) in new[] { ("{", "request body"), ("""{"corpora":"usoms"}""", "corpora"), ("""{"seed":-1}""", "seed"), ("""{"corpus":["usoms"]}""", "corpus"), ("""{"corpora":["../x"]}""", "corpora"), ("[1]", "request body") })
+        foreach (var (body, names) in new[] { ("{", "spec"), ("""{"corpora":"usoms"}""", "corpora"), ("""{"seed":-1}""", "seed"), ("""{"corpus":["usoms"]}""", "corpus"), ("""{"corpora":["../x"]}""", "corpora"), ("[1]", "spec") })
         {
             var bad = await http.PostAsync(runs, new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, $"{body}: {(int)bad.StatusCode}");
