@@ -32,12 +32,27 @@ internal sealed class Arguments
     /// <summary>Positional words (files, folders), in order.</summary>
     public List<string> Positional { get; }
 
+    /// <summary>Parses <paramref name="args"/> (the words after the command's name) as <paramref name="command"/>'s, through <see cref="CommandTree"/>.</summary>
+    /// <exception cref="UsageException">An undeclared option, a missing value, or too few or too many positional words.</exception>
+    public static Arguments Parse(IReadOnlyList<string> args, CliCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(command);
+        return CommandTree.ArgumentsOf(command, args);
+    }
+
     /// <summary>True when the flag <c>--name</c> was given.</summary>
     public bool Flag(string name)
     {
         Declared(name, command.Flags);
         return options.ContainsKey(name);
     }
+
+    /// <summary>Whether the command declares the option <c>--name</c> (shared parsers read only the options a command offers).</summary>
+    public bool Offers(string name) => command.Options.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Whether the command declares the flag <c>--name</c>.</summary>
+    public bool OffersFlag(string name) => command.Flags.Contains(name, StringComparer.Ordinal);
 
     /// <summary>The value of <c>--name</c>, or null; giving it twice is a usage error (one of the two would be ignored).</summary>
     public string? Get(string name)

@@ -143,6 +143,25 @@ internal sealed partial class CommandTree
         return await result.InvokeAsync(invocation, cancellationToken);
     }
 
+    /// <summary>Parses <paramref name="args"/> (the words after its name) as <paramref name="command"/>'s arguments, without running it.</summary>
+    /// <exception cref="UsageException">The arguments do not parse.</exception>
+    public static Arguments ArgumentsOf(CliCommand command, IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        string[] line = [.. command.Name.Split(' '), .. args];
+        var tree = new CommandTree([command], line);
+        var result = tree.Root.Parse(line, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var leaf = tree.leaves.Values.Single();
+        leaf.RejectFlagValues(line);
+        if (result.Action is ParseErrorAction)
+        {
+            throw new UsageException(tree.ErrorOf(result, line));
+        }
+
+        leaf.RejectOptionLikePositionals(result);
+        return leaf.ArgumentsOf(result);
+    }
+
     /// <summary>The usage text for <c>affect help WORDS</c>: one command's, or every command of a group (<c>features</c>).</summary>
     public string HelpFor(IReadOnlyList<string> words)
     {
