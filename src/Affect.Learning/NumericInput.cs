@@ -85,11 +85,11 @@ public static class NumericInput
 
     private static void Check(FeatureTable table, FeatureScaler scaler, double bound, string how, bool fitted, IReadOnlyList<FeatureTable> fit)
     {
-        var z = scaler.Transform(table.Features);
         var inv = CultureInfo.InvariantCulture;
-        for (int i = 0; i < z.Rows; i++)
+        var row = new double[table.Features.Cols];
+        for (int i = 0; i < table.Features.Rows; i++)
         {
-            var row = z.Row(i);
+            scaler.TransformRow(table.Features.Row(i), row);
             for (int j = 0; j < row.Length; j++)
             {
                 double v = row[j];
