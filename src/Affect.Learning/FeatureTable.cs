@@ -45,7 +45,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
             return NpyTable.Read(path, classColumn);
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = StageProfile.Measure("read bytes", () => File.ReadAllBytes(path));
         return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(bytes, path, classColumn) : ReadCsv(bytes, path, classColumn);
     }
 

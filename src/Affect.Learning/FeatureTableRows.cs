@@ -35,7 +35,7 @@ internal static class FeatureTableRows
             throw new InvalidDataException($"{layout.Source}: line 1: no feature columns besides the name and the class");
         }
 
-        var (starts, ends, lines) = IndexRows(text, start, firstLine, layout.Arff);
+        var (starts, ends, lines) = StageProfile.Measure("index lines", () => IndexRows(text, start, firstLine, layout.Arff));
         int n = starts.Count;
         int d = featureNames.Length;
         var values = new double[(long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix")];
@@ -44,7 +44,7 @@ internal static class FeatureTableRows
         int blocks = (n + BlockRows - 1) / BlockRows;
         (int Line, string Message)? firstError = null;
         var gate = new object();
-        Parallel.For(0, blocks, (b, state) =>
+        StageProfile.Measure("parse rows", () => Parallel.For(0, blocks, (b, state) =>
         {
             for (int r = b * BlockRows, end = Math.Min(n, r + BlockRows); r < end; r++)
             {
@@ -64,7 +64,7 @@ internal static class FeatureTableRows
                     return;
                 }
             }
-        });
+        }));
         if (firstError is { } e)
         {
             throw new InvalidDataException(e.Message);

@@ -38,14 +38,12 @@ public interface IShiftedSymmetricSolve
 }
 
 /// <summary>
-/// Managed <see cref="IKernelAlgebra"/>: cache-blocked (feature chunks of 512 values, row panels of 32), a 4×2
-/// register-blocked <see cref="Vector{T}"/> micro-kernel, and <see cref="Parallel"/> over row panels.
+/// Managed <see cref="IKernelAlgebra"/>: kernel products by <see cref="RowInnerProducts"/> (cache-blocked fused
+/// multiply-adds in a fixed summation order, the same bits on every CPU), Householder tridiagonalization for the C
+/// grid, Crout Cholesky for single solves.
 /// </summary>
 public sealed class ManagedKernelAlgebra : IKernelAlgebra
 {
-    private const int Chunk = 512;
-    private const int Panel = 32;
-
     /// <summary>The shared instance (stateless).</summary>
     public static ManagedKernelAlgebra Instance { get; } = new();
 
@@ -53,7 +51,7 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
     public RealMatrix Gram(RealMatrix x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var g = Products(x, x, symmetric: true);
+        var g = RowInnerProducts.Compute(x, x, symmetric: true);
         g.CopyUpperToLower();
         return g;
     }
@@ -68,7 +66,7 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
             throw new ArgumentException($"feature counts differ: {a.Cols} and {b.Cols}", nameof(b));
         }
 
-        return Products(a, b, symmetric: false);
+        return RowInnerProducts.Compute(a, b, symmetric: false);
     }
 
     /// <inheritdoc />
@@ -98,104 +96,6 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
         if (a.Rows != a.Cols || b.Rows != a.Rows)
         {
             throw new ArgumentException($"matrix is {a.Rows}×{a.Cols} and right-hand sides {b.Rows}×{b.Cols}: expected n×n and n×L");
-        }
-    }
-
-    // G[i, j] = a_i · b_j; when symmetric only j ≥ i (by 2-aligned blocks) is computed.
-    private static RealMatrix Products(RealMatrix a, RealMatrix b, bool symmetric)
-    {
-        int n = a.Rows;
-        int m = b.Rows;
-        int d = a.Cols;
-        var g = new RealMatrix(n, m);
-        int panels = (n + Panel - 1) / Panel;
-        Parallel.For(0, panels, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
-        {
-            int i0 = p * Panel;
-            int i1 = Math.Min(n, i0 + Panel);
-            int jStart = symmetric ? i0 : 0;
-            for (int c0 = 0; c0 < d; c0 += Chunk)
-            {
-                int len = Math.Min(Chunk, d - c0);
-                for (int j = jStart; j < m; j += 2)
-                {
-                    bool pair = j + 1 < m;
-                    var b0 = b.Data.AsSpan((j * d) + c0, len);
-                    var b1 = pair ? b.Data.AsSpan(((j + 1) * d) + c0, len) : b0;
-                    int i = i0;
-                    for (; i + 4 <= i1; i += 4)
-                    {
-                        Block4x2(a.Data.AsSpan((i * d) + c0, len), a.Data.AsSpan(((i + 1) * d) + c0, len), a.Data.AsSpan(((i + 2) * d) + c0, len), a.Data.AsSpan(((i + 3) * d) + c0, len), b0, b1, g.Data, (i * m) + j, m, pair);
-                    }
-
-                    for (; i < i1; i++)
-                    {
-                        var ai = a.Data.AsSpan((i * d) + c0, len);
-                        g.Data[(i * m) + j] += Dot(ai, b0);
-                        if (pair)
-                        {
-                            g.Data[(i * m) + j + 1] += Dot(ai, b1);
-                        }
-                    }
-                }
-            }
-        });
-        return g;
-    }
-
-    private static void Block4x2(ReadOnlySpan<double> a0, ReadOnlySpan<double> a1, ReadOnlySpan<double> a2, ReadOnlySpan<double> a3, ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, double[] g, int at, int stride, bool pair)
-    {
-        int len = a0.Length;
-        int w = Vector<double>.Count;
-        var va0 = MemoryMarshal.Cast<double, Vector<double>>(a0);
-        var va1 = MemoryMarshal.Cast<double, Vector<double>>(a1);
-        var va2 = MemoryMarshal.Cast<double, Vector<double>>(a2);
-        var va3 = MemoryMarshal.Cast<double, Vector<double>>(a3);
-        var vb0 = MemoryMarshal.Cast<double, Vector<double>>(b0);
-        var vb1 = MemoryMarshal.Cast<double, Vector<double>>(b1);
-        Vector<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
-        for (int k = 0; k < vb0.Length; k++)
-        {
-            var x0 = vb0[k];
-            var x1 = vb1[k];
-            var y = va0[k];
-            s00 += y * x0;
-            s01 += y * x1;
-            y = va1[k];
-            s10 += y * x0;
-            s11 += y * x1;
-            y = va2[k];
-            s20 += y * x0;
-            s21 += y * x1;
-            y = va3[k];
-            s30 += y * x0;
-            s31 += y * x1;
-        }
-
-        double t00 = Vector.Sum(s00), t01 = Vector.Sum(s01), t10 = Vector.Sum(s10), t11 = Vector.Sum(s11);
-        double t20 = Vector.Sum(s20), t21 = Vector.Sum(s21), t30 = Vector.Sum(s30), t31 = Vector.Sum(s31);
-        for (int k = vb0.Length * w; k < len; k++)
-        {
-            t00 += a0[k] * b0[k];
-            t01 += a0[k] * b1[k];
-            t10 += a1[k] * b0[k];
-            t11 += a1[k] * b1[k];
-            t20 += a2[k] * b0[k];
-            t21 += a2[k] * b1[k];
-            t30 += a3[k] * b0[k];
-            t31 += a3[k] * b1[k];
-        }
-
-        g[at] += t00;
-        g[at + stride] += t10;
-        g[at + (2 * stride)] += t20;
-        g[at + (3 * stride)] += t30;
-        if (pair)
-        {
-            g[at + 1] += t01;
-            g[at + stride + 1] += t11;
-            g[at + (2 * stride) + 1] += t21;
-            g[at + (3 * stride) + 1] += t31;
         }
     }
 
