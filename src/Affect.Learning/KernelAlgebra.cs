@@ -35,6 +35,27 @@ public interface IShiftedSymmetricSolve
 {
     /// <summary>X = (A + <paramref name="shift"/>·I)⁻¹·B (n × L, a new matrix) for a shift &gt; 0.</summary>
     RealMatrix Solve(double shift);
+
+    /// <summary>
+    /// [X(μ₀) X(μ₁) …] side by side (n × L·shifts, block s in columns s·L..s·L+L−1) for a whole grid of shifts, each
+    /// block the same bits as <see cref="Solve"/> of its shift; an implementation may share work between shifts.
+    /// </summary>
+    RealMatrix SolveEach(IReadOnlyList<double> shifts)
+    {
+        ArgumentNullException.ThrowIfNull(shifts);
+        RealMatrix? wide = null;
+        for (int s = 0; s < shifts.Count; s++)
+        {
+            var x = Solve(shifts[s]);
+            wide ??= new RealMatrix(x.Rows, x.Cols * shifts.Count);
+            for (int i = 0; i < x.Rows; i++)
+            {
+                x.Row(i).CopyTo(wide.Row(i).Slice(s * x.Cols, x.Cols));
+            }
+        }
+
+        return wide ?? throw new ArgumentException("no shifts", nameof(shifts));
+    }
 }
 
 /// <summary>
@@ -148,5 +169,30 @@ internal sealed class TridiagonalShiftedSolve(SymmetricTridiagonalization reduct
         reduction.SolveShifted(shift, y);
         reduction.ApplyQ(y);
         return y;
+    }
+
+    // The tridiagonal solves per shift, then Q applied once to all of them (columns are independent in ApplyQ).
+    public RealMatrix SolveEach(IReadOnlyList<double> shifts)
+    {
+        ArgumentNullException.ThrowIfNull(shifts);
+        if (shifts.Count == 0)
+        {
+            throw new ArgumentException("no shifts", nameof(shifts));
+        }
+
+        int l = projected.Cols;
+        var wide = new RealMatrix(projected.Rows, l * shifts.Count);
+        for (int s = 0; s < shifts.Count; s++)
+        {
+            var y = projected.Clone();
+            reduction.SolveShifted(shifts[s], y);
+            for (int i = 0; i < y.Rows; i++)
+            {
+                y.Row(i).CopyTo(wide.Row(i).Slice(s * l, l));
+            }
+        }
+
+        reduction.ApplyQ(wide);
+        return wide;
     }
 }

@@ -27,7 +27,7 @@ public static class StageProfile
         var result = stage();
         double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile: {name} wall {wall:F3} s cpu {cpu:F3} s (since start {Since():F3} s)"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"profile: {name} wall {wall:F3} s cpu {cpu:F3} s (since start {Since():F3} s, GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})"));
         return result;
     }
 

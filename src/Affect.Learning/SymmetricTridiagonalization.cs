@@ -221,12 +221,22 @@ public sealed class SymmetricTridiagonalization
         int n = Order;
         int l = b.Cols;
         var v = reflectors.Data.AsSpan((k * n) + k + 1, n - k - 1);
-        Span<double> dots = l <= 64 ? stackalloc double[l] : new double[l];
+        Span<double> dots = l <= 256 ? stackalloc double[l] : new double[l];
         dots.Clear();
+
+        // Columns are independent: four at a time in vector lanes, each with the same operations in the same order
+        // as one column alone, so a wide B (the whole C grid at once) gives the same bits as each column by itself.
+        int body = l & ~3;
         for (int i = 0; i < v.Length; i++)
         {
             var row = b.Data.AsSpan((k + 1 + i) * l, l);
-            for (int c = 0; c < l; c++)
+            var vi = Vector256.Create(v[i]);
+            for (int c = 0; c < body; c += 4)
+            {
+                (Vector256.Create((ReadOnlySpan<double>)dots.Slice(c, 4)) + (vi * Vector256.Create((ReadOnlySpan<double>)row.Slice(c, 4)))).CopyTo(dots.Slice(c, 4));
+            }
+
+            for (int c = body; c < l; c++)
             {
                 dots[c] += v[i] * row[c];
             }
@@ -240,7 +250,13 @@ public sealed class SymmetricTridiagonalization
         for (int i = 0; i < v.Length; i++)
         {
             var row = b.Data.AsSpan((k + 1 + i) * l, l);
-            for (int c = 0; c < l; c++)
+            var vi = Vector256.Create(v[i]);
+            for (int c = 0; c < body; c += 4)
+            {
+                (Vector256.Create((ReadOnlySpan<double>)row.Slice(c, 4)) - (vi * Vector256.Create((ReadOnlySpan<double>)dots.Slice(c, 4)))).CopyTo(row.Slice(c, 4));
+            }
+
+            for (int c = body; c < l; c++)
             {
                 row[c] -= v[i] * dots[c];
             }

@@ -310,15 +310,18 @@ public static class UtteranceClassifier
         else
         {
             var elm = StageProfile.Measure("factor", () => KernelElm.Prepare(k, targets, weights, algebra));
-            StageProfile.Measure("grid solves", () =>
+            // All C at once: one application of Q and one product with the cross kernel for the whole grid.
+            var scores = StageProfile.Measure("grid solves", () => ke.Multiply(elm.CoefficientsEach([.. points.Select(p => p.C!.Value)])));
+            for (int s = 0; s < points.Count; s++)
             {
-                foreach (var p in points)
+                var block = new RealMatrix(scores.Rows, targets.Cols);
+                for (int i = 0; i < scores.Rows; i++)
                 {
-                    result.Add((p, ke.Multiply(elm.Coefficients(p.C!.Value))));
+                    scores.Row(i).Slice(s * targets.Cols, targets.Cols).CopyTo(block.Row(i));
                 }
 
-                return result;
-            });
+                result.Add((points[s], block));
+            }
         }
 
         return result;
