@@ -86,8 +86,23 @@ public static class NumericInput
     private static void Check(FeatureTable table, FeatureScaler scaler, double bound, string how, bool fitted, IReadOnlyList<FeatureTable> fit)
     {
         var inv = CultureInfo.InvariantCulture;
+
+        // Rows are checked in parallel; the first bad row in the file is then reported as a sequential scan would.
+        var bad = new bool[table.Features.Rows];
+        Parallel.For(0, bad.Length, () => new double[table.Features.Cols], (i, _, z) =>
+        {
+            scaler.TransformRow(table.Features.Row(i), z);
+            bool ok = true;
+            foreach (double v in z)
+            {
+                ok &= double.IsFinite(v) && Math.Abs(v) <= bound;
+            }
+
+            bad[i] = !ok;
+            return z;
+        }, _ => { });
         var row = new double[table.Features.Cols];
-        for (int i = 0; i < table.Features.Rows; i++)
+        for (int i = Array.IndexOf(bad, true); i >= 0 && i < table.Features.Rows; i++)
         {
             scaler.TransformRow(table.Features.Row(i), row);
             for (int j = 0; j < row.Length; j++)
