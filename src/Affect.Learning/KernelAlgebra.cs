@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Affect.Learning;
 
@@ -120,42 +120,51 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
         }
     }
 
-    /// <summary>Vectorised dot product Σ xᵢyᵢ over x's length (Vector&lt;double&gt; lanes, then the tail).</summary>
+    /// <summary>
+    /// Dot product Σ xᵢyᵢ over x's length in a fixed order whatever the CPU: four lanes of fused multiply-adds
+    /// (lane q takes i = q, q + 4, …), the lanes added as (l₀ + l₁) + (l₂ + l₃), then the tail by scalar fused
+    /// multiply-adds (<see cref="RowInnerProducts"/>: the same bits with or without AVX2/FMA hardware).
+    /// </summary>
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
-        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
-        Vector<double> s = default;
-        for (int k = 0; k < vx.Length; k++)
+        y = y[..x.Length];
+        int body = x.Length & ~3;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        var s = Vector256<double>.Zero;
+        for (int k = 0; k < body; k += 4)
         {
-            s += vx[k] * vy[k];
+            s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)k), Vector256.LoadUnsafe(ref yr, (nuint)k), s);
         }
 
-        double t = Vector.Sum(s);
-        for (int k = vx.Length * Vector<double>.Count; k < x.Length; k++)
+        double t = RowInnerProducts.Lanes(s);
+        for (int k = body; k < x.Length; k++)
         {
-            t += x[k] * y[k];
+            t = Math.FusedMultiplyAdd(x[k], y[k], t);
         }
 
         return t;
     }
 
-    /// <summary>x ← x − α·u − β·v, vectorised.</summary>
+    /// <summary>x ← x − (α·u + β·v), element by element as x − fma(α, u, β·v) (the same bits on every CPU).</summary>
     internal static void SubtractTwo(Span<double> x, double alpha, ReadOnlySpan<double> u, double beta, ReadOnlySpan<double> v)
     {
-        var vxs = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vus = MemoryMarshal.Cast<double, Vector<double>>(u[..x.Length]);
-        var vvs = MemoryMarshal.Cast<double, Vector<double>>(v[..x.Length]);
-        var va = new Vector<double>(alpha);
-        var vb = new Vector<double>(beta);
-        for (int k = 0; k < vxs.Length; k++)
+        u = u[..x.Length];
+        v = v[..x.Length];
+        int body = x.Length & ~3;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double ur = ref MemoryMarshal.GetReference(u);
+        ref double vr = ref MemoryMarshal.GetReference(v);
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        for (int k = 0; k < body; k += 4)
         {
-            vxs[k] -= (va * vus[k]) + (vb * vvs[k]);
+            (Vector256.LoadUnsafe(ref xr, (nuint)k) - Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref ur, (nuint)k), vb * Vector256.LoadUnsafe(ref vr, (nuint)k))).StoreUnsafe(ref xr, (nuint)k);
         }
 
-        for (int k = vxs.Length * Vector<double>.Count; k < x.Length; k++)
+        for (int k = body; k < x.Length; k++)
         {
-            x[k] -= (alpha * u[k]) + (beta * v[k]);
+            x[k] -= Math.FusedMultiplyAdd(alpha, u[k], beta * v[k]);
         }
     }
 }
