@@ -198,7 +198,7 @@ public static class UtteranceClassifier
             // Train is the fit set for the search and for the test scores alike, so one normalization, one training
             // kernel, one cross kernel of [test; devel] and one reduction serve every C and the selected one.
             NumericInput.RequireScalable(options, [train], [devel!, test]);
-            var scored = Fitted(train, options, () => Evaluate(train.Features, trainY, l, RealMatrix.StackRows(test.Features, devel!.Features), options, Points(options), algebra));
+            var scored = Fitted(train, options, () => Evaluate(train.Features, trainY, l, [test.Features, devel!.Features], options, Points(options), algebra));
             foreach (var (point, scores) in scored)
             {
                 var ds = RowBlock(scores, nTest, devel!.Names.Count);
@@ -263,14 +263,21 @@ public static class UtteranceClassifier
     /// </summary>
     public static List<(GridPoint Point, RealMatrix Scores)> Evaluate(RealMatrix x, int[] labels, int classes, RealMatrix eval, LearnerOptions options, IReadOnlyList<GridPoint> points, IKernelAlgebra? algebra = null)
     {
+        ArgumentNullException.ThrowIfNull(eval);
+        return Evaluate(x, labels, classes, [eval], options, points, algebra);
+    }
+
+    // The same, with the rows to score given as parts stacked in order (normalized straight into one matrix, so the
+    // stacked raw rows are never copied).
+    private static List<(GridPoint Point, RealMatrix Scores)> Evaluate(RealMatrix x, int[] labels, int classes, RealMatrix[] evalParts, LearnerOptions options, IReadOnlyList<GridPoint> points, IKernelAlgebra? algebra)
+    {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(eval);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(points);
         var scaler = StageProfile.Measure("scale", () => FeatureScaler.Fit(x, options.Scaling, options.PowerExponent));
         var xs = StageProfile.Measure("scale train", () => scaler.Transform(x));
-        var es = StageProfile.Measure("scale eval", () => scaler.Transform(eval));
+        var es = StageProfile.Measure("scale eval", () => Stacked(scaler, evalParts));
         var result = new List<(GridPoint, RealMatrix)>();
         if (options.Learner == LearnerKind.Svm)
         {
@@ -348,6 +355,35 @@ public static class UtteranceClassifier
         {
             throw new InvalidDataException($"{t.Source}: rows: the table has no data rows");
         }
+    }
+
+    // The normalized rows of the parts, stacked in order.
+    private static RealMatrix Stacked(FeatureScaler scaler, RealMatrix[] parts)
+    {
+        if (parts.Length == 1)
+        {
+            return scaler.Transform(parts[0]);
+        }
+
+        int cols = parts[0].Cols;
+        var offsets = new int[parts.Length + 1];
+        for (int p = 0; p < parts.Length; p++)
+        {
+            if (parts[p].Cols != cols)
+            {
+                throw new ArgumentException($"cannot stack {parts[p].Cols} columns under {cols}", nameof(parts));
+            }
+
+            offsets[p + 1] = offsets[p] + parts[p].Rows;
+        }
+
+        var stacked = new RealMatrix(offsets[^1], cols);
+        Parallel.For(0, stacked.Rows, i =>
+        {
+            int p = Array.FindLastIndex(offsets, o => o <= i); // the part holding row i (empty parts share its offset)
+            scaler.TransformRow(parts[p].Row(i - offsets[p]), stacked.Row(i));
+        });
+        return stacked;
     }
 
     // Rows start..start+count−1 of m as a new matrix.
