@@ -86,6 +86,9 @@ internal sealed class AffectChild : IAsyncDisposable
     public Task<string> WaitForLineAsync(string start, TimeSpan limit) =>
         WaitForLineAsync(l => l.StartsWith(start, StringComparison.Ordinal), limit, $"line '{start}'");
 
+    /// <summary>Waits (at most a minute) for the process to end by itself.</summary>
+    public Task WaitForExitAsync() => process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
     /// <summary>SIGKILL (a crash, out of memory, a node lost): no clean-up runs. Waits for the end.</summary>
     public async Task KillAsync()
     {

@@ -218,7 +218,7 @@ public sealed class ChaosSuiteTests(ITestOutputHelper output)
             await foreach (var blob in container.GetBlobsAsync())
             {
                 string file = blob.Name[(blob.Name.LastIndexOf('/') + 1)..];
-                if (file is "claim.json" or "queued.json" || blob.Name.Contains("/waiters/", StringComparison.Ordinal)
+                if (file is "claim.json" or "queued.json" or "enqueued.json" || blob.Name.Contains("/waiters/", StringComparison.Ordinal)
                     || (name == "runs" && file is not ("results.json" or "report.html")))
                 {
                     continue;
