@@ -35,9 +35,9 @@ public sealed class ChaosSuiteTests(ITestOutputHelper output)
     private static readonly string[] Stages =
         ["ingest", "audio-summary", "lld", "functionals", "boaw", "feature-sets", "classify", "lstm-queue", "lstm-train", "crosstask", "discretize", "classify-retrain", "fusion-search", "fusion", "fusion-sf", "report", "done"];
 
-    private static readonly string Spec = string.Create(
-        CultureInfo.InvariantCulture,
-        $$"""{"corpora":["recola","semaine","usoms"],"seed":{{Seed}},"batchSize":2,"boawSize":16,"boawIterations":5,"learners":["kelm","svm"],"lstmEpochs":1,"fusionPool":64,"fusionChunks":1}""");
+    private static readonly string Spec =
+        """{"corpora":["recola","semaine","usoms"],"seed":""" + Seed.ToString(CultureInfo.InvariantCulture)
+        + ""","features":{"batchSize":2},"boaw":{"size":16,"iterations":5},"learners":{"names":["kelm","svm"]},"lstm":{"epochs":1},"fusion":{"pool":64,"chunks":1}}""";
 
     [Fact]
     public async Task A_run_whose_serve_worker_and_azurite_are_killed_and_restarted_completes_byte_identical_to_an_undisturbed_run()
