@@ -207,6 +207,53 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference.Dir, "results.json")), File.ReadAllBytes(Path.Combine(dir, "results.json")));
     }
 
+    [Fact]
+    public async Task A_demo_killed_with_its_lstm_jobs_queued_resumes_with_no_stale_job_and_trains_each_model_once()
+    {
+        Assert.True(reference.Run.ExitCode == 0, CliProcess.Describe(reference.Run.Stdout, reference.Run.Stderr));
+        string dir = CliProcess.TempDir();
+        string queue = Path.Combine(dir, "store", ".queues", "lstm-training");
+        string killedOutput;
+        await using (var demo = AffectChild.Start("demo", "--out", dir, "--batch-size", ReferenceDemo.BatchSize))
+        {
+            // The jobs are queued and the in-process worker trains the first when the run waits on them.
+            await demo.WaitForLineAsync("  [lstm-train]", TimeSpan.FromMinutes(4));
+            await demo.KillAsync(); // SIGKILL
+            killedOutput = demo.Output;
+        }
+
+        // Half the messages removed: what a kill between a job's queue marker and its message leaves (issue 19.12). The
+        // other half stay, the first of them held by the killed worker until its lease ends.
+        var messages = Directory.GetFiles(queue, "*.json").Order(StringComparer.Ordinal).ToList();
+        Assert.True(messages.Count >= 2, $"{messages.Count} queued job(s) at the kill\n{killedOutput}");
+        foreach (string m in messages.Where((_, i) => i % 2 == 1))
+        {
+            using var message = JsonDocument.Parse(File.ReadAllBytes(m));
+            using var job = JsonDocument.Parse(message.RootElement.GetProperty("Text").GetString()!);
+            File.Delete(Path.Combine(dir, "store", "models", job.RootElement.GetProperty("modelKey").GetString()!, "enqueued.json"));
+            File.Delete(m);
+        }
+
+        await using var resuming = AffectChild.Start("demo", "--out", dir, "--batch-size", ReferenceDemo.BatchSize);
+        await resuming.WaitForLineAsync("affect demo: completed", TimeSpan.FromMinutes(6));
+        await resuming.WaitForExitAsync();
+        Assert.True(resuming.ExitCode == 0, resuming.Output);
+        var resumed = (Stdout: resuming.Output, Stderr: string.Empty);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference.Dir, "results.json")), File.ReadAllBytes(Path.Combine(dir, "results.json")));
+
+        // No stale job is left in the local queue, no duplicate was queued, and each of the 12 models was trained once
+        // over both processes (the one in training at the kill had not finished).
+        Assert.Empty(Directory.GetFiles(queue, "*.json"));
+        Assert.DoesNotContain("model exists", resumed.Stdout, StringComparison.Ordinal);
+        var trained = (killedOutput + "\n" + resumed.Stdout).Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("[worker] ", StringComparison.Ordinal) && l.Contains(": trained ", StringComparison.Ordinal))
+            .Select(l => l["[worker] ".Length..l.IndexOf(':', StringComparison.Ordinal)])
+            .ToList();
+        Assert.Equal(12, trained.Count);
+        Assert.Equal(12, trained.Distinct(StringComparer.Ordinal).Count());
+    }
+
     private static List<string> Lines(string stdout, string prefix) =>
         [.. stdout.Split('\n').Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..].Trim())];
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -14,14 +13,16 @@ namespace Affect.Cli.Tests;
 /// and with a run in progress, and the run carries on after a restart.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class ServeCommandTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
+    private const string TestKey = "serve-command-tests-key-0123456789";
+
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Sigterm_stops_an_idle_service_within_seconds_with_exit_code_0()
     {
-        await using var serve = await ServeProcess.StartAsync(azurite.ConnectionString, "idle" + Guid.NewGuid().ToString("N")[..8]);
+        await using var serve = await ServeProcess.StartAsync(azurite.ConnectionString, "idle" + Guid.NewGuid().ToString("N")[..8], TestKey);
         var (exitCode, elapsed) = await serve.TerminateAsync();
         output.WriteLine($"idle: stopped {elapsed.TotalSeconds:F2} s after SIGTERM");
         Assert.True(exitCode == 0, $"exit {exitCode}\n{serve.Output}");
@@ -37,11 +38,11 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
         await DemoCommand.UploadAsync(store, "usoms", SyntheticCorpusGenerator.Generate(spec), CancellationToken.None);
         string hub = "run" + Guid.NewGuid().ToString("N")[..8];
         using var http = new HttpClient();
-        http.DefaultRequestHeaders.Add("x-functions-key", ServeProcess.TestKey);
+        http.DefaultRequestHeaders.Add("x-functions-key", TestKey);
 
         Uri statusPath;
         int doneBefore;
-        await using (var serve = await ServeProcess.StartAsync(azurite.ConnectionString, hub))
+        await using (var serve = await ServeProcess.StartAsync(azurite.ConnectionString, hub, TestKey))
         {
             var started = await http.PostAsync(new Uri(serve.Address, "api/runs"), new StringContent("""{"corpora":["usoms"],"seed":21,"features":{"batchSize":1},"boaw":{"size":16},"learners":{"names":["kelm"]}}""", Encoding.UTF8, "application/json"));
             Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
@@ -57,7 +58,7 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
 
         // Restarted on the same task hub, the run is picked up again and moves on (the full resume, to completion,
         // is LocalServiceTests' restart test).
-        await using (var again = await ServeProcess.StartAsync(azurite.ConnectionString, hub))
+        await using (var again = await ServeProcess.StartAsync(azurite.ConnectionString, hub, TestKey))
         {
             var moved = await WaitForAsync(http, new Uri(again.Address, statusPath), b => b.GetProperty("status").GetString() == "Completed" || Completed(b) > doneBefore);
             Assert.NotEqual("Failed", moved.GetProperty("status").GetString());
@@ -95,95 +96,5 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
             Assert.True(DateTime.UtcNow < deadline, $"run did not reach the expected state: {body}");
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>An <c>affect serve</c> child process on a free port, its output collected.</summary>
-    private sealed partial class ServeProcess : IAsyncDisposable
-    {
-        private readonly Process process;
-        private readonly StringBuilder output = new();
-
-        private ServeProcess(Process process) => this.process = process;
-
-        /// <summary>The API key the test services run with.</summary>
-        public const string TestKey = "serve-command-tests-key-0123456789";
-
-        public Uri Address { get; private set; } = new("http://127.0.0.1/");
-
-        public string Output
-        {
-            get
-            {
-                lock (output)
-                {
-                    return output.ToString();
-                }
-            }
-        }
-
-        public static async Task<ServeProcess> StartAsync(string connection, string hub)
-        {
-            // No upload watcher or schedule: these tests share one Azurite whose corpora other tests upload.
-            var info = CliProcess.StartInfo("serve", "--store", connection, "--port", "0", "--task-hub", hub, "--poll", "0", "--nightly", "off");
-            info.Environment["AFFECT_API_KEY"] = TestKey;
-            var serve = new ServeProcess(new Process { StartInfo = info });
-            var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-            void Line(string? line)
-            {
-                if (line is null)
-                {
-                    return;
-                }
-
-                lock (serve.output)
-                {
-                    serve.output.AppendLine(line);
-                }
-
-                if (ApiLine().Match(line) is { Success: true } m)
-                {
-                    address.TrySetResult(new Uri(m.Groups[1].Value));
-                }
-            }
-
-            serve.process.OutputDataReceived += (_, e) => Line(e.Data);
-            serve.process.ErrorDataReceived += (_, e) => Line(e.Data);
-            serve.process.Start();
-            serve.process.BeginOutputReadLine();
-            serve.process.BeginErrorReadLine();
-            var exited = serve.process.WaitForExitAsync();
-            var first = await Task.WhenAny(address.Task, exited, Task.Delay(TimeSpan.FromMinutes(2)));
-            if (first != address.Task)
-            {
-                await serve.DisposeAsync();
-                Assert.Fail($"affect serve did not start listening\n{serve.Output}");
-            }
-
-            serve.Address = await address.Task;
-            return serve;
-        }
-
-        /// <summary>Sends SIGTERM and waits (at most a minute) for the exit; returns the exit code and how long it took.</summary>
-        public async Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync()
-        {
-            var clock = Stopwatch.StartNew();
-            CliProcess.Terminate(process);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            return (process.ExitCode, clock.Elapsed);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
-        }
-
-        [System.Text.RegularExpressions.GeneratedRegex(@"API (http://127\.0\.0\.1:\d+/)api/runs")]
-        private static partial System.Text.RegularExpressions.Regex ApiLine();
     }
 }

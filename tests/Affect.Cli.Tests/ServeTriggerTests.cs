@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -19,7 +18,7 @@ namespace Affect.Cli.Tests;
 /// what depends on it, duplicate HTTP starts give one run, the key and content type are enforced, and a nightly tick
 /// under a shifted clock writes a comparison against the previous run.
 /// </summary>
-public sealed partial class ServeTriggerTests(ITestOutputHelper output)
+public sealed class ServeTriggerTests(ITestOutputHelper output)
 {
     private const string Key = "serve-trigger-tests-key-0123456789";
 
@@ -34,22 +33,9 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
         string hub = "trig" + Guid.NewGuid().ToString("N")[..8];
         await store.PutBytesAsync(Experiments.Container, "tiny.json", Encoding.UTF8.GetBytes(TinySpec));
         var files = SyntheticCorpusGenerator.Generate(SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 21) with { UtterancesPerSpeaker = 3 });
-        var worker = Start(CliProcess.StartInfo("worker", "--store", connection, "--poll-seconds", "0.5"));
-        try
-        {
-            await ServeTriggersAsync(store, connection, hub, files);
-            CliProcess.Terminate(worker);
-            await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        }
-        finally
-        {
-            if (!worker.HasExited)
-            {
-                worker.Kill(entireProcessTree: true);
-            }
-
-            worker.Dispose();
-        }
+        await using var worker = AffectChild.Start("worker", "--store", connection, "--poll-seconds", "0.5");
+        await ServeTriggersAsync(store, connection, hub, files);
+        await worker.TerminateAsync();
     }
 
     private async Task ServeTriggersAsync(AzureBlobStore store, string connection, string hub, IReadOnlyList<CorpusFile> files)
@@ -57,7 +43,7 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
 
         // 1. Upload while serve runs: the watcher starts the registered experiment, and it completes.
         RunStartRecord first;
-        await using (var serve = await ServeProcess.StartAsync(connection, hub))
+        await using (var serve = await ServeProcess.StartAsync(connection, hub, Key, "--poll", "1"))
         {
             await DemoCommand.UploadAsync(store, "usoms", files, CancellationToken.None);
             first = Assert.Single(await WaitForRunsAsync(store, 1, serve));
@@ -68,7 +54,7 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
             using var anonymous = new HttpClient();
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri(serve.Address, "api/runs"))).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(new Uri(serve.Address, "api/runs"), Json(TinySpec))).StatusCode);
-            using var http = Client();
+            using var http = ServeProcess.Client(Key);
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await http.PostAsync(new Uri(serve.Address, "api/runs"), new StringContent("corpora=usoms", Encoding.UTF8, "application/x-www-form-urlencoded"))).StatusCode);
 
             // The same spec over HTTP is the upload's run (200, same id): nothing new starts.
@@ -92,7 +78,7 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
 
         // 2. A restarted serve does not start the upload's run again.
         RunStartRecord third;
-        await using (var serve = await ServeProcess.StartAsync(connection, hub))
+        await using (var serve = await ServeProcess.StartAsync(connection, hub, Key, "--poll", "1"))
         {
             await Task.Delay(TimeSpan.FromSeconds(4)); // several polls
             Assert.Equal(2, (await RunStarts.ListAsync(store)).Count);
@@ -117,7 +103,7 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
 
         // 4. A nightly tick under a clock started five seconds before 02:00 UTC tomorrow re-runs "tiny" and compares it with run 3.
         var night = DateTime.UtcNow.Date.AddDays(1).AddHours(2);
-        await using (var serve = await ServeProcess.StartAsync(connection, hub, "--nightly", "0 2 * * *", "--clock", night.AddSeconds(-5).ToString("O", System.Globalization.CultureInfo.InvariantCulture)))
+        await using (var serve = await ServeProcess.StartAsync(connection, hub, Key, "--poll", "1", "--nightly", "0 2 * * *", "--clock", night.AddSeconds(-5).ToString("O", System.Globalization.CultureInfo.InvariantCulture)))
         {
             var nightly = (await WaitForRunsAsync(store, 4, serve)).Last();
             Assert.Equal($"nightly-tiny-{night:yyyyMMddHHmm}", nightly.RunId);
@@ -150,24 +136,6 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static HttpClient Client()
-    {
-        var http = new HttpClient();
-        http.DefaultRequestHeaders.Add("x-functions-key", Key);
-        return http;
-    }
-
-    private static Process Start(ProcessStartInfo info)
-    {
-        var p = new Process { StartInfo = info };
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.Start();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
     private static Task<IReadOnlyList<RunStartRecord>> WaitForRunsAsync(IBlobStore store, int count, ServeProcess serve) =>
         WaitForAsync(async () => await RunStarts.ListAsync(store) is { } runs && runs.Count >= count ? runs : null, serve);
 
@@ -188,90 +156,5 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow < deadline, $"timed out\n{serve.Output}");
             await Task.Delay(250);
         }
-    }
-
-    /// <summary>An <c>affect serve</c> child process with the test key, polling uploads every second, its output collected.</summary>
-    private sealed partial class ServeProcess : IAsyncDisposable
-    {
-        private readonly Process process;
-        private readonly StringBuilder output = new();
-
-        private ServeProcess(Process process) => this.process = process;
-
-        public Uri Address { get; private set; } = new("http://127.0.0.1/");
-
-        public string Output
-        {
-            get
-            {
-                lock (output)
-                {
-                    return output.ToString();
-                }
-            }
-        }
-
-        public static async Task<ServeProcess> StartAsync(string connection, string hub, params string[] extra)
-        {
-            string[] nightly = extra.Contains("--nightly") ? [] : ["--nightly", "off"];
-            var info = CliProcess.StartInfo(["serve", "--store", connection, "--port", "0", "--task-hub", hub, "--poll", "1", .. nightly, .. extra]);
-            info.Environment["AFFECT_API_KEY"] = Key;
-            var serve = new ServeProcess(new Process { StartInfo = info });
-            var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-            void Line(string? line)
-            {
-                if (line is null)
-                {
-                    return;
-                }
-
-                lock (serve.output)
-                {
-                    serve.output.AppendLine(line);
-                }
-
-                if (ApiLine().Match(line) is { Success: true } m)
-                {
-                    address.TrySetResult(new Uri(m.Groups[1].Value));
-                }
-            }
-
-            serve.process.OutputDataReceived += (_, e) => Line(e.Data);
-            serve.process.ErrorDataReceived += (_, e) => Line(e.Data);
-            serve.process.Start();
-            serve.process.BeginOutputReadLine();
-            serve.process.BeginErrorReadLine();
-            var first = await Task.WhenAny(address.Task, serve.process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(2)));
-            if (first != address.Task)
-            {
-                await serve.DisposeAsync();
-                Assert.Fail($"affect serve did not start listening\n{serve.Output}");
-            }
-
-            serve.Address = await address.Task;
-            return serve;
-        }
-
-        public async Task<(int ExitCode, TimeSpan Elapsed)> TerminateAsync()
-        {
-            var clock = Stopwatch.StartNew();
-            CliProcess.Terminate(process);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            return (process.ExitCode, clock.Elapsed);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
-        }
-
-        [System.Text.RegularExpressions.GeneratedRegex(@"API (http://127\.0\.0\.1:\d+/)api/runs")]
-        private static partial System.Text.RegularExpressions.Regex ApiLine();
     }
 }

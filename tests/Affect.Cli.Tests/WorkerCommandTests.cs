@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
@@ -12,93 +11,10 @@ namespace Affect.Cli.Tests;
 /// <summary><c>affect worker</c> processes killed in the middle of a job (what an OOM or CUDA abort does to the trainer).</summary>
 public sealed class WorkerCommandTests
 {
-    /// <summary>A running worker process whose output lines the test waits on.</summary>
-    private sealed class WorkerProcess : IDisposable
-    {
-        private readonly Process process;
-        private readonly List<string> lines = [];
+    private static readonly TimeSpan LineLimit = TimeSpan.FromMinutes(3);
 
-        public WorkerProcess(string root)
-        {
-            process = Process.Start(CliProcess.StartInfo("worker", "--store", root, "--max-attempts", "2", "--visibility-seconds", "2", "--poll-seconds", "0.2"))!;
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (lines)
-                    {
-                        lines.Add(e.Data);
-                    }
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (lines)
-                    {
-                        lines.Add("stderr: " + e.Data);
-                    }
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get
-            {
-                lock (lines)
-                {
-                    return string.Join('\n', lines);
-                }
-            }
-        }
-
-        public async Task WaitForLineAsync(string start)
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (true)
-            {
-                lock (lines)
-                {
-                    // The worker logs on stderr (stdout is kept for its closing summary or --json).
-                    if (lines.Any(l => l.StartsWith(start, StringComparison.Ordinal) || l.StartsWith("stderr: " + start, StringComparison.Ordinal)))
-                    {
-                        return;
-                    }
-                }
-
-                if (process.HasExited)
-                {
-                    Assert.Fail($"worker exited ({process.ExitCode}) before '{start}':\n{Output}");
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    Assert.Fail($"no line '{start}' within 3 minutes:\n{Output}");
-                }
-                await Task.Delay(50);
-            }
-        }
-
-        public void Kill()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                Kill();
-            }
-
-            process.Dispose();
-        }
-    }
+    private static AffectChild StartWorker(string root) =>
+        AffectChild.Start("worker", "--store", root, "--max-attempts", "2", "--visibility-seconds", "2", "--poll-seconds", "0.2");
 
     [Fact]
     public async Task A_worker_killed_mid_job_is_retried_and_the_job_is_poisoned_with_error_json_once_attempts_are_spent()
@@ -124,17 +40,17 @@ public sealed class WorkerCommandTests
             // Attempts 1 and 2: each worker starts training (an epoch ends) and is killed.
             for (int attempt = 1; attempt <= 2; attempt++)
             {
-                using var worker = new WorkerProcess(root);
-                await worker.WaitForLineAsync("epoch 1:");
-                worker.Kill();
+                await using var worker = StartWorker(root);
+                await worker.WaitForLineAsync("epoch 1:", LineLimit);
+                await worker.KillAsync();
                 Assert.Null(await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(ticket.ModelKey)));
                 Assert.Equal(1, await jobs.CountAsync());
             }
 
             // Attempt 3: the message comes back a third time, more than --max-attempts 2: poisoned without training.
-            using (var worker = new WorkerProcess(root))
+            await using (var worker = StartWorker(root))
             {
-                await worker.WaitForLineAsync($"{ticket.ModelKey} (message ");
+                await worker.WaitForLineAsync($"{ticket.ModelKey} (message ", LineLimit);
                 Assert.DoesNotContain("epoch 1:", worker.Output, StringComparison.Ordinal);
                 Assert.Contains("moved to lstm-training-poison after 2 attempt(s)", worker.Output, StringComparison.Ordinal);
             }
@@ -178,12 +94,12 @@ public sealed class WorkerCommandTests
             int kills = 0;
             while (!run.IsCompleted && kills < 12)
             {
-                using var worker = new WorkerProcess(root);
-                var trained = worker.WaitForLineAsync("epoch 1:");
+                await using var worker = StartWorker(root);
+                var trained = worker.WaitForLineAsync("epoch 1:", LineLimit);
                 await Task.WhenAny(trained, run);
                 if (trained.IsCompletedSuccessfully)
                 {
-                    worker.Kill();
+                    await worker.KillAsync();
                     kills++;
                 }
             }

@@ -26,6 +26,10 @@ public sealed record LstmTrainingRequest(string TrainCorpus, string ValidationCo
 /// <param name="InstanceId">The waiting orchestration instance.</param>
 public sealed record LstmWaiter(string InstanceId);
 
+/// <summary>The content of <see cref="LstmModelBlobs.Queued"/> and <see cref="LstmModelBlobs.Enqueued"/>.</summary>
+/// <param name="QueuedAt">When the marker was written (the writer's clock).</param>
+public sealed record LstmQueueMarker(DateTimeOffset QueuedAt);
+
 /// <summary>Output of <see cref="EnqueueLstmTrainingActivity"/>.</summary>
 /// <param name="ModelKey">Key of the model under <c>models/</c>: its completion event is <see cref="LstmCompletion.EventName"/> of it; <see cref="CheckLstmModelActivity"/> reads its result.</param>
 /// <param name="Enqueued">True when a job was queued; false when the model already existed.</param>
@@ -64,33 +68,91 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
         // that attempt's queued marker must not stop the job being queued again.
         if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken))
         {
+            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Enqueued(job.ModelKey), cancellationToken);
             await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
         }
 
         // Queued once per key: a concurrent runner, or a killed earlier run whose message is still in the queue (it
-        // becomes visible again when its lease ends), already queued it, so this run waits for that job.
-        try
+        // becomes visible again when its lease ends), already queued it, so this run waits for that job. A marker whose
+        // message never followed (its runner died in between) is taken over once it is TakeOverAfter old.
+        bool claimed = await TryMarkAsync(job.ModelKey, null, cancellationToken);
+        while (!claimed)
         {
-            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(new { queuedAt = DateTimeOffset.UtcNow }), WriteCondition.IfAbsent, cancellationToken);
-        }
-        catch (BlobConditionFailedException)
-        {
-            // Queued by another run: its message names that run, so this one registers as a waiter. The worker writes
-            // the result before it reads the waiters, so a result that is absent now is announced to this run too;
-            // one already present is read without waiting.
-            if (input.ReplyTo is { Length: > 0 } replyTo)
+            if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Enqueued(job.ModelKey), cancellationToken) is not null)
             {
-                await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Waiter(job.ModelKey, replyTo), JsonSerializer.SerializeToUtf8Bytes(new LstmWaiter(replyTo)), cancellationToken: cancellationToken);
-                bool finished = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null
-                    || await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken) is not null;
-                return new LstmTrainingTicket(job.ModelKey, Enqueued: !finished);
+                return await WaitForOtherRunAsync(job.ModelKey, input.ReplyTo, cancellationToken);
             }
 
-            return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+            var marker = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
+            if (marker is null)
+            {
+                claimed = await TryMarkAsync(job.ModelKey, null, cancellationToken);
+                continue;
+            }
+
+            var queuedAt = ReadMarker(await store.GetBytesAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken));
+            if (queuedAt is null || DateTimeOffset.UtcNow - queuedAt.Value >= TakeOverAfter)
+            {
+                claimed = await TryMarkAsync(job.ModelKey, marker.ETag, cancellationToken);
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
 
         await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Enqueued(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingWorker.Json), cancellationToken: cancellationToken);
         return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+    }
+
+    /// <summary>
+    /// How long a queue marker may stand without its <see cref="LstmModelBlobs.Enqueued"/> before another runner takes
+    /// the job over: a live runner queues the message milliseconds after the marker, so only a dead one leaves it longer.
+    /// </summary>
+    public static TimeSpan TakeOverAfter { get; } = TimeSpan.FromSeconds(10);
+
+    // Writes the queue marker: only if absent, or (taking over a dead runner's marker) only over the marker read.
+    private async Task<bool> TryMarkAsync(string key, string? overETag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var condition = overETag is null ? WriteCondition.IfAbsent : new WriteCondition(IfMatchETag: overETag);
+            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(key), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingWorker.Json), condition, cancellationToken);
+            return true;
+        }
+        catch (BlobConditionFailedException)
+        {
+            return false;
+        }
+    }
+
+    // The job is on the queue for another run (its message names that run): register as a waiter. The worker writes
+    // the result before it reads the waiters, so a result absent now is announced to this run too; one already present
+    // is read without waiting.
+    private async Task<LstmTrainingTicket> WaitForOtherRunAsync(string key, string? replyTo, CancellationToken cancellationToken)
+    {
+        if (replyTo is not { Length: > 0 })
+        {
+            return new LstmTrainingTicket(key, Enqueued: true);
+        }
+
+        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Waiter(key, replyTo), JsonSerializer.SerializeToUtf8Bytes(new LstmWaiter(replyTo)), cancellationToken: cancellationToken);
+        bool finished = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(key), cancellationToken) is not null
+            || await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(key), cancellationToken) is not null;
+        return new LstmTrainingTicket(key, Enqueued: !finished);
+    }
+
+    // The marker's time, or null when it is unreadable (a torn or foreign marker is taken over like a stale one).
+    private static DateTimeOffset? ReadMarker(byte[] bytes)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LstmQueueMarker>(bytes, TrainingWorker.Json)?.QueuedAt;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
 

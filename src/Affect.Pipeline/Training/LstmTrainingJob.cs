@@ -207,6 +207,12 @@ public static class LstmModelBlobs
     public static string Queued(string key) => $"{key}/queued.json";
 
     /// <summary>
+    /// Written once the job's message is on the queue (after <see cref="Queued"/>): a marker without it is a job whose
+    /// runner died between the marker and the message, which a later runner takes over instead of waiting for ever.
+    /// </summary>
+    public static string Enqueued(string key) => $"{key}/enqueued.json";
+
+    /// <summary>
     /// Where a run that found its job already queued by another run registers to be told of the outcome (the queued
     /// message names only the first run); the worker announces the job's end to every waiter, then removes the entry.
     /// </summary>

@@ -102,4 +102,34 @@ public sealed class CompletionAnnouncementTests : IDisposable
         var third = await enqueue.RunAsync(request with { ReplyTo = "run-3" });
         Assert.False(third.Enqueued);
     }
+
+    [Fact]
+    public async Task A_marker_whose_runner_died_before_queueing_is_taken_over_once_and_a_live_one_is_waited_for()
+    {
+        var store = new FolderBlobStore(root);
+        var jobs = new FolderTrainingQueue(Path.Combine(root, TrainingQueues.FolderName), TrainingQueueNames.Jobs);
+        var enqueue = new EnqueueLstmTrainingActivity(store, jobs);
+        var request = new LstmTrainingRequest("a", "b", null, "arousal", 1, null, ["k1", "k2", "-"]);
+        string key = (await enqueue.RunAsync(request with { ReplyTo = "run-1" })).ModelKey;
+        Assert.Equal(1, await jobs.CountAsync());
+
+        // A runner killed between the marker and the message: the marker is older than the take-over age, no
+        // enqueued.json and no message. Two resumed runners at once: exactly one queues the job, the other waits for it.
+        var message = await jobs.ReceiveAsync(TimeSpan.FromMinutes(1));
+        await jobs.DeleteAsync(message!);
+        await store.DeleteAsync(Containers.Models, LstmModelBlobs.Enqueued(key));
+        var old = new LstmQueueMarker(DateTimeOffset.UtcNow - EnqueueLstmTrainingActivity.TakeOverAfter - TimeSpan.FromSeconds(1));
+        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(key), JsonSerializer.SerializeToUtf8Bytes(old, TrainingWorker.Json));
+        var resumed = await Task.WhenAll(enqueue.RunAsync(request with { ReplyTo = "run-2" }), enqueue.RunAsync(request with { ReplyTo = "run-3" }));
+        Assert.All(resumed, t => Assert.True(t.Enqueued));
+        Assert.Equal(1, await jobs.CountAsync());
+        Assert.NotNull(await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Enqueued(key)));
+
+        // The job was queued (enqueued.json present): a further runner only registers as a waiter, queueing nothing.
+        Assert.True((await enqueue.RunAsync(request with { ReplyTo = "run-4" })).Enqueued);
+        Assert.Equal(1, await jobs.CountAsync());
+        var worker = new TrainingWorker(store, jobs, jobs.Sibling(TrainingQueueNames.Poison), new Runner(null));
+        Assert.Equal([JobOutcome.Trained], await worker.DrainAsync());
+        Assert.Equal(0, await jobs.CountAsync());
+    }
 }
