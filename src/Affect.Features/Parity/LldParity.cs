@@ -147,8 +147,7 @@ public sealed class LldParityReport
     /// <param name="path">Path of the .htk file.</param>
     public static LldMatrix ReadHtkMatrix(string path)
     {
-        using var stream = File.OpenRead(path);
-        var (values, rows, cols) = HtkFormat.Read(stream, Path.GetFileName(path));
+        var (values, rows, cols) = HtkFormat.Read(path);
         if (cols != LldColumns.All.Count)
         {
             throw new InvalidDataException($"{Path.GetFileName(path)}: bytesPerFrame: {cols} values per frame, expected {LldColumns.All.Count}");
