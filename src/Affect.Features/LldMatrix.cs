@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Affect.Features;
 
 /// <summary>Frame-level descriptor matrix: <see cref="Rows"/> frames × <see cref="Columns"/> values, row-major.</summary>
@@ -83,6 +85,25 @@ public sealed class LldMatrix
     /// <summary>One frame's values.</summary>
     /// <param name="row">Frame index.</param>
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Columns, Columns);
+
+    /// <summary>
+    /// JSON sidecar text for the <c>.npy</c> file of this matrix (<see cref="Affect.Audio.NpyFormat"/>): source audio,
+    /// rows, column names, frame step and layout.
+    /// </summary>
+    /// <param name="source">Name of the audio it was computed from.</param>
+    public string NpySidecar(string source)
+    {
+        var doc = new Dictionary<string, object>
+        {
+            ["source"] = source,
+            ["rows"] = Rows,
+            ["columns"] = ColumnNames,
+            ["frameStepSeconds"] = 0.01,
+            ["dtype"] = "float32",
+            ["layout"] = "row-major (C order), rows = frames",
+        };
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+    }
 
     /// <summary>Copies one column into a new array.</summary>
     /// <param name="column">Column index.</param>

@@ -78,11 +78,11 @@ public sealed class MetricsAndTableTests
     [Fact]
     public void NpyMatrixIsTheFeatureArtifactFormat()
     {
-        // The adapter writes exactly what Affect.Features.IO.NpyFormat writes and reads what it writes.
+        // The adapter writes exactly what Affect.Audio.NpyFormat writes and reads what it writes.
         var m = new RealMatrix(3, 2, [0.1, -2, 3.5, 1e-3, 7, 8]);
         var values = m.Data.Select(v => (float)v).ToArray();
         using var ms = new MemoryStream();
-        Affect.Features.IO.NpyFormat.Write(ms, values, 3, 2);
+        Affect.Audio.NpyFormat.Write(ms, values, 3, 2);
         Assert.Equal(ms.ToArray(), NpyMatrix.WriteFloat32(m));
         var back = NpyMatrix.Read(ms.ToArray(), "f.npy");
         Assert.Equal((3, 2), (back.Rows, back.Cols));
