@@ -59,20 +59,6 @@ internal static class VoicingReference
             ? (ReadCsv(name), Wav(name, false))
             : (ReadHtk(name), Wav(name, true));
 
-    public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        double ma = a.Average(), mb = b.Average();
-        double c = 0, va = 0, vb = 0;
-        for (int i = 0; i < a.Count; i++)
-        {
-            c += (a[i] - ma) * (b[i] - mb);
-            va += (a[i] - ma) * (a[i] - ma);
-            vb += (b[i] - mb) * (b[i] - mb);
-        }
-
-        return c / Math.Sqrt(va * vb);
-    }
-
     /// <summary>RMS error divided by the reference range.</summary>
     public static double Nrmse(IReadOnlyList<double> ours, IReadOnlyList<double> reference)
     {
