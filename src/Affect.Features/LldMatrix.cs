@@ -3,6 +3,13 @@ using System.Text.Json;
 namespace Affect.Features;
 
 /// <summary>Frame-level descriptor matrix: <see cref="Rows"/> frames × <see cref="Columns"/> values, row-major.</summary>
+/// <remarks>
+/// This is openSMILE's LLD output as an LLD file holds it and as the functionals read it: openSMILE's column names,
+/// openSMILE's frame times (the flushed last row repeats the previous time), and the end-of-input facts the functionals'
+/// parity depends on (<see cref="TrailingSpectralRow"/>, <see cref="PitchFramesDecidedAtEnd"/>). It is deliberately not
+/// the sequence models' <c>Affect.Sequence.Features.FeatureMatrix</c>, which is an unnamed, finite-only network input on
+/// a uniform frame-rate grid built by any frame extractor; the two share only the row-major float layout.
+/// </remarks>
 public sealed class LldMatrix
 {
     /// <summary>Wraps a row-major matrix.</summary>
