@@ -1,3 +1,5 @@
+using Affect.Features.Lld;
+
 namespace Affect.Features.Functionals;
 
 /// <summary>openSMILE's cFunctionalLpc over one LLD contour (float32 as in openSMILE); writes its values in openSMILE's output order.</summary>
@@ -22,47 +24,8 @@ internal static class FunctionalLpc
             r[lag] = acc;
         }
 
-        Span<float> a = stackalloc float[order + 1];
-        a.Clear();
-        float gain = 0f;
-        if (r[0] != 0f)
-        {
-            float e = r[0];
-            for (int m = 1; m <= order; m++)
-            {
-                float sum = 1.0f * r[m];
-                for (int i = 1; i < m; i++)
-                {
-                    sum += a[i - 1] * r[m - i];
-                }
-
-                float k = (-1.0f / e) * sum;
-                a[m - 1] = k;
-                for (int i = 1; i <= m / 2; i++)
-                {
-                    float t = a[i - 1];
-                    a[i - 1] += k * a[m - i - 1];
-                    if (i < m / 2 || (m & 1) == 1)
-                    {
-                        a[m - i - 1] += k * t;
-                    }
-                }
-
-                e *= 1.0f - (k * k);
-                if (e == 0f)
-                {
-                    for (int i = m; i <= order; i++)
-                    {
-                        a[i] = 0f;
-                    }
-
-                    break;
-                }
-            }
-
-            gain = e;
-        }
-
+        Span<float> a = stackalloc float[order];
+        float gain = LinearPrediction.Levinson(r, a);
         o[0] = gain / x.Length;
         for (int i = 0; i < order; i++)
         {

@@ -136,46 +136,18 @@ internal static class FunctionalPeaks
                 continue;
             }
 
-            if (!e.IsMax)
+            bool startsRun = init || inMin == e.IsMax;
+            if (e.IsMax)
             {
-                if (!inMin || init)
-                {
-                    lastMin = e.Y;
-                    lastMinIdx = k;
-                    inMin = true;
-                    init = false;
-                }
-                else if (e.Y >= lastMin)
-                {
-                    e.Alive = false;
-                }
-                else if (lastMinIdx != k)
-                {
-                    el[lastMinIdx].Alive = false;
-                    lastMinIdx = k;
-                    lastMin = e.Y;
-                }
+                KeepMoreExtreme(el, k, startsRun, ref lastMaxIdx, ref lastMax);
             }
             else
             {
-                if (inMin || init)
-                {
-                    lastMax = e.Y;
-                    lastMaxIdx = k;
-                    inMin = false;
-                    init = false;
-                }
-                else if (e.Y <= lastMax)
-                {
-                    e.Alive = false;
-                }
-                else if (lastMaxIdx != k)
-                {
-                    el[lastMaxIdx].Alive = false;
-                    lastMaxIdx = k;
-                    lastMax = e.Y;
-                }
+                KeepMoreExtreme(el, k, startsRun, ref lastMinIdx, ref lastMin);
             }
+
+            inMin = !e.IsMax;
+            init = false;
         }
 
         // Statistics, first pass.
@@ -360,6 +332,31 @@ internal static class FunctionalPeaks
         o[11] = sdFall;
         peakCount = (int)nPeaks;
         return 12;
+    }
+
+    /// <summary>
+    /// Step 3 for one surviving extremum: the first of a run of same-kind extrema is kept; a later one replaces the kept
+    /// one only if it is more extreme (a higher maximum, a lower minimum), else it is dropped.
+    /// </summary>
+    private static void KeepMoreExtreme(Span<Extremum> el, int k, bool startsRun, ref int keptIdx, ref float keptY)
+    {
+        ref var e = ref el[k];
+        float sign = e.IsMax ? 1f : -1f; // negation is exact: −a ≤ −b ⇔ a ≥ b
+        if (startsRun)
+        {
+            keptY = e.Y;
+            keptIdx = k;
+        }
+        else if (sign * e.Y <= sign * keptY)
+        {
+            e.Alive = false;
+        }
+        else if (keptIdx != k)
+        {
+            el[keptIdx].Alive = false;
+            keptIdx = k;
+            keptY = e.Y;
+        }
     }
 
     private enum Kind
