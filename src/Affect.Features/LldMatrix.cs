@@ -1,6 +1,15 @@
+using System.Text.Json;
+
 namespace Affect.Features;
 
 /// <summary>Frame-level descriptor matrix: <see cref="Rows"/> frames × <see cref="Columns"/> values, row-major.</summary>
+/// <remarks>
+/// This is openSMILE's LLD output as an LLD file holds it and as the functionals read it: openSMILE's column names,
+/// openSMILE's frame times (the flushed last row repeats the previous time), and the end-of-input facts the functionals'
+/// parity depends on (<see cref="TrailingSpectralRow"/>, <see cref="PitchFramesDecidedAtEnd"/>). It is deliberately not
+/// the sequence models' <c>Affect.Sequence.Features.FeatureMatrix</c>, which is an unnamed, finite-only network input on
+/// a uniform frame-rate grid built by any frame extractor; the two share only the row-major float layout.
+/// </remarks>
 public sealed class LldMatrix
 {
     /// <summary>Wraps a row-major matrix.</summary>
@@ -83,6 +92,25 @@ public sealed class LldMatrix
     /// <summary>One frame's values.</summary>
     /// <param name="row">Frame index.</param>
     public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Columns, Columns);
+
+    /// <summary>
+    /// JSON sidecar text for the <c>.npy</c> file of this matrix (<see cref="Affect.Audio.NpyFormat"/>): source audio,
+    /// rows, column names, frame step and layout.
+    /// </summary>
+    /// <param name="source">Name of the audio it was computed from.</param>
+    public string NpySidecar(string source)
+    {
+        var doc = new Dictionary<string, object>
+        {
+            ["source"] = source,
+            ["rows"] = Rows,
+            ["columns"] = ColumnNames,
+            ["frameStepSeconds"] = 0.01,
+            ["dtype"] = "float32",
+            ["layout"] = "row-major (C order), rows = frames",
+        };
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+    }
 
     /// <summary>Copies one column into a new array.</summary>
     /// <param name="column">Column index.</param>

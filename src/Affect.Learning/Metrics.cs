@@ -1,8 +1,8 @@
 namespace Affect.Learning;
 
 /// <summary>
-/// The evaluation measures of the paper, in one place for every stage: UAR and WAR for categorical tasks,
-/// Pearson's correlation and Lin's concordance correlation for continuous ones.
+/// The evaluation measures of the paper for categorical tasks, in one place for every stage: UAR and WAR. The
+/// continuous ones (Pearson's CC, Lin's CCC) are <see cref="Affect.Audio.Correlation"/>.
 /// </summary>
 public static class Metrics
 {
@@ -86,56 +86,6 @@ public static class Metrics
         }
 
         return r;
-    }
-
-    /// <summary>Pearson's correlation ρ = cov(x, y) / (σ_x σ_y); NaN when either series is constant.</summary>
-    public static double Pearson(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        var (mx, my, vx, vy, cxy) = Moments(x, y);
-        _ = mx;
-        _ = my;
-        return vx <= 0 || vy <= 0 ? double.NaN : cxy / Math.Sqrt(vx * vy);
-    }
-
-    /// <summary>
-    /// Lin's concordance correlation coefficient ρ_c = 2·cov(x, y) / (σ_x² + σ_y² + (μ_x − μ_y)²) (population moments),
-    /// the AVEC measure: it penalises bias and scale differences that Pearson's ρ ignores.
-    /// </summary>
-    public static double Ccc(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        var (mx, my, vx, vy, cxy) = Moments(x, y);
-        double den = vx + vy + ((mx - my) * (mx - my));
-        return den <= 0 ? double.NaN : 2 * cxy / den;
-    }
-
-    private static (double Mx, double My, double Vx, double Vy, double Cxy) Moments(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        CheckPair(x.Length, y.Length);
-        int n = x.Length;
-        if (n == 0)
-        {
-            return (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
-        }
-
-        double mx = 0, my = 0;
-        for (int i = 0; i < n; i++)
-        {
-            mx += x[i];
-            my += y[i];
-        }
-
-        mx /= n;
-        my /= n;
-        double vx = 0, vy = 0, cxy = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double dx = x[i] - mx, dy = y[i] - my;
-            vx += dx * dx;
-            vy += dy * dy;
-            cxy += dx * dy;
-        }
-
-        return (mx, my, vx / n, vy / n, cxy / n);
     }
 
     private static void CheckPair(int a, int b)

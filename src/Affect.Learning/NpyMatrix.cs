@@ -1,4 +1,5 @@
-using Affect.Features.IO;
+using Affect.Audio;
+
 
 namespace Affect.Learning;
 

@@ -1,3 +1,4 @@
+using Affect.Audio;
 using Affect.Sequence;
 using Affect.Sequence.Onnx;
 using Affect.Sequence.Windows;
@@ -28,7 +29,7 @@ public sealed record EvaluationCorpus(string Name, IReadOnlyList<SequenceRecordi
         ArgumentNullException.ThrowIfNull(predictions);
         var truth = Recordings.SelectMany(r => r.Labels![..r.LabelFrames]).ToArray();
         var predicted = predictions.SelectMany(p => p).ToArray();
-        return (Correlation.Pearson(predicted, truth), Correlation.Concordance(predicted, truth));
+        return (Correlation.Pearson(predicted, truth, undefined: 0), Correlation.Concordance(predicted, truth, undefined: 0));
     }
 }
 

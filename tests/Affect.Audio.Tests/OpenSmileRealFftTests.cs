@@ -47,11 +47,10 @@ public sealed class OpenSmileRealFftTests
     [InlineData(1024)]
     [InlineData(2048)]
     [InlineData(4096)]
-    public void AgreesWithTheDoubleFftWithinFloatPrecision(int size)
+    public void AgreesWithTheDoubleDftWithinFloatPrecision(int size)
     {
         var rng = new Random(size);
         var fft = new OpenSmileRealFft(size);
-        var reference = new RealFft(size);
         for (int trial = 0; trial < 5; trial++)
         {
             var x = new float[size];
@@ -61,9 +60,7 @@ public sealed class OpenSmileRealFftTests
                 x[i] = (float)(((rng.NextDouble() * 2) - 1) * scale);
             }
 
-            var expectedRe = new double[size / 2 + 1];
-            var expectedIm = new double[size / 2 + 1];
-            reference.Forward(Array.ConvertAll(x, v => (double)v), expectedRe, expectedIm);
+            var (expectedRe, expectedIm) = DirectDft(x);
 
             float[] packed = (float[])x.Clone();
             fft.Forward(packed);
@@ -83,6 +80,37 @@ public sealed class OpenSmileRealFftTests
                 Assert.True(error <= 1e-5 * maxMagnitude, $"size {size}, trial {trial}, bin {k}: error {error}, max |X| {maxMagnitude}");
             }
         }
+    }
+
+    /// <summary>X[k] = Σ x[j]·e^(−2πijk/N) for k = 0..N/2, summed directly in double (twiddles from one table of N angles).</summary>
+    private static (double[] Re, double[] Im) DirectDft(float[] x)
+    {
+        int n = x.Length;
+        var cos = new double[n];
+        var sin = new double[n];
+        for (int m = 0; m < n; m++)
+        {
+            cos[m] = Math.Cos(2 * Math.PI * m / n);
+            sin[m] = Math.Sin(2 * Math.PI * m / n);
+        }
+
+        var re = new double[(n / 2) + 1];
+        var im = new double[(n / 2) + 1];
+        for (int k = 0; k <= n / 2; k++)
+        {
+            double sr = 0, si = 0;
+            for (int j = 0; j < n; j++)
+            {
+                int m = (int)((long)j * k % n);
+                sr += x[j] * cos[m];
+                si -= x[j] * sin[m];
+            }
+
+            re[k] = sr;
+            im[k] = si;
+        }
+
+        return (re, im);
     }
 
     [Fact]
@@ -188,4 +216,11 @@ public sealed class OpenSmileRealFftTests
         Assert.Throws<ArgumentException>(() => OpenSmileRealFft.Unpack(new float[64], new float[32], new float[33]));
         Assert.Throws<ArgumentException>(() => OpenSmileRealFft.Unpack(new float[64], new float[33], new float[32]));
     }
+
+    [Theory]
+    [InlineData(0, 4)]
+    [InlineData(5, 8)]
+    [InlineData(320, 512)]
+    [InlineData(512, 512)]
+    public void NextPowerOfTwoIsTheFrameSizeOpenSmilePadsTo(int frame, int size) => Assert.Equal(size, OpenSmileRealFft.NextPowerOfTwo(frame));
 }

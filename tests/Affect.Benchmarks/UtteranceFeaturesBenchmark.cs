@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Affect.Audio;
 using Affect.Features;
 using Affect.Features.Boaw;
 using Affect.Features.Functionals;
-using Affect.Features.IO;
 
 namespace Affect.Benchmarks;
 

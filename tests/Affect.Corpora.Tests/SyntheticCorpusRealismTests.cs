@@ -1,4 +1,5 @@
 using System.Text;
+using Affect.Audio;
 using Affect.Corpora.Synthetic;
 using Xunit.Abstractions;
 
@@ -45,7 +46,7 @@ public sealed class SyntheticCorpusRealismTests(DefaultCorpora corpora, ITestOut
         // Not the renderer's state alone: the speaker's reporting bias and the report noise move the score.
         var meanValence = plan.Recordings.Select(r => r.Valence.Average()).ToList();
         var scores = plan.Recordings.Select(r => r.SelfAssessedScore!.Value).ToList();
-        double r2 = Math.Pow(SyntheticCorpusTests.Pearson(meanValence, scores), 2);
+        double r2 = Math.Pow(Correlation.Pearson([.. meanValence], [.. scores]), 2);
         output.WriteLine($"R² of score on the felt valence: {r2:0.000}");
         Assert.InRange(r2, 0.3, 0.9);
 
@@ -78,7 +79,7 @@ public sealed class SyntheticCorpusRealismTests(DefaultCorpora corpora, ITestOut
             var plan = SyntheticCorpusGenerator.Plan(new SyntheticCorpusSpec(k, 11, 20, 3, 1));
             var a = plan.Recordings.SelectMany(r => r.Arousal).ToList();
             var v = plan.Recordings.SelectMany(r => r.Valence).ToList();
-            return (Skew: Skewness(a), Kurtosis: Kurtosis(a), SkewV: Skewness(v), R: SyntheticCorpusTests.Pearson(a, v));
+            return (Skew: Skewness(a), Kurtosis: Kurtosis(a), SkewV: Skewness(v), R: Correlation.Pearson([.. a], [.. v]));
         });
         foreach (var (k, s) in stats)
         {
@@ -101,7 +102,7 @@ public sealed class SyntheticCorpusRealismTests(DefaultCorpora corpora, ITestOut
         var r = Dimensional.ToDictionary(k => k, k =>
         {
             var (a, v) = SyntheticCorpusTests.RaterMeans(SyntheticCorpusGenerator.Generate(new SyntheticCorpusSpec(k, 5, 4, 1.5, 1)));
-            return SyntheticCorpusTests.Pearson(a, v);
+            return Correlation.Pearson([.. a], [.. v]);
         });
         output.WriteLine(string.Join(", ", r.Select(p => $"{p.Key}: {p.Value:0.000}")));
         Assert.True(r[SyntheticCorpusKind.Recola] > 0.05);
@@ -226,7 +227,7 @@ public sealed class SyntheticCorpusRealismTests(DefaultCorpora corpora, ITestOut
             }
         }
 
-        return (SyntheticCorpusTests.Pearson(energy, arousal), SyntheticCorpusTests.Pearson(energy, valence));
+        return (Correlation.Pearson([.. energy], [.. arousal]), Correlation.Pearson([.. energy], [.. valence]));
     }
 
     private static double Skewness(IReadOnlyList<double> x)

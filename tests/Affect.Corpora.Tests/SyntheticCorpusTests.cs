@@ -158,21 +158,4 @@ public sealed class SyntheticCorpusTests(DefaultCorpora corpora) : IClassFixture
 
         return r;
     }
-
-    internal static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        double mx = x.Average();
-        double my = y.Average();
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.Count; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-
-        return sxy / Math.Sqrt(sxx * syy);
-    }
 }

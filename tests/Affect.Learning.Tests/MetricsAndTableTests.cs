@@ -17,17 +17,6 @@ public sealed class MetricsAndTableTests
     }
 
     [Fact]
-    public void PearsonAndCcc()
-    {
-        double[] x = [1, 2, 3, 4];
-        double[] y = [2, 4, 6, 8];
-        Assert.Equal(1.0, Metrics.Pearson(x, y), 12);
-        // CCC: cov = 2.5, var x = 1.25, var y = 5, mean diff 2.5 → 5 / (1.25 + 5 + 6.25)
-        Assert.Equal(5 / 12.5, Metrics.Ccc(x, y), 12);
-        Assert.Equal(1.0, Metrics.Ccc(x, x), 12);
-    }
-
-    [Fact]
     public void ReadsCsvWithSemicolonsAndArffAsOpenSmileWritesThem()
     {
         var csv = FeatureTable.ReadCsv(new StringReader("name;frameTime;f1;f2;class\n'a.wav';0.0;1.5;-2;hi\n'b.wav';0.0;3e-1;4;?\n"), "x.csv");
@@ -78,11 +67,11 @@ public sealed class MetricsAndTableTests
     [Fact]
     public void NpyMatrixIsTheFeatureArtifactFormat()
     {
-        // The adapter writes exactly what Affect.Features.IO.NpyFormat writes and reads what it writes.
+        // The adapter writes exactly what Affect.Audio.NpyFormat writes and reads what it writes.
         var m = new RealMatrix(3, 2, [0.1, -2, 3.5, 1e-3, 7, 8]);
         var values = m.Data.Select(v => (float)v).ToArray();
         using var ms = new MemoryStream();
-        Affect.Features.IO.NpyFormat.Write(ms, values, 3, 2);
+        Affect.Audio.NpyFormat.Write(ms, values, 3, 2);
         Assert.Equal(ms.ToArray(), NpyMatrix.WriteFloat32(m));
         var back = NpyMatrix.Read(ms.ToArray(), "f.npy");
         Assert.Equal((3, 2), (back.Rows, back.Cols));

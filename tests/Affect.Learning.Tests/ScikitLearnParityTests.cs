@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Affect.Audio;
 using Affect.Learning;
 
 namespace Affect.Learning.Tests;
@@ -117,7 +118,7 @@ public sealed class ScikitLearnParityTests(ScikitLearnReference sk) : IClassFixt
         double uarOurs = Metrics.Uar(sk.TestY, TargetCoding.ArgMax(ours), 3);
         double uarTheirs = Metrics.Uar(sk.TestY, TargetCoding.ArgMax(theirs), 3);
         Assert.True(Math.Abs(uarOurs - uarTheirs) <= 0.01, $"UAR {uarOurs} vs LinearSVC {uarTheirs}");
-        double r = Metrics.Pearson(ours.Data, theirs.Data);
+        double r = Correlation.Pearson(ours.Data, theirs.Data);
         Assert.True(r >= 0.99, $"decision values r = {r}");
         Assert.All(svm.Epochs, e => Assert.True(e < 1000));
     }

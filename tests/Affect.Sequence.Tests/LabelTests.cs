@@ -84,18 +84,6 @@ public sealed class LabelTests
         Assert.Equal(1.5, scaler.Apply(1.0), 12);
         Assert.Throws<ArgumentException>(() => LabelScaler.Fit([[]]));
     }
-
-    [Fact]
-    public void PearsonAndConcordanceKnownValues()
-    {
-        double[] x = [1, 2, 3, 4];
-        double[] y = [2, 4, 6, 8];
-
-        Assert.Equal(1.0, Correlation.Pearson(x, y), 12);
-        // CCC = 2 cov / (vx + vy + (mx-my)^2) = 2*2.5 / (1.25 + 5 + 6.25) = 0.4
-        Assert.Equal(0.4, Correlation.Concordance(x, y), 12);
-        Assert.Equal(0.0, Correlation.Pearson(x, [1, 1, 1, 1]));
-    }
 }
 
 /// <summary>SplitMix64 with Box–Muller, for test signals.</summary>

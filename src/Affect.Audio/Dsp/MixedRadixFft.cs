@@ -3,7 +3,7 @@ namespace Affect.Audio.Dsp;
 /// <summary>
 /// Power spectrum |X[k]|² (k = 0..N/2) of N real samples for any N, by recursive mixed-radix Cooley–Tukey over N's prime
 /// factors, X[k] = Σ x[n]·e^(−2πikn/N). auDeep uses the window length (e.g. 1280 samples = 80 ms at 16 kHz) as the FFT
-/// size, which is not a power of two, so <see cref="RealFft"/> does not apply.
+/// size, which is not a power of two, so <see cref="OpenSmileRealFft"/> does not apply.
 /// </summary>
 /// <remarks>Instances hold only the twiddle table and are safe to share between threads.</remarks>
 public sealed class MixedRadixFft

@@ -12,7 +12,7 @@ namespace Affect.Audio.Dsp;
 /// <remarks>
 /// <para>
 /// Why a second FFT: the ComParE 2016 low-level descriptors that openSMILE derives from the magnitude spectrum inherit
-/// the rounding of its float FFT, and the double-precision <see cref="RealFft"/> differs from it in the last bits. To
+/// the rounding of its float FFT, and a double-precision transform differs from it in the last bits. To
 /// reach float parity this class evaluates the same float operations, on the same operands, in the same grouping as the
 /// C code: twiddle tables are built the way fftsg.c's <c>makewt</c>/<c>makect</c> build them (float angle step, cosine
 /// and sine in double, rounded to float), every butterfly computes each output with the same sequence of rounded single
@@ -96,6 +96,19 @@ public sealed class OpenSmileRealFft
     /// <summary>Number of non-negative frequency bins, N/2 + 1.</summary>
     public int BinCount => (Size >> 1) + 1;
 
+    /// <summary>Smallest power of two that is ≥ <paramref name="n"/> (and ≥ 4): the FFT size openSMILE zero-pads a frame to.</summary>
+    /// <param name="n">Frame length in samples.</param>
+    public static int NextPowerOfTwo(int n)
+    {
+        int size = 4;
+        while (size < n)
+        {
+            size <<= 1;
+        }
+
+        return size;
+    }
+
     /// <summary>
     /// In-place forward transform of the N real samples in <paramref name="data"/>, leaving the spectrum in the packed
     /// layout described on the class (identical bits to openSMILE's <c>rdft(N, 1, data, ip, w)</c>).
@@ -123,7 +136,7 @@ public sealed class OpenSmileRealFft
 
     /// <summary>
     /// Converts a packed spectrum from <see cref="Forward"/> to N/2 + 1 bins of X[k] = Σ x[j]·e^(−2πijk/N), the
-    /// convention of <see cref="RealFft"/>: <c>real[k] = R[k]</c>, <c>imag[k] = −I[k]</c> (zero at k = 0 and N/2).
+    /// usual forward DFT convention: <c>real[k] = R[k]</c>, <c>imag[k] = −I[k]</c> (zero at k = 0 and N/2).
     /// </summary>
     /// <param name="packed">A spectrum of N floats in the packed layout.</param>
     /// <param name="real">Receives the real parts; at least N/2 + 1 long.</param>

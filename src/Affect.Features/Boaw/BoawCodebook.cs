@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Affect.Features.IO;
+using Affect.Audio;
 
 namespace Affect.Features.Boaw;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Affect.Audio;
 using Affect.Features.IO;
 
 namespace Affect.Features.Boaw;

@@ -190,7 +190,7 @@ public static class EGeMapsV02
         {
             float[] gated = Gate(ShortColumn(c, col, f), rawF0, voiced: false);
             float[] nz = NonZero(Smooth(gated, f, rows, noZero: true));
-            o[n++] = nz.Length > 0 ? ContourStatistics.Mean(nz) : 0f;
+            o[n++] = nz.Length > 0 ? FunctionalMeans.Mean(nz) : 0f;
         }
 
         // Temporal set: loudness peaks per second, voiced (F0 ≠ 0) and unvoiced (F0 = 0) segments.
@@ -198,7 +198,7 @@ public static class EGeMapsV02
         {
             Span<float> peaks = stackalloc float[12];
             (float min, float max) = MinMax(loudness);
-            ContourStatistics.Peaks(loudness, min, max, ContourStatistics.Mean(loudness), (float)FramePeriod, peaks, out int peakCount);
+            FunctionalPeaks.Compute(loudness, min, max, FunctionalMeans.Mean(loudness), (float)FramePeriod, peaks, out int peakCount);
             o[n] = peakCount / (loudness.Length * (float)FramePeriod);
         }
 
@@ -233,17 +233,17 @@ public static class EGeMapsV02
             return 10;
         }
 
-        float mean = ContourStatistics.Mean(x);
+        float mean = FunctionalMeans.Mean(x);
         o[0] = mean;
         o[1] = StddevNorm(x, mean);
         float[] sorted = (float[])x.Clone();
         Array.Sort(sorted);
-        o[2] = ContourStatistics.InterpolatedPercentile(0.2, sorted);
-        o[3] = ContourStatistics.InterpolatedPercentile(0.5, sorted);
-        o[4] = ContourStatistics.InterpolatedPercentile(0.8, sorted);
+        o[2] = FunctionalPercentiles.Interpolated(0.2, sorted);
+        o[3] = FunctionalPercentiles.Interpolated(0.5, sorted);
+        o[4] = FunctionalPercentiles.Interpolated(0.8, sorted);
         o[5] = o[4] - o[2];
         Span<float> peaks = stackalloc float[12];
-        ContourStatistics.Peaks(x, sorted[0], sorted[^1], mean, (float)FramePeriod, peaks);
+        FunctionalPeaks.Compute(x, sorted[0], sorted[^1], mean, (float)FramePeriod, peaks);
         peaks.Slice(8, 4).CopyTo(o[6..]);
         return 10;
     }
@@ -257,7 +257,7 @@ public static class EGeMapsV02
             return 2;
         }
 
-        float mean = ContourStatistics.Mean(x);
+        float mean = FunctionalMeans.Mean(x);
         o[0] = mean;
         o[1] = StddevNorm(x, mean);
         return 2;
@@ -287,7 +287,7 @@ public static class EGeMapsV02
     private static void Segments(float[] x, bool voiced, out float count, out float meanLen, out float sdLen)
     {
         const int maxNumSeg = 1000;
-        var lengths = ContourStatistics.SegmentLengths(x, nonZero: voiced, maxNumSeg);
+        var lengths = FunctionalSegments.Lengths(x, nonZero: voiced, maxNumSeg);
         float total = 0f;
         foreach (long l in lengths)
         {

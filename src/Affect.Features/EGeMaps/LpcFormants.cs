@@ -1,4 +1,5 @@
 using System.Numerics;
+using Affect.Features.Lld;
 
 namespace Affect.Features.EGeMaps;
 
@@ -123,7 +124,7 @@ internal sealed class LpcFormants
             acf[lag] = s;
         }
 
-        Levinson(acf, lpc);
+        LinearPrediction.Levinson(acf, lpc);
 
         // cFormantLpc: polynomial coefficients (ascending powers) −a_p, …, −a_1, 1.
         Span<double> poly = stackalloc double[Order + 1];
@@ -178,50 +179,6 @@ internal sealed class LpcFormants
         {
             frequencies[i] = (float)f[i];
             bandwidths[i] = (float)b[i];
-        }
-    }
-
-    // smileDsp_calcLpcAcf: Levinson–Durbin in float32, A(z) = 1 + Σ a_i z^−i.
-    private static void Levinson(ReadOnlySpan<float> r, Span<float> a)
-    {
-        int p = a.Length;
-        a.Clear();
-        if (r[0] == 0f)
-        {
-            return;
-        }
-
-        float e = r[0];
-        for (int m = 1; m <= p; m++)
-        {
-            float sum = r[m];
-            for (int i = 1; i < m; i++)
-            {
-                sum += a[i - 1] * r[m - i];
-            }
-
-            float k = -1f / e * sum;
-            a[m - 1] = k;
-            for (int i = 1; i <= m / 2; i++)
-            {
-                float x = a[i - 1];
-                a[i - 1] += k * a[m - i - 1];
-                if (i < m / 2 || (m & 1) == 1)
-                {
-                    a[m - i - 1] += k * x;
-                }
-            }
-
-            e *= 1f - (k * k);
-            if (e == 0f)
-            {
-                for (int i = m; i < p; i++)
-                {
-                    a[i] = 0f;
-                }
-
-                break;
-            }
         }
     }
 

@@ -406,7 +406,7 @@ public static class ComParEFunctionals
             }
         }
 
-        float mean = ContourStatistics.Mean(x);
+        float mean = FunctionalMeans.Mean(x);
         const float period = (float)FramePeriod;
         int k = 0;
         switch (set)
@@ -414,53 +414,53 @@ public static class ComParEFunctionals
             case FunctionalSet.Contour:
                 x.CopyTo(sortBuffer);
                 sortBuffer.Sort();
-                k += ContourStatistics.Extremes(x, min, max, o[k..]);
-                k += ContourStatistics.Percentiles(sortBuffer, o[k..]);
-                k += ContourStatistics.Moments(x, mean, o[k..]);
-                k += ContourStatistics.SegmentsRelativeThreshold(x, min, max, period, o[k..]);
-                k += ContourStatistics.Times(x, min, max, o[k..]);
-                ContourStatistics.Lpc(x, o[k..]);
+                k += FunctionalExtremes.Compute(x, min, max, o[k..]);
+                k += FunctionalPercentiles.Compute(sortBuffer, o[k..]);
+                k += FunctionalMoments.Compute(x, mean, o[k..]);
+                k += FunctionalSegments.RelativeThreshold(x, min, max, period, o[k..]);
+                k += FunctionalTimes.Compute(x, min, max, o[k..]);
+                FunctionalLpc.Compute(x, o[k..]);
                 break;
             case FunctionalSet.Voiced:
                 {
                     x.CopyTo(sortBuffer);
                     sortBuffer.Sort();
-                    var m = ContourStatistics.Means(x, mean);
+                    var m = FunctionalMeans.Compute(x, mean);
                     o[k++] = m.AMean;
                     o[k++] = m.Flatness;
                     o[k++] = m.PosAMean;
                     o[k++] = m.RqMean;
-                    k += ContourStatistics.Extremes(x, min, max, o[k..]);
-                    k += ContourStatistics.Regression(x, min, max, mean, perSecond: false, FramePeriod, o[k..]);
-                    k += ContourStatistics.Percentiles(sortBuffer, o[k..]);
-                    k += ContourStatistics.Moments(x, mean, o[k..]);
-                    k += ContourStatistics.Times(x, min, max, o[k..]);
-                    ContourStatistics.Lpc(x, o[k..]);
+                    k += FunctionalExtremes.Compute(x, min, max, o[k..]);
+                    k += FunctionalRegression.Compute(x, min, max, mean, perSecond: false, FramePeriod, o[k..]);
+                    k += FunctionalPercentiles.Compute(sortBuffer, o[k..]);
+                    k += FunctionalMoments.Compute(x, mean, o[k..]);
+                    k += FunctionalTimes.Compute(x, min, max, o[k..]);
+                    FunctionalLpc.Compute(x, o[k..]);
                     break;
                 }
 
             case FunctionalSet.PitchSegments:
-                o[k++] = ContourStatistics.Means(x, mean).NnzFraction;
-                ContourStatistics.SegmentsNonZero(x, period, o[k..]);
+                o[k++] = FunctionalMeans.Compute(x, mean).NnzFraction;
+                FunctionalSegments.NonZero(x, period, o[k..]);
                 break;
             case FunctionalSet.Lld:
                 {
-                    var m = ContourStatistics.Means(x, mean);
+                    var m = FunctionalMeans.Compute(x, mean);
                     o[k++] = m.AMean;
                     o[k++] = m.Flatness;
                     o[k++] = m.RqMean;
-                    k += ContourStatistics.Peaks(x, min, max, mean, period, o[k..]);
-                    ContourStatistics.Regression(x, min, max, mean, perSecond: true, FramePeriod, o[k..]);
+                    k += FunctionalPeaks.Compute(x, min, max, mean, period, o[k..]);
+                    FunctionalRegression.Compute(x, min, max, mean, perSecond: true, FramePeriod, o[k..]);
                     break;
                 }
 
             default:
                 {
-                    var m = ContourStatistics.Means(x, mean);
+                    var m = FunctionalMeans.Compute(x, mean);
                     o[k++] = m.Flatness;
                     o[k++] = m.PosAMean;
                     o[k++] = m.RqMean;
-                    ContourStatistics.Peaks(x, min, max, mean, period, o[k..]);
+                    FunctionalPeaks.Compute(x, min, max, mean, period, o[k..]);
                     break;
                 }
         }

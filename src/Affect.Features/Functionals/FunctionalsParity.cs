@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Affect.Features.IO;
 
 namespace Affect.Features.Functionals;
 
@@ -211,13 +212,13 @@ public static class FunctionalsParityRun
             foreach (string file in Directory.GetFiles(lldDir, "*.htk").Order(StringComparer.Ordinal))
             {
                 string name = Path.GetFileNameWithoutExtension(file);
-                var (lld, frames, width) = HtkFeatureFile.Read(file);
+                var (lld, frames, width) = HtkFormat.Read(file);
                 if (width != ComParEFunctionals.InputColumns.Count)
                 {
                     throw new InvalidDataException($"{file}: width: {width} values per frame (expected {ComParEFunctionals.InputColumns.Count})");
                 }
 
-                var reference = HtkFeatureFile.Read(Path.Combine(funcDir, name + ".htk")).Data;
+                var reference = HtkFormat.Read(Path.Combine(funcDir, name + ".htk")).Values;
                 var ours = ComParEFunctionals.Compute(lld, frames, ComParEFunctionals.InputColumns, file);
                 result.Add((set == "set2" ? name : set + "/" + name, FunctionalsParity.Compare(ours, reference)));
             }
@@ -275,7 +276,7 @@ public static class FunctionalsParityRun
     /// </summary>
     /// <param name="path">Reference file (named in errors).</param>
     public static float[] ReadReference(string path) =>
-        path.EndsWith(".htk", StringComparison.OrdinalIgnoreCase) ? HtkFeatureFile.Read(path).Data : ReadCsvRow(path);
+        path.EndsWith(".htk", StringComparison.OrdinalIgnoreCase) ? HtkFormat.Read(path).Values : ReadCsvRow(path);
 
     private static float[] ReadCsvRow(string path)
     {

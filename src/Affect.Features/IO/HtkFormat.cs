@@ -2,49 +2,42 @@ using System.Buffers.Binary;
 
 namespace Affect.Features.IO;
 
-/// <summary>HTK parameter files (big-endian: int32 frames, int32 period in 100 ns, int16 bytes per frame, int16 kind; float32 data).</summary>
+/// <summary>
+/// HTK parameter files as openSMILE's cHtkSink writes them: big-endian header (int32 frames, int32 period in 100 ns,
+/// int16 bytes per frame, int16 parameter kind) followed by frames × width float32 values.
+/// </summary>
 public static class HtkFormat
 {
     /// <summary>Reads an HTK float32 file as a row-major matrix.</summary>
-    /// <param name="stream">Source.</param>
-    /// <param name="sourceName">Name used in error messages.</param>
+    /// <param name="path">File path (named in errors).</param>
     /// <returns>Values, frame count and values per frame.</returns>
-    /// <exception cref="InvalidDataException">Truncated or malformed file.</exception>
-    public static (float[] Values, int Rows, int Cols) Read(Stream stream, string sourceName)
+    /// <exception cref="InvalidDataException">A short or malformed header, or a size that disagrees with the header.</exception>
+    public static (float[] Values, int Rows, int Cols) Read(string path)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        Span<byte> head = stackalloc byte[12];
-        try
+        byte[] b = File.ReadAllBytes(path);
+        if (b.Length < 12)
         {
-            stream.ReadExactly(head);
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException($"{sourceName}: header: shorter than 12 bytes");
+            throw new InvalidDataException($"{path}: header: {b.Length} bytes (expected at least 12)");
         }
 
-        int rows = BinaryPrimitives.ReadInt32BigEndian(head);
-        int bytesPerFrame = BinaryPrimitives.ReadInt16BigEndian(head[8..]);
+        int rows = BinaryPrimitives.ReadInt32BigEndian(b);
+        int bytesPerFrame = BinaryPrimitives.ReadInt16BigEndian(b.AsSpan(8));
         if (rows < 0 || bytesPerFrame <= 0 || bytesPerFrame % 4 != 0)
         {
-            throw new InvalidDataException($"{sourceName}: header: invalid frame count {rows} or bytes per frame {bytesPerFrame}");
+            throw new InvalidDataException($"{path}: header: frames {rows}, bytesPerFrame {bytesPerFrame} (expected ≥ 0 and a positive multiple of 4)");
+        }
+
+        long expected = 12L + ((long)rows * bytesPerFrame);
+        if (b.Length != expected)
+        {
+            throw new InvalidDataException($"{path}: size: {b.Length} bytes (header says {expected})");
         }
 
         int cols = bytesPerFrame / 4;
-        var bytes = new byte[(long)rows * bytesPerFrame];
-        try
-        {
-            stream.ReadExactly(bytes);
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidDataException($"{sourceName}: data: truncated (expected {rows} frames of {bytesPerFrame} bytes)");
-        }
-
         var values = new float[rows * cols];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = BinaryPrimitives.ReadSingleBigEndian(bytes.AsSpan(i * 4));
+            values[i] = BinaryPrimitives.ReadSingleBigEndian(b.AsSpan(12 + (4 * i)));
         }
 
         return (values, rows, cols);

@@ -99,7 +99,7 @@ internal sealed class ShortFrameAnalyzer
     {
         public Tables()
         {
-            int fftSize = RealFft.NextPowerOfTwo(FrameSize);
+            int fftSize = OpenSmileRealFft.NextPowerOfTwo(FrameSize);
             Fft = new OpenSmileRealFft(fftSize);
             Hamming = WindowFunction.Hamming(FrameSize);
             float binHz = (float)(1.0 / (FrameSize / (double)SampleRate * fftSize / FrameSize));

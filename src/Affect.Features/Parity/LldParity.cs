@@ -102,7 +102,7 @@ public sealed class LldParityReport
                 }
             }
 
-            columns.Add(new ColumnParity(LldColumns.All[c], Pearson(x, y), Nrmse(x, y)));
+            columns.Add(new ColumnParity(LldColumns.All[c], Correlation.Pearson(x, y), Nrmse(x, y)));
         }
 
         return new LldParityReport(columns, files, total);
@@ -147,8 +147,7 @@ public sealed class LldParityReport
     /// <param name="path">Path of the .htk file.</param>
     public static LldMatrix ReadHtkMatrix(string path)
     {
-        using var stream = File.OpenRead(path);
-        var (values, rows, cols) = HtkFormat.Read(stream, Path.GetFileName(path));
+        var (values, rows, cols) = HtkFormat.Read(path);
         if (cols != LldColumns.All.Count)
         {
             throw new InvalidDataException($"{Path.GetFileName(path)}: bytesPerFrame: {cols} values per frame, expected {LldColumns.All.Count}");
@@ -161,32 +160,6 @@ public sealed class LldParityReport
         }
 
         return new LldMatrix(values, rows, LldColumns.All, times);
-    }
-
-    /// <summary>Pearson correlation coefficient; NaN if either input is constant.</summary>
-    /// <param name="x">First sample.</param>
-    /// <param name="y">Second sample.</param>
-    public static double Pearson(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double mx = 0, my = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            mx += x[i];
-            my += y[i];
-        }
-
-        mx /= x.Length;
-        my /= y.Length;
-        double sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double dx = x[i] - mx, dy = y[i] - my;
-            sxy += dx * dy;
-            sxx += dx * dx;
-            syy += dy * dy;
-        }
-
-        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
     }
 
     /// <summary>RMSE(x, y) / std(y).</summary>

@@ -1,4 +1,4 @@
-using Affect.Features.IO;
+using Affect.Audio;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Affect.Audio;
 using Affect.Corpora;
 using Affect.Sequence.Labels;
 
@@ -80,7 +82,7 @@ public sealed record CorpusLabelStatistics(
         int[][]? joint = null;
         if (arousal.Count > 1)
         {
-            correlation = Round(Pearson(arousal, valence));
+            correlation = Round(Correlation.Pearson(CollectionsMarshal.AsSpan(arousal), CollectionsMarshal.AsSpan(valence), undefined: 0));
             joint = Enumerable.Range(0, JointBins).Select(_ => new int[JointBins]).ToArray();
             for (int i = 0; i < arousal.Count; i++)
             {
@@ -102,23 +104,6 @@ public sealed record CorpusLabelStatistics(
 
     /// <summary>The bin of <paramref name="x"/> among <paramref name="bins"/> equal bins over [-1, 1]; values outside go to the edge bins.</summary>
     public static int Bin(double x, int bins) => Math.Clamp((int)Math.Floor((x + 1) / 2 * bins), 0, bins - 1);
-
-    private static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        double mx = x.Average();
-        double my = y.Average();
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.Count; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-
-        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
-    }
 
     internal static double Round(double v) => Math.Round(v, 4, MidpointRounding.ToEven);
 }

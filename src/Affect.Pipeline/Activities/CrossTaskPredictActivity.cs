@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Affect.Features.IO;
+using Affect.Audio;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 using Affect.Sequence;

@@ -2,7 +2,6 @@ using System.Globalization;
 using Affect.Audio;
 using Affect.Features;
 using Affect.Features.EGeMaps;
-using Affect.Features.IO;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 

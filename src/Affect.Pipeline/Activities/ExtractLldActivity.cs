@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Affect.Audio;
 using Affect.Features;
-using Affect.Features.IO;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 
@@ -61,7 +60,7 @@ public sealed class ExtractLldActivity(IBlobStore store, ActivityLog log) : IPip
                     side[npy] = ms.ToArray();
                 }
 
-                side[json] = Encoding.UTF8.GetBytes(NpyFormat.Sidecar(m, file.Audio));
+                side[json] = Encoding.UTF8.GetBytes(m.NpySidecar(file.Audio));
                 string? tail = null;
                 if (m.TrailingSpectralRow is { } trailing)
                 {

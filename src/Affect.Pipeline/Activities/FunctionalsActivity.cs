@@ -1,7 +1,7 @@
 using System.Globalization;
+using Affect.Audio;
 using Affect.Features;
 using Affect.Features.Functionals;
-using Affect.Features.IO;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
 

@@ -4,6 +4,12 @@ namespace Affect.Sequence.Features;
 /// A frame-level feature matrix, row-major frames × features (e.g. the 130 ComParE 2016 LLDs and deltas at 100 Hz),
 /// frame i describing the audio from time i / <see cref="FrameRate"/>.
 /// </summary>
+/// <remarks>
+/// The LSTM's input, checked once on construction (every value finite, a uniform frame rate) so that windows, speaker
+/// normalisation and training need not check again. It is deliberately not <c>Affect.Features.LldMatrix</c>: that one is
+/// openSMILE's LLD output with column names, openSMILE's irregular last frame time and NaN-bearing end-of-input rows for
+/// the functionals' parity, and Affect.Sequence does not depend on the feature library.
+/// </remarks>
 public sealed record FeatureMatrix
 {
     /// <summary>Wraps <paramref name="values"/> (not copied).</summary>

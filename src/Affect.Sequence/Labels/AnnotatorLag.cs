@@ -1,3 +1,4 @@
+using Affect.Audio;
 using Affect.Sequence.Features;
 
 namespace Affect.Sequence.Labels;
@@ -73,7 +74,7 @@ public static class AnnotatorLag
             }
 
             var y = labels.ToArray();
-            curve[c] = columns.Average(col => Math.Pow(Correlation.Pearson(col.ToArray(), y), 2));
+            curve[c] = columns.Average(col => Math.Pow(Correlation.Pearson(col.ToArray(), y, undefined: 0), 2));
         }
 
         var best = 0;

@@ -1,3 +1,5 @@
+using Affect.Audio;
+
 namespace Affect.Sequence.Labels;
 
 /// <summary>
@@ -85,7 +87,7 @@ public static class GoldStandard
         {
             for (var b = a + 1; b < resampled.Length; b++)
             {
-                sum += Correlation.Pearson(resampled[a].AsSpan(0, length), resampled[b].AsSpan(0, length));
+                sum += Correlation.Pearson(resampled[a].AsSpan(0, length), resampled[b].AsSpan(0, length), undefined: 0);
                 pairs++;
             }
         }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Affect.Audio;
 using Affect.Features.Boaw;
-using Affect.Features.IO;
 
 namespace Affect.Features.Tests.Boaw;
 

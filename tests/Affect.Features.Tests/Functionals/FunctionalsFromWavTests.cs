@@ -1,5 +1,6 @@
 using Affect.Audio;
 using Affect.Features.Functionals;
+using Affect.Features.IO;
 
 namespace Affect.Features.Tests.Functionals;
 
@@ -117,7 +118,7 @@ public sealed class FunctionalsFromWavTests
             string name = Path.GetFileNameWithoutExtension(htk);
             var clip = AudioLoader.LoadMono(Path.Combine(ReferenceData.Root, set, "wav", name + ".wav"));
             var m = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample))).Extract(clip.Samples);
-            var (reference, frames, width) = HtkFeatureFile.Read(htk);
+            var (reference, frames, width) = HtkFormat.Read(htk);
             Assert.Equal(frames, m.Rows);
             for (int r = 0; r < frames; r++)
             {

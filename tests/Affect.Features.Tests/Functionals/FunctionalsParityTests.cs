@@ -1,4 +1,5 @@
 using Affect.Features.Functionals;
+using Affect.Features.IO;
 
 namespace Affect.Features.Tests.Functionals;
 
@@ -52,9 +53,9 @@ public sealed class FunctionalsParityTests
     [MemberData(nameof(Set3))]
     public void Set3HtkParity(string name)
     {
-        var (lld, frames, width) = HtkFeatureFile.Read(Path.Combine(ReferenceData.Root, "set3", "lld_htk", name + ".htk"));
+        var (lld, frames, width) = HtkFormat.Read(Path.Combine(ReferenceData.Root, "set3", "lld_htk", name + ".htk"));
         Assert.Equal(ReferenceData.Columns.Count, width);
-        var reference = HtkFeatureFile.Read(Path.Combine(ReferenceData.Root, "set3", "functionals_htk", name + ".htk")).Data;
+        var reference = HtkFormat.Read(Path.Combine(ReferenceData.Root, "set3", "functionals_htk", name + ".htk")).Values;
         var report = FunctionalsParity.Compare(ComParEFunctionals.Compute(lld, frames, ReferenceData.Columns, name), reference);
         var outside = report.Mismatches.Where(m => ComParEFunctionals.Classes[m.Index].Group != "spectral contour, delta").ToList();
         Assert.True(outside.Count == 0, $"{name}: {string.Join("; ", outside.Take(10).Select(m => $"{ComParEFunctionals.Names[m.Index]} ours={m.Ours:G9} ref={m.Reference:G9}"))}");

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Affect.Features.Functionals;
+using Affect.Features.IO;
 
 namespace Affect.Features.Tests.Functionals;
 
@@ -8,34 +8,18 @@ internal static class ReferenceData
 {
     public static string Root => Affect.Features.Tests.Lld.OpenSmileReference.Directory;
 
-    /// <summary>Reads an HTK feature file (big-endian header + float32 frames).</summary>
-    public static (float[] Data, int Frames, int Width) ReadHtk(string path)
-    {
-        byte[] b = File.ReadAllBytes(path);
-        int frames = BinaryPrimitives.ReadInt32BigEndian(b);
-        int bytesPerFrame = BinaryPrimitives.ReadInt16BigEndian(b.AsSpan(8));
-        int width = bytesPerFrame / 4;
-        var data = new float[frames * width];
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = BinaryPrimitives.ReadSingleBigEndian(b.AsSpan(12 + (4 * i)));
-        }
-
-        return (data, frames, width);
-    }
-
     /// <summary>Set-2 cases: LLD HTK file and functionals HTK file.</summary>
     public static IEnumerable<string> Set2Names() =>
         Directory.GetFiles(Path.Combine(Root, "set2", "lld_htk"), "*.htk").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
 
     public static (float[] Lld, int Frames) Set2Lld(string name)
     {
-        var (d, f, w) = ReadHtk(Path.Combine(Root, "set2", "lld_htk", name + ".htk"));
+        var (d, f, w) = HtkFormat.Read(Path.Combine(Root, "set2", "lld_htk", name + ".htk"));
         Assert.Equal(130, w);
         return (d, f);
     }
 
-    public static float[] Set2Functionals(string name) => ReadHtk(Path.Combine(Root, "set2", "functionals_htk", name + ".htk")).Data;
+    public static float[] Set2Functionals(string name) => HtkFormat.Read(Path.Combine(Root, "set2", "functionals_htk", name + ".htk")).Values;
 
     /// <summary>Reads an openSMILE CSV (';' separated, header): column names and rows of values after name/frameTime.</summary>
     public static (string[] Columns, List<float[]> Rows) ReadCsv(string path)

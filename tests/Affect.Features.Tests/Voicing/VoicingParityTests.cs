@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Affect.Audio;
 using Affect.Features.Voicing;
 using Xunit.Abstractions;
 
@@ -31,7 +33,7 @@ public sealed class VoicingParityTests(ITestOutputHelper output)
         }
 
         double maxAbs = ours.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
-        return (VoicingReference.Pearson(ours, reference), VoicingReference.Nrmse(ours, reference), maxAbs);
+        return (Correlation.Pearson(CollectionsMarshal.AsSpan(ours), CollectionsMarshal.AsSpan(reference)), VoicingReference.Nrmse(ours, reference), maxAbs);
     }
 
     public static TheoryData<int> Columns() => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Globalization;
+using Affect.Features.IO;
 
 namespace Affect.Features.Tests.Voicing;
 
@@ -19,17 +19,14 @@ internal static class VoicingReference
     /// <summary>Reads set-2 HTK: returns rows × 12 (columns 0–5 and 65–70).</summary>
     public static float[] ReadHtk(string name)
     {
-        byte[] b = File.ReadAllBytes(Path.Combine(Root, "set2", "lld_htk", name + ".htk"));
-        int n = BinaryPrimitives.ReadInt32BigEndian(b);
-        int width = BinaryPrimitives.ReadInt16BigEndian(b.AsSpan(8)) / 4;
+        var (values, n, width) = HtkFormat.Read(Path.Combine(Root, "set2", "lld_htk", name + ".htk"));
         var result = new float[n * 12];
         for (int r = 0; r < n; r++)
         {
             for (int c = 0; c < 12; c++)
             {
                 int col = c < 6 ? c : 65 + (c - 6);
-                int off = 12 + (((r * width) + col) * 4);
-                result[(r * 12) + c] = BinaryPrimitives.ReadSingleBigEndian(b.AsSpan(off));
+                result[(r * 12) + c] = values[(r * width) + col];
             }
         }
 
@@ -61,20 +58,6 @@ internal static class VoicingReference
         name.StartsWith("speech", StringComparison.Ordinal) || name == "alsa_voice" || name is "silence" or "tone220" or "noise"
             ? (ReadCsv(name), Wav(name, false))
             : (ReadHtk(name), Wav(name, true));
-
-    public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        double ma = a.Average(), mb = b.Average();
-        double c = 0, va = 0, vb = 0;
-        for (int i = 0; i < a.Count; i++)
-        {
-            c += (a[i] - ma) * (b[i] - mb);
-            va += (a[i] - ma) * (a[i] - ma);
-            vb += (b[i] - mb) * (b[i] - mb);
-        }
-
-        return c / Math.Sqrt(va * vb);
-    }
 
     /// <summary>RMS error divided by the reference range.</summary>
     public static double Nrmse(IReadOnlyList<double> ours, IReadOnlyList<double> reference)

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Affect.Audio;
 using Affect.Corpora.Synthetic;
-using Affect.Features.IO;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;

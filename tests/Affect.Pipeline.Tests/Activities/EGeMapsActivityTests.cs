@@ -1,7 +1,7 @@
+using Affect.Audio;
 using Affect.Corpora.Synthetic;
 using Affect.Features;
 using Affect.Features.EGeMaps;
-using Affect.Features.IO;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;

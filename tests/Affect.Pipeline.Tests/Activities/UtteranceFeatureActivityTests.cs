@@ -1,6 +1,6 @@
+using Affect.Audio;
 using Affect.Features;
 using Affect.Features.Functionals;
-using Affect.Features.IO;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;

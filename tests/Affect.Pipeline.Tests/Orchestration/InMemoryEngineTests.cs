@@ -58,7 +58,7 @@ public sealed class InMemoryEngineTests
         Assert.Equal(130, index.Columns.Count);
         string folder = lldRef.Blob[..(lldRef.Blob.LastIndexOf('/') + 1)];
         var npy = await store.GetBytesAsync(Containers.Artifacts, folder + entry.Npy);
-        var (values, rows, cols) = Affect.Features.IO.NpyFormat.Read(new MemoryStream(npy), entry.Npy);
+        var (values, rows, cols) = Affect.Audio.NpyFormat.Read(new MemoryStream(npy), entry.Npy);
         Assert.Equal((entry.Rows, 130), (rows, cols));
         Assert.All(values, v => Assert.True(float.IsFinite(v)));
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Affect.Features.IO;
 
-namespace Affect.Features.Tests.Lld;
+namespace Affect.Audio.Tests;
 
 public class NpyFormatTests
 {

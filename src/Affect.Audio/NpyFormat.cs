@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
-namespace Affect.Features.IO;
+namespace Affect.Audio;
 
 /// <summary>
 /// NumPy <c>.npy</c> version 1.0 for 2-D float32 matrices: magic <c>\x93NUMPY</c>, header dict
 /// <c>{'descr': '&lt;f4', 'fortran_order': False, 'shape': (rows, cols), }</c> padded to a multiple of 64 bytes,
-/// then little-endian C-order data. A JSON sidecar names the columns.
+/// then little-endian C-order data: the feature artifact format of every stage. It sits in the bottom project so that
+/// the learners read and write it without depending on the feature extractors.
 /// </summary>
 public static class NpyFormat
 {
@@ -117,23 +117,5 @@ public static class NpyFormat
         }
 
         return (values, rows, cols);
-    }
-
-    /// <summary>JSON sidecar text describing a matrix file: column names, rows, frame step and frame times.</summary>
-    /// <param name="matrix">The matrix written next to it.</param>
-    /// <param name="source">Name of the audio it was computed from.</param>
-    public static string Sidecar(LldMatrix matrix, string source)
-    {
-        ArgumentNullException.ThrowIfNull(matrix);
-        var doc = new Dictionary<string, object>
-        {
-            ["source"] = source,
-            ["rows"] = matrix.Rows,
-            ["columns"] = matrix.ColumnNames,
-            ["frameStepSeconds"] = 0.01,
-            ["dtype"] = "float32",
-            ["layout"] = "row-major (C order), rows = frames",
-        };
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
     }
 }
