@@ -64,5 +64,6 @@ internal static class CommandRegistry
         FuseCommand.Command,
         LstmCommand.Train,
         LstmCommand.Predict,
+        End2YouCommand.Train,
     ];
 }

@@ -53,7 +53,8 @@ public static partial class TorchRuntime
     /// environment (libc <c>setenv</c>: .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not
     /// reach native <c>getenv</c> on Linux) and, once libtorch is loaded, turns off its oneDNN (mkldnn) kernels
     /// (<c>at::globalContext().setUserEnabledMkldnn(false)</c>, which TorchSharp 0.107 does not expose), so
-    /// <c>nn.LSTM</c> runs ATen's own cell: oneMKL GEMMs plus ATen element-wise kernels, both pinned above. oneDNN's LSTM
+    /// <c>nn.LSTM</c> runs ATen's own cell: oneMKL GEMMs plus ATen element-wise kernels, both pinned above; NNPACK's
+    /// convolutions are turned off the same way (<c>setUserEnabledNNPACK(false)</c>), so a convolution is ATen's GEMM too. oneDNN's LSTM
     /// chooses its code by CPU and documents bit-reproducibility only on one machine; on AVX-512 its inference kernel
     /// differed from ONNX Runtime by 0.024 on the parity test's model, its AVX2 kernel by 4.5e-8 (docs/reproducibility.md).
     /// </summary>
@@ -91,6 +92,7 @@ public static partial class TorchRuntime
             if (reproducible)
             {
                 SetOneDnnKernels(false);
+                SetNnpackKernels(false);
             }
 
             loaded = true;
@@ -158,6 +160,23 @@ public static partial class TorchRuntime
         unsafe
         {
             var set = (delegate* unmanaged<nint, int, void>)Export(library, "_ZN2at7Context20setUserEnabledMkldnnEb");
+            set(context, enabled ? 1 : 0);
+        }
+    }
+
+    // NNPACK's convolutions pick their code by CPU (and print "Could not initialize NNPACK" per call where unsupported);
+    // off, a convolution (End2YouModel) runs ATen's im2col + oneMKL GEMM, pinned like the rest.
+    private static void SetNnpackKernels(bool enabled)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var (context, library) = TorchContext();
+        unsafe
+        {
+            var set = (delegate* unmanaged<nint, int, void>)Export(library, "_ZN2at7Context20setUserEnabledNNPACKEb");
             set(context, enabled ? 1 : 0);
         }
     }
