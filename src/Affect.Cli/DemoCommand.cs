@@ -54,9 +54,10 @@ internal static class DemoCommand
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
         var corpora = Corpora.Select(c => c.Name).ToList();
+        // auDeep runs at its documented defaults at paper scale, with small autoencoders (AuDeepOptions.Demo) in the demo.
         var experiment = fusion.Apply(scale == SyntheticScale.Paper
-            ? new ExperimentSpec(corpora, seed, batch)
-            : new ExperimentSpec(corpora, seed, batch, BoawSize: 100, BoawIterations: 30));
+            ? new ExperimentSpec(corpora, seed, batch, AuDeep: new AuDeepOptions())
+            : new ExperimentSpec(corpora, seed, batch, BoawSize: 100, BoawIterations: 30, AuDeep: AuDeepOptions.Demo));
         await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;

@@ -16,14 +16,16 @@ internal static class RunCommand
     public static CliCommand Command { get; } = new("run", """
         affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
             [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
-            [--egemaps]
+            [--egemaps] [--audeep]
             run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
             the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written;
-            --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it
+            --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it;
+            --audeep adds the auDeep stage with auDeep's defaults (4 thresholds, 2 × 256 GRU units, 64 epochs; trained by the
+            queue worker on the train partition) and the feature set AuDeep (Tables 2–3, fusion learners+audeep)
         """, RunAsync)
     {
         Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks"],
-        Flags = ["no-worker", "retrain-train-devel", "egemaps"],
+        Flags = ["no-worker", "retrain-train-devel", "egemaps", "audeep"],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
@@ -40,6 +42,7 @@ internal static class RunCommand
         var learners = args.GetAll("learner").ToList();
         var fusion = FusionOptions.Parse(args);
         bool egemaps = args.Flag("egemaps");
+        var audeep = args.Flag("audeep") ? new AuDeepOptions() : null;
         args.RejectUnknown();
         if (corpora.Count == 0)
         {
@@ -53,7 +56,7 @@ internal static class RunCommand
             "azure-storage" => throw new UsageException("--engine azure-storage keeps its state in Azure Storage: --store must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite)"),
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
-        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null)) with { EGeMaps = egemaps };
+        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null)) with { EGeMaps = egemaps, AuDeep = audeep };
         var problems = spec.Validate();
         if (problems.Count > 0)
         {

@@ -55,42 +55,78 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
         ArgumentNullException.ThrowIfNull(input);
         var created = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys, input.Sources);
         var job = created with { ReplyTo = input.ReplyTo };
-        if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
+        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, LstmModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+    }
+}
+
+/// <summary>
+/// Queueing a training job once per model key, shared by every job kind on <c>lstm-training</c> (LSTM, auDeep): nothing is
+/// queued when the result exists; a stale <c>error.json</c> is deleted first; a create-once <c>queued.json</c> marker
+/// makes a second run of the same key register as a waiter instead of queueing a duplicate.
+/// </summary>
+public static class QueuedTraining
+{
+    /// <summary>Queues <paramref name="message"/> for <paramref name="modelKey"/> unless <paramref name="resultBlob"/> exists or the job is already queued.</summary>
+    /// <param name="store">The store holding <c>models/</c>.</param>
+    /// <param name="queue">The <c>lstm-training</c> queue.</param>
+    /// <param name="modelKey">The job's model key.</param>
+    /// <param name="resultBlob">The blob (in <c>models</c>) whose presence means done.</param>
+    /// <param name="replyTo">The orchestration instance waiting, or null.</param>
+    /// <param name="message">The job as JSON.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public static async Task<LstmTrainingTicket> EnqueueOnceAsync(IBlobStore store, ITrainingQueue queue, string modelKey, string resultBlob, string? replyTo, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(queue);
+        if (await store.GetInfoAsync(Containers.Models, resultBlob, cancellationToken) is not null)
         {
-            return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
+            return new LstmTrainingTicket(modelKey, Enqueued: false);
         }
 
         // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job, and
         // that attempt's queued marker must not stop the job being queued again.
-        if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken))
+        if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken))
         {
-            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
+            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(modelKey), cancellationToken);
         }
 
         // Queued once per key: a concurrent runner, or a killed earlier run whose message is still in the queue (it
         // becomes visible again when its lease ends), already queued it, so this run waits for that job.
         try
         {
-            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(new { queuedAt = DateTimeOffset.UtcNow }), WriteCondition.IfAbsent, cancellationToken);
+            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(modelKey), JsonSerializer.SerializeToUtf8Bytes(new { queuedAt = DateTimeOffset.UtcNow }), WriteCondition.IfAbsent, cancellationToken);
         }
         catch (BlobConditionFailedException)
         {
             // Queued by another run: its message names that run, so this one registers as a waiter. The worker writes
             // the result before it reads the waiters, so a result that is absent now is announced to this run too;
             // one already present is read without waiting.
-            if (input.ReplyTo is { Length: > 0 } replyTo)
+            if (replyTo is { Length: > 0 })
             {
-                await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Waiter(job.ModelKey, replyTo), JsonSerializer.SerializeToUtf8Bytes(new LstmWaiter(replyTo)), cancellationToken: cancellationToken);
-                bool finished = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null
-                    || await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken) is not null;
-                return new LstmTrainingTicket(job.ModelKey, Enqueued: !finished);
+                await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Waiter(modelKey, replyTo), JsonSerializer.SerializeToUtf8Bytes(new LstmWaiter(replyTo)), cancellationToken: cancellationToken);
+                bool finished = await store.GetInfoAsync(Containers.Models, resultBlob, cancellationToken) is not null
+                    || await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken) is not null;
+                return new LstmTrainingTicket(modelKey, Enqueued: !finished);
             }
 
-            return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+            return new LstmTrainingTicket(modelKey, Enqueued: true);
         }
 
-        await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
-        return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+        await queue.EnqueueAsync(message, cancellationToken);
+        return new LstmTrainingTicket(modelKey, Enqueued: true);
+    }
+
+    /// <summary>The give-up message of <c>models/{key}/error.json</c> (the worker's single failure signal), or null when there is none.</summary>
+    public static async Task<string?> ReadErrorAsync(IBlobStore store, string modelKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken) is null)
+        {
+            return null;
+        }
+
+        await using var errorStream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken);
+        return (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingWorker.Json, cancellationToken))?.Error ?? "failed";
     }
 }
 
@@ -107,14 +143,7 @@ public sealed class CheckLstmModelActivity(IBlobStore store) : IPipelineActivity
         var modelBlob = LstmModelBlobs.Model(input);
         if (await store.GetInfoAsync(Containers.Models, modelBlob, cancellationToken) is null)
         {
-            string? poisoned = null;
-            if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(input), cancellationToken) is not null)
-            {
-                await using var errorStream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(input), cancellationToken);
-                poisoned = (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingWorker.Json, cancellationToken))?.Error ?? "failed";
-            }
-
-            return new LstmModelStatus(input, false, null, null, null, null, null, poisoned);
+            return new LstmModelStatus(input, false, null, null, null, null, null, await QueuedTraining.ReadErrorAsync(store, input, cancellationToken));
         }
 
         await using var stream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Metrics(input), cancellationToken);

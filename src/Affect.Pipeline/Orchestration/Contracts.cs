@@ -20,6 +20,8 @@ namespace Affect.Pipeline.Orchestration;
 /// <param name="FusionChunks">Activities the WF pool is split over (fan-out); the result does not depend on it.</param>
 /// <param name="EGeMaps">Also build the EGEMAPS feature set (88 eGeMAPS v02 functionals per utterance, from the audio) of the
 /// categorical corpora and run every learner on it beside OSFUN (report rows with feature set EGEMAPS).</param>
+/// <param name="AuDeep">The auDeep stage (feature set <c>AuDeep</c> of the categorical corpora, Tables 2–3 and fusion); null or
+/// <c>enabled: false</c> skips it.</param>
 public sealed record ExperimentSpec(
     IReadOnlyList<string> Corpora,
     ulong Seed = 1,
@@ -34,8 +36,13 @@ public sealed record ExperimentSpec(
     bool RetrainOnTrainDevel = false,
     int FusionPool = 100_000,
     int FusionChunks = 4,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool EGeMaps = false)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool EGeMaps = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AuDeepOptions? AuDeep = null)
 {
+    /// <summary>Whether the auDeep stage runs.</summary>
+    [JsonIgnore]
+    public bool AuDeepEnabled => AuDeep is { Enabled: true };
+
     /// <summary>Default of <see cref="LstmDeadlineSeconds"/>: 6 hours.</summary>
     public const int DefaultLstmDeadlineSeconds = 6 * 3600;
 
@@ -110,6 +117,11 @@ public sealed record ExperimentSpec(
         if (FusionChunks < 1 || FusionChunks > 1000 || FusionChunks > FusionPool)
         {
             problems.Add($"spec.fusionChunks: {FusionChunks} is outside 1..min(1000, fusionPool)");
+        }
+
+        if (AuDeep is not null)
+        {
+            problems.AddRange(AuDeep.Validate());
         }
 
         foreach (string learner in LearnersOrDefault.Where(l => !AllLearners.Contains(l)))
@@ -255,6 +267,18 @@ public static class TaskNames
 
     /// <summary>The 88 eGeMAPS v02 functionals of a batch of files (from the audio).</summary>
     public const string ComputeEGeMaps = "ComputeEGeMaps";
+
+    /// <summary>auDeep: Mel spectrograms of a batch of files, clipped below each threshold.</summary>
+    public const string ComputeSpectrograms = "ComputeSpectrograms";
+
+    /// <summary>auDeep: queues the autoencoder training job of a corpus (idempotent, like the LSTMs').</summary>
+    public const string EnqueueAuDeepTraining = "EnqueueAuDeepTraining";
+
+    /// <summary>auDeep: whether a queued auDeep model exists yet, or its give-up error.</summary>
+    public const string CheckAuDeepModel = "CheckAuDeepModel";
+
+    /// <summary>auDeep: representations of a spectrogram batch from the ONNX encoders (ONNX Runtime).</summary>
+    public const string ExtractAuDeep = "ExtractAuDeep";
 
     /// <summary>Stage 4: bag-of-audio-words codebook (train partition) and histograms of a corpus.</summary>
     public const string ComputeBoaw = "ComputeBoaw";

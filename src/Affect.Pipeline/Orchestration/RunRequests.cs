@@ -24,6 +24,7 @@ public static class RunRequests
     /// <param name="BoawIterations">Largest number of k-means iterations.</param>
     /// <param name="Lstm">Train the cross-corpus LSTMs.</param>
     /// <param name="LstmEpochs">Epochs per LSTM training.</param>
+    /// <param name="AuDeep">The auDeep stage's options (absent: no auDeep stage; <c>{}</c>: auDeep's defaults).</param>
     public sealed record StartRunBody(
         IReadOnlyList<string>? Corpora,
         ulong? Seed,
@@ -36,7 +37,8 @@ public static class RunRequests
         int? BoawAssignments = null,
         int? BoawIterations = null,
         bool? Lstm = null,
-        int? LstmEpochs = null);
+        int? LstmEpochs = null,
+        AuDeepOptions? AuDeep = null);
 
     /// <summary>Parses a start request body into a spec; errors name the field.</summary>
     /// <param name="json">The request body (empty means defaults).</param>
@@ -78,6 +80,7 @@ public static class RunRequests
             RetrainOnTrainDevel = body?.RetrainOnTrainDevel ?? defaults.RetrainOnTrainDevel,
             FusionPool = body?.FusionPool ?? defaults.FusionPool,
             FusionChunks = body?.FusionChunks ?? defaults.FusionChunks,
+            AuDeep = body?.AuDeep ?? defaults.AuDeep,
         };
         var problems = spec.Validate();
         return problems.Count == 0 ? spec : throw new FormatException("request body: " + string.Join("; ", problems));
