@@ -211,6 +211,7 @@ public sealed class AuDeepJobTests : IDisposable
         var results = await store.GetJsonAsync<RunResults>(Containers.Artifacts, outcome.Results);
         Assert.Equal(Small.ThresholdsOrDefault, results.Spec.AuDeep!.ThresholdsOrDefault);
         Assert.Equal(Small.Units, results.Spec.AuDeep.Units);
+        Assert.Single(results.Stages.Single(st => st.Name == "audeep").Artifacts);   // one per spectrogram batch: 54 files, batches of 100
         var table2 = results.Table2.Rows.Single(r => r.FeatureSet == BuildFeatureSetActivity.AuDeepName && r.Learner == "svm");
         Assert.Equal("usoms", table2.Corpus);
         Assert.InRange(table2.DevelUar!.Value, 0, 1);

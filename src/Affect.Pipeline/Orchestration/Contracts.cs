@@ -225,7 +225,11 @@ public sealed record LstmCell(Activities.LstmTrainingRequest Request, Activities
 /// <param name="Boaw">BoAW artifacts (per categorical corpus).</param>
 /// <param name="FeatureSets">Feature-set artifacts.</param>
 /// <param name="Classifications">One per corpus × feature set × learner.</param>
-public sealed record UtteranceResults(IReadOnlyList<ArtifactRef> Functionals, IReadOnlyList<ArtifactRef> Boaw, IReadOnlyList<ArtifactRef> FeatureSets, IReadOnlyList<Classification> Classifications);
+public sealed record UtteranceResults(IReadOnlyList<ArtifactRef> Functionals, IReadOnlyList<ArtifactRef> Boaw, IReadOnlyList<ArtifactRef> FeatureSets, IReadOnlyList<Classification> Classifications)
+{
+    /// <summary>The auDeep representation artifacts (one per spectrogram batch); empty when the run has no auDeep stage.</summary>
+    public IReadOnlyList<ArtifactRef> AuDeep { get; init; } = [];
+}
 
 /// <summary>A classification run of stage 10.</summary>
 /// <param name="Corpus">Categorical corpus.</param>

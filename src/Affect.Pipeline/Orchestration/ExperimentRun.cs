@@ -161,7 +161,10 @@ public sealed partial class ExperimentOrchestration
                 features.Functionals,
                 features.Boaw,
                 sets,
-                runs.Zip(metrics).Select(p => new Classification(p.First.Corpus, p.First.Name, p.First.Learner, p.Second)).ToList());
+                runs.Zip(metrics).Select(p => new Classification(p.First.Corpus, p.First.Name, p.First.Learner, p.Second)).ToList())
+            {
+                AuDeep = [.. features.AuDeep.Select(a => a.Batch)],
+            };
             return new Classified(results, runs, metrics);
         }
 
