@@ -17,7 +17,7 @@ namespace Affect.Training.Tests;
 /// </summary>
 public sealed class AuDeepJobTests : IDisposable
 {
-    private static readonly AuDeepOptions Small = new(Thresholds: [-30, -60], Units: 8, Layers: 1, Epochs: 2, BatchSize: 8, LearningRate: 0.01, ChunkSeconds: 1.5, MelBands: 16);
+    internal static readonly AuDeepOptions Small = new(Thresholds: [-30, -60], Units: 8, Layers: 1, Epochs: 2, BatchSize: 8, LearningRate: 0.01, ChunkSeconds: 1.5, MelBands: 16);
 
     private readonly List<DirectoryInfo> roots = [];
 
@@ -35,7 +35,7 @@ public sealed class AuDeepJobTests : IDisposable
          new FolderTrainingQueue(Path.Combine(store.Root, TrainingQueues.FolderName), TrainingQueueNames.Poison));
 
     /// <summary>A small categorical corpus (6 speakers × 4 utterances of 2–3 s) uploaded and ingested, its spectrograms stored in two batches.</summary>
-    private static async Task<(IngestedCorpus Corpus, IReadOnlyList<ArtifactRef> Spectrograms)> PrepareAsync(FolderBlobStore store)
+    internal static async Task<(IngestedCorpus Corpus, IReadOnlyList<ArtifactRef> Spectrograms)> PrepareAsync(IBlobStore store)
     {
         var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3) with { Speakers = 6, UtterancesPerSpeaker = 4, MinUtteranceSeconds = 2, MaxUtteranceSeconds = 3 };
         foreach (var f in SyntheticCorpusGenerator.Generate(spec).OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
@@ -55,7 +55,7 @@ public sealed class AuDeepJobTests : IDisposable
         return (corpus, spectrograms);
     }
 
-    private static AuDeepTrainingRequest Request(IReadOnlyList<ArtifactRef> spectrograms, long seed = 4) =>
+    internal static AuDeepTrainingRequest Request(IReadOnlyList<ArtifactRef> spectrograms, long seed = 4) =>
         new("usoms", seed, new AuDeepJobParameters(Small.Units, Small.Layers, Small.Epochs, Small.BatchSize, Small.LearningRate, Small.KeepProbability, Small.BidirectionalEncoder), [.. spectrograms.Select(s => s.Blob)], null);
 
     /// <summary>Queues the job, drains the queue with the real worker and returns the model's key, encoder bytes and extracted features.</summary>
