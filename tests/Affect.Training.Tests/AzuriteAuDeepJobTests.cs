@@ -1,8 +1,8 @@
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
 using Affect.Pipeline.Storage;
-using Affect.Pipeline.Training;
 using Affect.Pipeline.Tests;
+using Affect.Pipeline.Training;
 using Azure.Storage.Queues;
 
 namespace Affect.Training.Tests;
