@@ -68,6 +68,9 @@ public sealed partial class ExperimentOrchestration : TaskOrchestrator<Experimen
 
     private static readonly string[] LstmTargets = ["arousal", "valence"];
 
+    /// <summary>Fewest files per auDeep spectrogram and extraction activity (the spec's batch size when larger).</summary>
+    private const int AuDeepMinBatch = 16;
+
     /// <summary>The name of a single-model cross-task system: <c>train/validation/test/target</c>.</summary>
     public static string SystemName(LstmTrainingRequest model) =>
         $"{model.TrainCorpus}/{model.ValidationCorpus}/{model.TestCorpus ?? "-"}/{model.Target}";

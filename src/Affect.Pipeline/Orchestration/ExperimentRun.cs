@@ -96,11 +96,14 @@ public sealed partial class ExperimentOrchestration
                 return features;
             }
 
+            // Batches of at least AuDeepMinBatch files: a spectrogram is cheap, and every extraction batch loads each encoder once.
             var options = spec.AuDeep!;
-            var spectrogramFor = batches.Where(b => features.Categorical.Any(c => c.Corpus == b.Corpus)).ToList();
-            var spectrograms = await FanOutAsync("spectrograms", spectrogramFor.Select(b => CallAsync<ArtifactRef>(
-                TaskNames.ComputeSpectrograms,
-                new SpectrogramsBatch(b.Corpus, b.RecordKey, b.RecordBlob, b.Start, b.Count, options))));
+            int size = Math.Max(spec.BatchSize, AuDeepMinBatch);
+            var spectrogramFor = features.Categorical
+                .SelectMany(c => Enumerable.Range(0, (c.FileCount + size - 1) / size)
+                    .Select(b => new SpectrogramsBatch(c.Corpus, c.Record.Key, c.Record.Blob, b * size, Math.Min(size, c.FileCount - (b * size)), options)))
+                .ToList();
+            var spectrograms = await FanOutAsync("spectrograms", spectrogramFor.Select(b => CallAsync<ArtifactRef>(TaskNames.ComputeSpectrograms, b)));
             activities.AddRange(spectrograms);
             var byCorpus = spectrogramFor.Zip(spectrograms).Select(p => (p.First.Corpus, Batch: p.Second)).ToList();
             var parameters = new AuDeepJobParameters(options.Units, options.Layers, options.Epochs, options.BatchSize, options.LearningRate, options.KeepProbability, options.BidirectionalEncoder);
