@@ -117,6 +117,12 @@ internal sealed class Arguments
         return options.ContainsKey(name);
     }
 
+    /// <summary>Whether the command declares the option <c>--name</c> (shared parsers read only the options a command offers).</summary>
+    public bool Offers(string name) => command.Options.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Whether the command declares the flag <c>--name</c>.</summary>
+    public bool OffersFlag(string name) => command.Flags.Contains(name, StringComparer.Ordinal);
+
     /// <summary>The value of <c>--name</c>, or null; giving it twice is a usage error (one of the two would be ignored).</summary>
     public string? Get(string name)
     {

@@ -21,23 +21,27 @@ internal static class DemoCommand
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("demo", """
         affect demo [--out DIR] [--seed N] [--scale demo|paper] [--batch-size N] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
+            [--lstm-deadline SECONDS]
             generate the built-in synthetic corpora, run every stage on a folder store, write DIR/results.json and DIR/report.html
             (DIR defaults to ./affect-demo; seed 1; --scale demo (default, a minute or two) or paper (the paper's corpus sizes,
             about 15 h of audio and the paper's 1000-word BoAW codebooks: hours); 4 files per fan-out activity; --retrain-train-devel refits the fused learners
             on train + devel for their test scores; the weighted-fusion pool search fans out over --fusion-chunks activities)
         """, RunAsync)
     {
-        Options = ["out", "seed", "scale", "batch-size", "fusion-pool", "fusion-chunks"],
+        Options = ["out", "seed", "scale", "batch-size", "fusion-pool", "fusion-chunks", "lstm-deadline"],
         Flags = ["retrain-train-devel"],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)
     {
         string outDir = Path.GetFullPath(args.Get("out") ?? "affect-demo");
-        ulong seed = args.GetSeed();
         var scale = CorpusCommand.ParseScale(args.Get("scale"));
-        int batch = args.GetInt("batch-size", 4, 1, 10_000);
-        var fusion = FusionOptions.Parse(args);
+
+        // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
+        // auDeep runs at its documented defaults at paper scale, with small autoencoders (AuDeepOptions.Demo) in the demo.
+        var experiment = SpecFlags.Parse(args, [.. Corpora.Select(c => c.Name)], scale == SyntheticScale.Paper ? null : new BoawSpec(Size: 100, Iterations: 30))
+            with { AuDeep = scale == SyntheticScale.Paper ? new AuDeepOptions() : AuDeepOptions.Demo };
+        ulong seed = experiment.Seed;
         args.RejectUnknown();
 
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -46,18 +50,12 @@ internal static class DemoCommand
         Console.WriteLine($"affect demo: seed {seed}; {scale.ToString().ToLowerInvariant()} scale; folder store {storeDir}");
         foreach (var (kind, name) in Corpora)
         {
-            var spec = SyntheticCorpusSpec.ForScale(kind, seed, scale);
-            var files = SyntheticCorpusGenerator.Generate(spec);
+            var corpusSpec = SyntheticCorpusSpec.ForScale(kind, seed, scale);
+            var files = SyntheticCorpusGenerator.Generate(corpusSpec);
             await UploadAsync(store, name, files, cancellationToken);
             Console.WriteLine($"  corpus {name}: {files.Count - 2} files generated and uploaded");
         }
 
-        // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
-        var corpora = Corpora.Select(c => c.Name).ToList();
-        // auDeep runs at its documented defaults at paper scale, with small autoencoders (AuDeepOptions.Demo) in the demo.
-        var experiment = fusion.Apply(scale == SyntheticScale.Paper
-            ? new ExperimentSpec(corpora, seed, batch, AuDeep: new AuDeepOptions())
-            : new ExperimentSpec(corpora, seed, batch, BoawSize: 100, BoawIterations: 30, AuDeep: AuDeepOptions.Demo));
         await RunCommand.ExecuteAsync(store, BlobStore.FolderPrefix + storeDir, DurableEngineOptions.InMemory, experiment, outDir, inProcessWorker: true, cancellationToken);
         Console.WriteLine($"affect demo: done in {started.Elapsed.TotalSeconds:F1} s; open {Path.Combine(outDir, "report.html")}");
         return 0;

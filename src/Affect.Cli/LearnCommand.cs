@@ -8,14 +8,15 @@ namespace Affect.Cli;
 /// <summary>
 /// <c>affect learn</c>: trains an utterance-level learner (KELM, WKELM, KPLS, WKPLS, SVM) on a feature table,
 /// optionally selects C / factors by development UAR, writes the test scores CSV and prints UAR/WAR when labelled.
-/// The kernel algebra is LAPACK/BLAS through libtorch unless <c>--algebra managed</c> is given.
+/// The kernel algebra is the managed one (deterministic on every x86-64 machine, and the faster one for a whole process:
+/// docs/benchmarks.md, learn-cli) unless <c>--algebra torch</c> asks for LAPACK/BLAS through libtorch.
 /// </summary>
 internal static class LearnCommand
 {
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("learn", """
         affect learn --model kelm|wkelm|kpls|wkpls|svm --train TRAIN --test TEST --scores OUT.csv [--C x | --factors k | --grid --devel DEVEL [--retrain]]
-            [--class-column class] [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra torch|managed]
+            [--class-column class] [--scaling zscore|minmax|none] [--power p] [--seed N] [--algebra managed|torch]
             utterance-level classifier on CSV/ARFF feature tables (name first, then numeric features, and a class column named
             'class' unless --class-column names another; a table without it is refused); writes class scores, prints UAR/WAR
         """, CliCommand.Sync(Run))
@@ -55,7 +56,7 @@ internal static class LearnCommand
         };
         string? power = args.Get("power");
         double? powerExponent = power is null ? null : args.GetDouble("power", 1, 1e-9, 1e9);
-        string algebraName = args.Get("algebra") ?? "torch";
+        string algebraName = args.Get("algebra") ?? "managed";
         if (algebraName is not ("torch" or "managed"))
         {
             throw new UsageException($"option --algebra: '{algebraName}' is not one of torch, managed");
@@ -90,11 +91,11 @@ internal static class LearnCommand
             throw new UsageException("--algebra chooses the kernel learners' linear algebra; svm does not use it");
         }
 
-        var train = ReadWithRows(trainPath, classColumn);
-        var test = SameColumns(ReadWithRows(testPath, classColumn), train);
-        var devel = develPath is null ? null : SameColumns(ReadWithRows(develPath, classColumn), train);
+        var train = StageProfile.Measure("read train", () => ReadWithRows(trainPath, classColumn));
+        var test = StageProfile.Measure("read test", () => SameColumns(ReadWithRows(testPath, classColumn), train));
+        var devel = develPath is null ? null : StageProfile.Measure("read devel", () => SameColumns(ReadWithRows(develPath, classColumn), train));
         var options = new LearnerOptions(learner, scale, powerExponent, C: c, Factors: factors, SearchGrid: grid, RetrainOnTrainDevel: retrain, Seed: seed);
-        var algebra = learner == LearnerKind.Svm ? null : Algebra(algebraName);
+        var algebra = learner == LearnerKind.Svm ? null : StageProfile.Measure("algebra", () => Algebra(algebraName));
         var outcome = UtteranceClassifier.Run(train, devel, test, options, algebra);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(scoresPath));
         if (dir is not null)
@@ -142,8 +143,10 @@ internal static class LearnCommand
 
     private static string Quoted(string? column) => column is null ? "no column" : $"'{column}'";
 
-    // LAPACK/BLAS through libtorch is the faster path (docs/benchmarks.md, learn); the managed path is the fallback
-    // where libtorch cannot be loaded, and both give the same scores to rounding.
+    // The managed algebra is the default: in a whole process it beats libtorch's BLAS/LAPACK (whose thread pool and
+    // eigenvector accumulation cost more than they save at these sizes; docs/benchmarks.md, learn-cli), and its
+    // results do not depend on the CPU. libtorch stays available with --algebra torch and falls back to the managed
+    // algebra where it cannot be loaded; both give the same scores to rounding.
     private static IKernelAlgebra Algebra(string name)
     {
         if (name == "managed")

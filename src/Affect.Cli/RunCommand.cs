@@ -16,15 +16,17 @@ internal static class RunCommand
     public static CliCommand Command { get; } = new("run", """
         affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
             [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
-            [--egemaps] [--audeep]
+            [--egemaps] [--audeep] [--lstm-deadline SECONDS]
             run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
             the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written;
             --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it;
             --audeep adds the auDeep stage with auDeep's defaults (4 thresholds, 2 × 256 GRU units, 64 epochs; trained by the
-            queue worker on the train partition) and the feature set AuDeep (Tables 2–3, fusion learners+audeep)
+            queue worker on the train partition) and the feature set AuDeep (Tables 2–3, fusion learners+audeep);
+            --lstm-deadline fails the run when a queued LSTM job has no model after SECONDS (default 21600);
+            the flags make the same spec (and run id) as the same settings in POST /api/runs or experiments/NAME.json
         """, RunAsync)
     {
-        Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks"],
+        Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks", "lstm-deadline"],
         Flags = ["no-worker", "retrain-train-devel", "egemaps", "audeep"],
     };
 
@@ -32,22 +34,16 @@ internal static class RunCommand
     {
         string connection = args.Require("store");
         var corpora = args.GetAll("corpus").ToList();
-        ulong seed = args.GetSeed();
-        int batch = args.GetInt("batch-size", 4, 1, 10_000);
         string engineName = args.Get("engine") ?? "memory";
         bool worker = !args.Flag("no-worker");
         string? outDir = args.Get("out");
-        int boawSize = args.GetInt("boaw-size", 1000, 2, 100_000);
-        int boawAssignments = args.GetInt("boaw-assignments", 10, 1, 100_000);
-        var learners = args.GetAll("learner").ToList();
-        var fusion = FusionOptions.Parse(args);
-        bool egemaps = args.Flag("egemaps");
-        var audeep = args.Flag("audeep") ? new AuDeepOptions() : null;
-        args.RejectUnknown();
         if (corpora.Count == 0)
         {
             throw new UsageException("at least one --corpus NAME is required");
         }
+
+        var spec = SpecFlags.Parse(args, corpora) with { AuDeep = args.Flag("audeep") ? new AuDeepOptions() : null };
+        args.RejectUnknown();
 
         var engine = engineName switch
         {
@@ -56,13 +52,6 @@ internal static class RunCommand
             "azure-storage" => throw new UsageException("--engine azure-storage keeps its state in Azure Storage: --store must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite)"),
             _ => throw new UsageException($"--engine: '{engineName}' is not one of memory, azure-storage"),
         };
-        var spec = fusion.Apply(new ExperimentSpec(corpora, seed, batch, boawSize, boawAssignments, Learners: learners.Count > 0 ? learners : null)) with { EGeMaps = egemaps, AuDeep = audeep };
-        var problems = spec.Validate();
-        if (problems.Count > 0)
-        {
-            throw new UsageException(string.Join("; ", problems));
-        }
-
         // Nothing is created (store folder, .staging, .queues) until the store and every corpus are known to exist.
         await CheckCorporaAsync(connection, corpora, cancellationToken);
         var store = BlobStore.Open(connection);
@@ -190,26 +179,4 @@ internal static class RunCommand
         var worker = new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null, extractorFor: LstmCommand.Extractor)) { Visibility = TimeSpan.FromSeconds(30) };
         await worker.RunAsync(TimeSpan.FromMilliseconds(250), drain: false, line => Console.WriteLine("    [worker] " + line), stop);
     }
-}
-
-/// <summary>The stage 10–11 options shared by <c>affect run</c> and <c>affect demo</c>.</summary>
-/// <param name="RetrainOnTrainDevel">Refit the fused learners on train + devel for their test predictions.</param>
-/// <param name="Pool">Weighted-fusion pool size.</param>
-/// <param name="Chunks">Activities the pool search fans out over.</param>
-internal sealed record FusionOptions(bool RetrainOnTrainDevel, int Pool, int Chunks)
-{
-    public static FusionOptions Parse(Arguments args)
-    {
-        bool retrain = args.Flag("retrain-train-devel");
-        int pool = args.GetInt("fusion-pool", 100_000, 1, 100_000_000);
-        int chunks = args.GetInt("fusion-chunks", 4, 1, 1000);
-        if (chunks > pool)
-        {
-            throw new UsageException($"--fusion-chunks: {chunks} is more than --fusion-pool {pool}");
-        }
-
-        return new FusionOptions(retrain, pool, chunks);
-    }
-
-    public ExperimentSpec Apply(ExperimentSpec spec) => spec with { RetrainOnTrainDevel = RetrainOnTrainDevel, FusionPool = Pool, FusionChunks = Chunks };
 }

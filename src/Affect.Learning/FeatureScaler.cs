@@ -122,17 +122,36 @@ public sealed class FeatureScaler
             throw new ArgumentException($"matrix has {x.Cols} features, the scaler was fitted on {offset.Length}", nameof(x));
         }
 
-        var y = PowerExponent is null ? x.Clone() : Power(x, PowerExponent.Value);
-        for (int i = 0; i < y.Rows; i++)
+        var y = new RealMatrix(x.Rows, x.Cols);
+        Parallel.For(0, x.Rows, i => TransformRow(x.Row(i), y.Row(i)));
+        return y;
+    }
+
+    /// <summary>
+    /// Writes the normalized <paramref name="row"/> to <paramref name="result"/> (same length as the fitted feature
+    /// count), so that a table can be checked row by row without a normalized copy of it.
+    /// </summary>
+    public void TransformRow(ReadOnlySpan<double> row, Span<double> result)
+    {
+        if (row.Length != offset.Length || result.Length != offset.Length)
         {
-            var r = y.Row(i);
-            for (int j = 0; j < r.Length; j++)
-            {
-                r[j] = (r[j] - offset[j]) / scale[j];
-            }
+            throw new ArgumentException($"row has {row.Length} features and result {result.Length}, the scaler was fitted on {offset.Length}", nameof(row));
         }
 
-        return y;
+        if (PowerExponent is { } p)
+        {
+            for (int j = 0; j < row.Length; j++)
+            {
+                result[j] = ((Math.Sign(row[j]) * Math.Pow(Math.Abs(row[j]), p)) - offset[j]) / scale[j];
+            }
+
+            return;
+        }
+
+        for (int j = 0; j < row.Length; j++)
+        {
+            result[j] = (row[j] - offset[j]) / scale[j];
+        }
     }
 
     private static RealMatrix Power(RealMatrix x, double p)

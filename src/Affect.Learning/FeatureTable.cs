@@ -45,8 +45,17 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
             return NpyTable.Read(path, classColumn);
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
-        return path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase) ? ReadArff(bytes, path, classColumn) : ReadCsv(bytes, path, classColumn);
+        // Large tables are parsed from a read-only memory map (no copy of the file in fresh memory), small ones read.
+        bool arff = path.EndsWith(".arff", StringComparison.OrdinalIgnoreCase);
+        long length = new FileInfo(path).Length;
+        if (length < MapThreshold || length > Array.MaxLength)
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            return arff ? ReadArff(bytes, path, classColumn) : ReadCsv(bytes, path, classColumn);
+        }
+
+        using var mapped = new MappedFileBytes(path, length);
+        return arff ? ReadArff(mapped.Memory, path, classColumn) : ReadCsv(mapped.Memory, path, classColumn);
     }
 
     /// <summary>Reads CSV text; <paramref name="source"/> names the file in errors.</summary>
@@ -69,12 +78,16 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
         return ReadArff(Encoding.UTF8.GetBytes(reader.ReadToEnd()), source, classColumn);
     }
 
-    private static FeatureTable ReadCsv(byte[] text, string source, string classColumn)
+    // Files from this size on are memory-mapped rather than read into an array.
+    private const long MapThreshold = 1 << 20;
+
+    private static FeatureTable ReadCsv(ReadOnlyMemory<byte> memory, string source, string classColumn)
     {
-        int offset = text.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
-        int nl = text.AsSpan(offset).IndexOf((byte)'\n');
+        var text = memory.Span;
+        int offset = text.StartsWith("\uFEFF"u8) ? 3 : 0;
+        int nl = text[offset..].IndexOf((byte)'\n');
         int headerEnd = nl < 0 ? text.Length : offset + nl;
-        string header = Encoding.UTF8.GetString(text, offset, headerEnd - offset).TrimEnd('\r').TrimStart('\uFEFF');
+        string header = Encoding.UTF8.GetString(text[offset..headerEnd]).TrimEnd('\r').TrimStart('\uFEFF');
         if (header.Length == 0 && nl < 0)
         {
             throw new InvalidDataException($"{source}: line 1: empty file (expected a header: name, features..., {classColumn})");
@@ -88,19 +101,20 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
             throw new InvalidDataException($"{source}: line 1: header has {columns.Length} columns; expected name, at least one feature, {classColumn}");
         }
 
-        return FeatureTableRows.Parse(text, Math.Min(headerEnd + 1, text.Length), 2, new(source, columns, classIndex, (byte)sep, Arff: false));
+        return FeatureTableRows.Parse(memory, Math.Min(headerEnd + 1, text.Length), 2, new(source, columns, classIndex, (byte)sep, Arff: false));
     }
 
-    private static FeatureTable ReadArff(byte[] text, string source, string classColumn)
+    private static FeatureTable ReadArff(ReadOnlyMemory<byte> memory, string source, string classColumn)
     {
+        var text = memory.Span;
         var attributes = new List<(string Name, string Type)>();
         int lineNo = 0;
         int pos = 0;
         while (pos < text.Length)
         {
-            int nl = text.AsSpan(pos).IndexOf((byte)'\n');
+            int nl = text[pos..].IndexOf((byte)'\n');
             int end = nl < 0 ? text.Length : pos + nl;
-            string t = Encoding.UTF8.GetString(text, pos, end - pos).Trim();
+            string t = Encoding.UTF8.GetString(text[pos..end]).Trim();
             lineNo++;
             pos = end + 1;
             if (t.Length == 0 || t.StartsWith('%'))
@@ -141,7 +155,7 @@ public sealed record FeatureTable(string Source, IReadOnlyList<string> Names, IR
                     }
                 }
 
-                return FeatureTableRows.Parse(text, Math.Min(pos, text.Length), lineNo + 1, new(source, names, classIndex, (byte)',', Arff: true));
+                return FeatureTableRows.Parse(memory, Math.Min(pos, text.Length), lineNo + 1, new(source, names, classIndex, (byte)',', Arff: true));
             }
             else if (!t.StartsWith("@relation", StringComparison.OrdinalIgnoreCase))
             {

@@ -25,7 +25,7 @@ internal static class FeatureTableRows
     internal sealed record Layout(string Source, string[] Columns, int ClassIndex, byte Separator, bool Arff);
 
     /// <summary>Parses the rows of <paramref name="text"/> from byte <paramref name="start"/> (line <paramref name="firstLine"/>) to the end.</summary>
-    public static FeatureTable Parse(byte[] text, int start, int firstLine, Layout layout)
+    public static FeatureTable Parse(ReadOnlyMemory<byte> text, int start, int firstLine, Layout layout)
     {
         // Features: every column but the name (first), the class and openSMILE's frameTime.
         var keep = layout.Columns.Select((c, j) => j != 0 && j != layout.ClassIndex && !c.Equals("frameTime", StringComparison.OrdinalIgnoreCase)).ToArray();
@@ -35,7 +35,7 @@ internal static class FeatureTableRows
             throw new InvalidDataException($"{layout.Source}: line 1: no feature columns besides the name and the class");
         }
 
-        var (starts, ends, lines) = IndexRows(text, start, firstLine, layout.Arff);
+        var (starts, ends, lines) = StageProfile.Measure("index lines", () => IndexRows(text.Span, start, firstLine, layout.Arff));
         int n = starts.Count;
         int d = featureNames.Length;
         var values = new double[(long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix")];
@@ -44,11 +44,11 @@ internal static class FeatureTableRows
         int blocks = (n + BlockRows - 1) / BlockRows;
         (int Line, string Message)? firstError = null;
         var gate = new object();
-        Parallel.For(0, blocks, (b, state) =>
+        StageProfile.Measure("parse rows", () => Parallel.For(0, blocks, (b, state) =>
         {
             for (int r = b * BlockRows, end = Math.Min(n, r + BlockRows); r < end; r++)
             {
-                string? error = ParseRow(text.AsSpan(starts[r], ends[r] - starts[r]), lines[r], layout, keep, values.AsSpan(r * d, d), out names[r], out labels[r]);
+                string? error = ParseRow(text.Span[starts[r]..ends[r]], lines[r], layout, keep, values.AsSpan(r * d, d), out names[r], out labels[r]);
                 if (error is not null)
                 {
                     lock (gate)
@@ -64,7 +64,7 @@ internal static class FeatureTableRows
                     return;
                 }
             }
-        });
+        }));
         if (firstError is { } e)
         {
             throw new InvalidDataException(e.Message);
@@ -74,7 +74,7 @@ internal static class FeatureTableRows
     }
 
     /// <summary>Start and end (exclusive, without CR/LF) of every non-blank line from <paramref name="start"/>, with its 1-based line number.</summary>
-    private static (List<int> Starts, List<int> Ends, List<int> Lines) IndexRows(byte[] text, int start, int firstLine, bool arff)
+    private static (List<int> Starts, List<int> Ends, List<int> Lines) IndexRows(ReadOnlySpan<byte> text, int start, int firstLine, bool arff)
     {
         var starts = new List<int>();
         var ends = new List<int>();
@@ -83,7 +83,7 @@ internal static class FeatureTableRows
         int lineNo = firstLine;
         while (pos < text.Length)
         {
-            int nl = text.AsSpan(pos).IndexOf((byte)'\n');
+            int nl = text[pos..].IndexOf((byte)'\n');
             int end = nl < 0 ? text.Length : pos + nl;
             int stop = end;
             while (stop > pos && text[stop - 1] == (byte)'\r')
@@ -91,7 +91,7 @@ internal static class FeatureTableRows
                 stop--;
             }
 
-            var trimmed = text.AsSpan(pos, stop - pos).Trim(" \t"u8);
+            var trimmed = text[pos..stop].Trim(" \t"u8);
             if (trimmed.Length > 0 && !(arff && trimmed[0] == (byte)'%'))
             {
                 starts.Add(pos);

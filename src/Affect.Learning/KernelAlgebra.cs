@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Affect.Learning;
 
@@ -35,17 +35,36 @@ public interface IShiftedSymmetricSolve
 {
     /// <summary>X = (A + <paramref name="shift"/>·I)⁻¹·B (n × L, a new matrix) for a shift &gt; 0.</summary>
     RealMatrix Solve(double shift);
+
+    /// <summary>
+    /// [X(μ₀) X(μ₁) …] side by side (n × L·shifts, block s in columns s·L..s·L+L−1) for a whole grid of shifts, each
+    /// block the same bits as <see cref="Solve"/> of its shift; an implementation may share work between shifts.
+    /// </summary>
+    RealMatrix SolveEach(IReadOnlyList<double> shifts)
+    {
+        ArgumentNullException.ThrowIfNull(shifts);
+        RealMatrix? wide = null;
+        for (int s = 0; s < shifts.Count; s++)
+        {
+            var x = Solve(shifts[s]);
+            wide ??= new RealMatrix(x.Rows, x.Cols * shifts.Count);
+            for (int i = 0; i < x.Rows; i++)
+            {
+                x.Row(i).CopyTo(wide.Row(i).Slice(s * x.Cols, x.Cols));
+            }
+        }
+
+        return wide ?? throw new ArgumentException("no shifts", nameof(shifts));
+    }
 }
 
 /// <summary>
-/// Managed <see cref="IKernelAlgebra"/>: cache-blocked (feature chunks of 512 values, row panels of 32), a 4×2
-/// register-blocked <see cref="Vector{T}"/> micro-kernel, and <see cref="Parallel"/> over row panels.
+/// Managed <see cref="IKernelAlgebra"/>: kernel products by <see cref="RowInnerProducts"/> (cache-blocked fused
+/// multiply-adds in a fixed summation order, the same bits on every CPU), Householder tridiagonalization for the C
+/// grid, Crout Cholesky for single solves.
 /// </summary>
 public sealed class ManagedKernelAlgebra : IKernelAlgebra
 {
-    private const int Chunk = 512;
-    private const int Panel = 32;
-
     /// <summary>The shared instance (stateless).</summary>
     public static ManagedKernelAlgebra Instance { get; } = new();
 
@@ -53,7 +72,7 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
     public RealMatrix Gram(RealMatrix x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var g = Products(x, x, symmetric: true);
+        var g = RowInnerProducts.Compute(x, x, symmetric: true);
         g.CopyUpperToLower();
         return g;
     }
@@ -68,7 +87,7 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
             throw new ArgumentException($"feature counts differ: {a.Cols} and {b.Cols}", nameof(b));
         }
 
-        return Products(a, b, symmetric: false);
+        return RowInnerProducts.Compute(a, b, symmetric: false);
     }
 
     /// <inheritdoc />
@@ -101,140 +120,51 @@ public sealed class ManagedKernelAlgebra : IKernelAlgebra
         }
     }
 
-    // G[i, j] = a_i · b_j; when symmetric only j ≥ i (by 2-aligned blocks) is computed.
-    private static RealMatrix Products(RealMatrix a, RealMatrix b, bool symmetric)
-    {
-        int n = a.Rows;
-        int m = b.Rows;
-        int d = a.Cols;
-        var g = new RealMatrix(n, m);
-        int panels = (n + Panel - 1) / Panel;
-        Parallel.For(0, panels, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
-        {
-            int i0 = p * Panel;
-            int i1 = Math.Min(n, i0 + Panel);
-            int jStart = symmetric ? i0 : 0;
-            for (int c0 = 0; c0 < d; c0 += Chunk)
-            {
-                int len = Math.Min(Chunk, d - c0);
-                for (int j = jStart; j < m; j += 2)
-                {
-                    bool pair = j + 1 < m;
-                    var b0 = b.Data.AsSpan((j * d) + c0, len);
-                    var b1 = pair ? b.Data.AsSpan(((j + 1) * d) + c0, len) : b0;
-                    int i = i0;
-                    for (; i + 4 <= i1; i += 4)
-                    {
-                        Block4x2(a.Data.AsSpan((i * d) + c0, len), a.Data.AsSpan(((i + 1) * d) + c0, len), a.Data.AsSpan(((i + 2) * d) + c0, len), a.Data.AsSpan(((i + 3) * d) + c0, len), b0, b1, g.Data, (i * m) + j, m, pair);
-                    }
-
-                    for (; i < i1; i++)
-                    {
-                        var ai = a.Data.AsSpan((i * d) + c0, len);
-                        g.Data[(i * m) + j] += Dot(ai, b0);
-                        if (pair)
-                        {
-                            g.Data[(i * m) + j + 1] += Dot(ai, b1);
-                        }
-                    }
-                }
-            }
-        });
-        return g;
-    }
-
-    private static void Block4x2(ReadOnlySpan<double> a0, ReadOnlySpan<double> a1, ReadOnlySpan<double> a2, ReadOnlySpan<double> a3, ReadOnlySpan<double> b0, ReadOnlySpan<double> b1, double[] g, int at, int stride, bool pair)
-    {
-        int len = a0.Length;
-        int w = Vector<double>.Count;
-        var va0 = MemoryMarshal.Cast<double, Vector<double>>(a0);
-        var va1 = MemoryMarshal.Cast<double, Vector<double>>(a1);
-        var va2 = MemoryMarshal.Cast<double, Vector<double>>(a2);
-        var va3 = MemoryMarshal.Cast<double, Vector<double>>(a3);
-        var vb0 = MemoryMarshal.Cast<double, Vector<double>>(b0);
-        var vb1 = MemoryMarshal.Cast<double, Vector<double>>(b1);
-        Vector<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
-        for (int k = 0; k < vb0.Length; k++)
-        {
-            var x0 = vb0[k];
-            var x1 = vb1[k];
-            var y = va0[k];
-            s00 += y * x0;
-            s01 += y * x1;
-            y = va1[k];
-            s10 += y * x0;
-            s11 += y * x1;
-            y = va2[k];
-            s20 += y * x0;
-            s21 += y * x1;
-            y = va3[k];
-            s30 += y * x0;
-            s31 += y * x1;
-        }
-
-        double t00 = Vector.Sum(s00), t01 = Vector.Sum(s01), t10 = Vector.Sum(s10), t11 = Vector.Sum(s11);
-        double t20 = Vector.Sum(s20), t21 = Vector.Sum(s21), t30 = Vector.Sum(s30), t31 = Vector.Sum(s31);
-        for (int k = vb0.Length * w; k < len; k++)
-        {
-            t00 += a0[k] * b0[k];
-            t01 += a0[k] * b1[k];
-            t10 += a1[k] * b0[k];
-            t11 += a1[k] * b1[k];
-            t20 += a2[k] * b0[k];
-            t21 += a2[k] * b1[k];
-            t30 += a3[k] * b0[k];
-            t31 += a3[k] * b1[k];
-        }
-
-        g[at] += t00;
-        g[at + stride] += t10;
-        g[at + (2 * stride)] += t20;
-        g[at + (3 * stride)] += t30;
-        if (pair)
-        {
-            g[at + 1] += t01;
-            g[at + stride + 1] += t11;
-            g[at + (2 * stride) + 1] += t21;
-            g[at + (3 * stride) + 1] += t31;
-        }
-    }
-
-    /// <summary>Vectorised dot product Σ xᵢyᵢ over x's length (Vector&lt;double&gt; lanes, then the tail).</summary>
+    /// <summary>
+    /// Dot product Σ xᵢyᵢ over x's length in a fixed order whatever the CPU: four lanes of fused multiply-adds
+    /// (lane q takes i = q, q + 4, …), the lanes added as (l₀ + l₁) + (l₂ + l₃), then the tail by scalar fused
+    /// multiply-adds (<see cref="RowInnerProducts"/>: the same bits with or without AVX2/FMA hardware).
+    /// </summary>
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
-        var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..x.Length]);
-        Vector<double> s = default;
-        for (int k = 0; k < vx.Length; k++)
+        y = y[..x.Length];
+        int body = x.Length & ~3;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        var s = Vector256<double>.Zero;
+        for (int k = 0; k < body; k += 4)
         {
-            s += vx[k] * vy[k];
+            s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, (nuint)k), Vector256.LoadUnsafe(ref yr, (nuint)k), s);
         }
 
-        double t = Vector.Sum(s);
-        for (int k = vx.Length * Vector<double>.Count; k < x.Length; k++)
+        double t = RowInnerProducts.Lanes(s);
+        for (int k = body; k < x.Length; k++)
         {
-            t += x[k] * y[k];
+            t = Math.FusedMultiplyAdd(x[k], y[k], t);
         }
 
         return t;
     }
 
-    /// <summary>x ← x − α·u − β·v, vectorised.</summary>
+    /// <summary>x ← x − (α·u + β·v), element by element as x − fma(α, u, β·v) (the same bits on every CPU).</summary>
     internal static void SubtractTwo(Span<double> x, double alpha, ReadOnlySpan<double> u, double beta, ReadOnlySpan<double> v)
     {
-        var vxs = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var vus = MemoryMarshal.Cast<double, Vector<double>>(u[..x.Length]);
-        var vvs = MemoryMarshal.Cast<double, Vector<double>>(v[..x.Length]);
-        var va = new Vector<double>(alpha);
-        var vb = new Vector<double>(beta);
-        for (int k = 0; k < vxs.Length; k++)
+        u = u[..x.Length];
+        v = v[..x.Length];
+        int body = x.Length & ~3;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double ur = ref MemoryMarshal.GetReference(u);
+        ref double vr = ref MemoryMarshal.GetReference(v);
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        for (int k = 0; k < body; k += 4)
         {
-            vxs[k] -= (va * vus[k]) + (vb * vvs[k]);
+            (Vector256.LoadUnsafe(ref xr, (nuint)k) - Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref ur, (nuint)k), vb * Vector256.LoadUnsafe(ref vr, (nuint)k))).StoreUnsafe(ref xr, (nuint)k);
         }
 
-        for (int k = vxs.Length * Vector<double>.Count; k < x.Length; k++)
+        for (int k = body; k < x.Length; k++)
         {
-            x[k] -= (alpha * u[k]) + (beta * v[k]);
+            x[k] -= Math.FusedMultiplyAdd(alpha, u[k], beta * v[k]);
         }
     }
 }
@@ -248,5 +178,30 @@ internal sealed class TridiagonalShiftedSolve(SymmetricTridiagonalization reduct
         reduction.SolveShifted(shift, y);
         reduction.ApplyQ(y);
         return y;
+    }
+
+    // The tridiagonal solves per shift, then Q applied once to all of them (columns are independent in ApplyQ).
+    public RealMatrix SolveEach(IReadOnlyList<double> shifts)
+    {
+        ArgumentNullException.ThrowIfNull(shifts);
+        if (shifts.Count == 0)
+        {
+            throw new ArgumentException("no shifts", nameof(shifts));
+        }
+
+        int l = projected.Cols;
+        var wide = new RealMatrix(projected.Rows, l * shifts.Count);
+        for (int s = 0; s < shifts.Count; s++)
+        {
+            var y = projected.Clone();
+            reduction.SolveShifted(shifts[s], y);
+            for (int i = 0; i < y.Rows; i++)
+            {
+                y.Row(i).CopyTo(wide.Row(i).Slice(s * l, l));
+            }
+        }
+
+        reduction.ApplyQ(wide);
+        return wide;
     }
 }

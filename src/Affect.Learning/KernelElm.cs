@@ -51,6 +51,36 @@ public sealed class KernelElm
     }
 
     /// <summary>
+    /// [β(C₀) β(C₁) …] side by side (n × L·count, block s in columns s·L..s·L+L−1) for a whole C grid, each block the
+    /// same bits as <see cref="Coefficients"/> of its C; the shared work (applying Q) is done once for all of them.
+    /// </summary>
+    public RealMatrix CoefficientsEach(IReadOnlyList<double> cs)
+    {
+        ArgumentNullException.ThrowIfNull(cs);
+        foreach (double c in cs)
+        {
+            CheckC(c);
+        }
+
+        var y = system.SolveEach([.. cs.Select(c => 1.0 / c)]);
+        if (sqrtWeights is null)
+        {
+            return y;
+        }
+
+        for (int i = 0; i < y.Rows; i++)
+        {
+            var row = y.Row(i);
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] *= sqrtWeights[i];
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>
     /// The same β by a direct Cholesky solve of (I/C + S·K·S)·γ = S·T, β = S·γ: the reference for one C
     /// (n³/3 operations instead of the reduction's 4n³/3, but nothing to reuse for another C).
     /// </summary>

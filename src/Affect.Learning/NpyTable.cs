@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -35,7 +36,7 @@ public static class NpyTable
             throw new InvalidDataException($"{path}: columns: no sidecar {Path.GetFileName(sidecar)} beside it (feature names, row names and classes)");
         }
 
-        var (values, rows, cols) = ReadMatrix(File.ReadAllBytes(path), path);
+        var (values, rows, cols) = ReadMatrixFile(path);
         JsonObject json;
         try
         {
@@ -91,8 +92,54 @@ public static class NpyTable
         WriteAtomically(SidecarPath(path), Encoding.UTF8.GetBytes(json.ToJsonString()));
     }
 
+    /// <summary>
+    /// Reads a 2-D C-order <c>&lt;f8</c> or <c>&lt;f4</c> .npy (version 1–3) file into doubles: float64 data is read
+    /// straight into the matrix (no copy of the file in memory; a ComParE train table is 100 MB).
+    /// </summary>
+    internal static (double[] Values, int Rows, int Cols) ReadMatrixFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        long length = file.Length;
+        var prefix = new byte[(int)Math.Min(length, 12)];
+        file.ReadExactly(prefix);
+        int headerEnd = prefix.Length >= 10 && prefix.AsSpan(0, 6).SequenceEqual(Magic)
+            ? prefix[6] == 1 ? 10 + BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8)) : prefix.Length >= 12 ? 12 + (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8)), int.MaxValue - 12) : prefix.Length
+            : prefix.Length;
+        var head = new byte[(int)Math.Min(length, Math.Max(headerEnd, prefix.Length))];
+        prefix.CopyTo(head, 0);
+        file.ReadExactly(head.AsSpan(prefix.Length));
+        var (dataStart, width, rows, cols) = Header(head, length, path);
+        if (width != 8 || !BitConverter.IsLittleEndian)
+        {
+            file.Position = 0;
+            var bytes = new byte[length];
+            file.ReadExactly(bytes);
+            return ReadMatrix(bytes, path);
+        }
+
+        var values = new double[rows * cols];
+        file.Position = dataStart;
+        file.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return (values, rows, cols);
+    }
+
     /// <summary>Parses a 2-D C-order <c>&lt;f8</c> or <c>&lt;f4</c> .npy (version 1–3) into doubles.</summary>
     internal static (double[] Values, int Rows, int Cols) ReadMatrix(ReadOnlySpan<byte> bytes, string source)
+    {
+        var (dataStart, width, rows, cols) = Header(bytes, bytes.Length, source);
+        var values = new double[rows * cols];
+        var data = bytes[dataStart..];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = width == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]) : BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]);
+        }
+
+        return (values, rows, cols);
+    }
+
+    // The header of a .npy of `length` bytes whose first bytes (at least through the header) are `bytes`: where the
+    // data start, the value width and the shape; errors name the file and the field.
+    private static (int DataStart, int Width, int Rows, int Cols) Header(ReadOnlySpan<byte> bytes, long length, string source)
     {
         if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
         {
@@ -124,19 +171,12 @@ public static class NpyTable
         }
 
         long expected = (long)rows * cols * width;
-        if (bytes.Length - dataStart != expected)
+        if (length - dataStart != expected)
         {
-            throw new InvalidDataException($"{source}: data: {bytes.Length - dataStart} bytes, the shape ({rows}, {cols}) needs {expected}");
+            throw new InvalidDataException($"{source}: data: {length - dataStart} bytes, the shape ({rows}, {cols}) needs {expected}");
         }
 
-        var values = new double[rows * cols];
-        var data = bytes[dataStart..];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = width == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]) : BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]);
-        }
-
-        return (values, rows, cols);
+        return (dataStart, width, rows, cols);
     }
 
     private static string?[] Strings(JsonObject json, string key, string source, int count, bool nullable)

@@ -85,11 +85,26 @@ public static class NumericInput
 
     private static void Check(FeatureTable table, FeatureScaler scaler, double bound, string how, bool fitted, IReadOnlyList<FeatureTable> fit)
     {
-        var z = scaler.Transform(table.Features);
         var inv = CultureInfo.InvariantCulture;
-        for (int i = 0; i < z.Rows; i++)
+
+        // Rows are checked in parallel; the first bad row in the file is then reported as a sequential scan would.
+        var bad = new bool[table.Features.Rows];
+        Parallel.For(0, bad.Length, () => new double[table.Features.Cols], (i, _, z) =>
         {
-            var row = z.Row(i);
+            scaler.TransformRow(table.Features.Row(i), z);
+            bool ok = true;
+            foreach (double v in z)
+            {
+                ok &= double.IsFinite(v) && Math.Abs(v) <= bound;
+            }
+
+            bad[i] = !ok;
+            return z;
+        }, _ => { });
+        var row = new double[table.Features.Cols];
+        for (int i = Array.IndexOf(bad, true); i >= 0 && i < table.Features.Rows; i++)
+        {
+            scaler.TransformRow(table.Features.Row(i), row);
             for (int j = 0; j < row.Length; j++)
             {
                 double v = row[j];

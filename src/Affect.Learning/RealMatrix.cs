@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Affect.Learning;
 
 /// <summary>
@@ -121,8 +123,16 @@ public sealed class RealMatrix
                     continue;
                 }
 
+                // Columns four at a time in vector lanes: the same multiply and add per element as one by one.
                 var b = other.Data.AsSpan(k * n, n);
-                for (int j = 0; j < n; j++)
+                var va = Vector256.Create(aik);
+                int j = 0;
+                for (; j + 4 <= n; j += 4)
+                {
+                    (Vector256.Create((ReadOnlySpan<double>)r.Slice(j, 4)) + (va * Vector256.Create((ReadOnlySpan<double>)b.Slice(j, 4)))).CopyTo(r.Slice(j, 4));
+                }
+
+                for (; j < n; j++)
                 {
                     r[j] += aik * b[j];
                 }

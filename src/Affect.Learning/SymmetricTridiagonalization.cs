@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Affect.Learning;
 
 /// <summary>
@@ -30,10 +33,15 @@ public sealed class SymmetricTridiagonalization
     public double[] OffDiagonal { get; }
 
     /// <summary>
-    /// Reduces the symmetric matrix <paramref name="a"/> (not modified). Each step k forms the reflector
-    /// H = I − τ·v·vᵀ that zeroes row k beyond the sub-diagonal and applies it from both sides as the rank-2 update
-    /// A ← A − v·wᵀ − w·vᵀ, w = p − (τ/2)(pᵀv)·v, p = τ·A·v; the update of step k and the product p of step k+1
-    /// are fused into one parallel, vectorised pass over the rows.
+    /// Reduces the symmetric matrix <paramref name="a"/> (not modified; only its lower triangle is read). Each step k
+    /// forms the reflector H = I − τ·v·vᵀ that zeroes column k below the sub-diagonal and applies it from both sides
+    /// as the rank-2 update A ← A − v·wᵀ − w·vᵀ, w = p − (τ/2)(pᵀv)·v, p = τ·A·v. Only the lower triangle is kept
+    /// up to date (half the memory traffic of a full update), and the update of step k and the product p of step
+    /// k+1 are fused into one parallel pass over the rows: row i's updated entries give p[i]'s part left of the
+    /// diagonal (a dot product) and, scattered, the other rows' parts right of theirs (into one partial vector per
+    /// fixed block of <see cref="RowBlock"/> rows, summed in block order afterwards). Every sum has a fixed order
+    /// (four-lane fused multiply-adds, <see cref="RowInnerProducts.Lanes"/>), so the result does not depend on the CPU
+    /// or the number of threads.
     /// </summary>
     public static SymmetricTridiagonalization Compute(RealMatrix a)
     {
@@ -58,11 +66,16 @@ public sealed class SymmetricTridiagonalization
         var p = new double[n];
         var wv = new double[n];
         var vNext = new double[n];
+        var column = new double[n];
+        var partial = new double[checked((((n + RowBlock - 1) / RowBlock) * n))];
         double tau = 0;
         if (n > 2)
         {
-            (tau, e[0]) = Reflector(data.AsSpan(1, n - 1), v.AsSpan(1, n - 1));
-            MatVec(data, n, 1, v, p, tau);
+            (tau, e[0]) = Reflector(Column(data, n, 0, 1, column), v.AsSpan(1, n - 1));
+            if (tau != 0)
+            {
+                Pass(data, n, 1, false, v, wv, true, tau, v, p, partial);
+            }
         }
 
         for (int k = 0; k + 2 < n; k++)
@@ -72,48 +85,34 @@ public sealed class SymmetricTridiagonalization
             int s = k + 1; // the active block is rows/cols s..n−1
             if (tau != 0)
             {
-                double pv = ManagedKernelAlgebra.Dot(p.AsSpan(s, n - s), v.AsSpan(s, n - s));
+                double pv = FixedDot(p.AsSpan(s, n - s), v.AsSpan(s, n - s));
                 double half = 0.5 * tau * pv;
                 for (int i = s; i < n; i++)
                 {
                     wv[i] = p[i] - (half * v[i]);
                 }
 
-                // Row s first: the next reflector is built from it.
-                ManagedKernelAlgebra.SubtractTwo(data.AsSpan((s * n) + s, n - s), v[s], wv.AsSpan(s, n - s), wv[s], v.AsSpan(s, n - s));
+                // Column s first (rows s..n−1 of the lower triangle): the next reflector is built from it.
+                for (int i = s; i < n; i++)
+                {
+                    data[(i * n) + s] -= Math.FusedMultiplyAdd(v[i], wv[s], wv[i] * v[s]);
+                }
             }
 
-            // Store v_k in row k (its entries beyond the diagonal are no longer needed).
+            // Store v_k in row k right of the diagonal (the upper triangle is not used otherwise).
             v.AsSpan(s, n - s).CopyTo(data.AsSpan((k * n) + s, n - s));
             double tauNext = 0;
             int t = s + 1;
             if (t + 1 < n)
             {
-                (tauNext, e[s]) = Reflector(data.AsSpan((s * n) + t, n - t), vNext.AsSpan(t, n - t));
+                (tauNext, e[s]) = Reflector(Column(data, n, s, t, column), vNext.AsSpan(t, n - t));
             }
 
             bool update = tau != 0;
             bool product = t + 1 < n && tauNext != 0;
             if (update || product)
             {
-                double[] vCur = v;
-                double[] wCur = wv;
-                double tn = tauNext;
-                double[] vn = vNext;
-                double[] pn = p;
-                Parallel.For(t, n, i =>
-                {
-                    var row = data.AsSpan((i * n) + t, n - t);
-                    if (update)
-                    {
-                        ManagedKernelAlgebra.SubtractTwo(row, vCur[i], wCur.AsSpan(t, n - t), wCur[i], vCur.AsSpan(t, n - t));
-                    }
-
-                    if (product)
-                    {
-                        pn[i] = tn * ManagedKernelAlgebra.Dot(row, vn.AsSpan(t, n - t));
-                    }
-                });
+                Pass(data, n, t, update, v, wv, product, tauNext, vNext, p, partial);
             }
 
             tau = tauNext;
@@ -123,12 +122,15 @@ public sealed class SymmetricTridiagonalization
         if (n >= 2)
         {
             d[n - 2] = data[((n - 2) * n) + n - 2];
-            e[n - 2] = data[((n - 2) * n) + n - 1];
+            e[n - 2] = data[((n - 1) * n) + n - 2];
         }
 
         d[n - 1] = data[((n - 1) * n) + n - 1];
         return new SymmetricTridiagonalization(w, taus, d, e);
     }
+
+    /// <summary>Rows per block of the fused pass (each block scatters into its own partial vector).</summary>
+    internal const int RowBlock = 32;
 
     /// <summary>B ← Qᵀ·B for the columns of <paramref name="b"/> (n × L, in place).</summary>
     public void ApplyTransposeQ(RealMatrix b)
@@ -219,12 +221,22 @@ public sealed class SymmetricTridiagonalization
         int n = Order;
         int l = b.Cols;
         var v = reflectors.Data.AsSpan((k * n) + k + 1, n - k - 1);
-        Span<double> dots = l <= 64 ? stackalloc double[l] : new double[l];
+        Span<double> dots = l <= 256 ? stackalloc double[l] : new double[l];
         dots.Clear();
+
+        // Columns are independent: four at a time in vector lanes, each with the same operations in the same order
+        // as one column alone, so a wide B (the whole C grid at once) gives the same bits as each column by itself.
+        int body = l & ~3;
         for (int i = 0; i < v.Length; i++)
         {
             var row = b.Data.AsSpan((k + 1 + i) * l, l);
-            for (int c = 0; c < l; c++)
+            var vi = Vector256.Create(v[i]);
+            for (int c = 0; c < body; c += 4)
+            {
+                (Vector256.Create((ReadOnlySpan<double>)dots.Slice(c, 4)) + (vi * Vector256.Create((ReadOnlySpan<double>)row.Slice(c, 4)))).CopyTo(dots.Slice(c, 4));
+            }
+
+            for (int c = body; c < l; c++)
             {
                 dots[c] += v[i] * row[c];
             }
@@ -238,7 +250,13 @@ public sealed class SymmetricTridiagonalization
         for (int i = 0; i < v.Length; i++)
         {
             var row = b.Data.AsSpan((k + 1 + i) * l, l);
-            for (int c = 0; c < l; c++)
+            var vi = Vector256.Create(v[i]);
+            for (int c = 0; c < body; c += 4)
+            {
+                (Vector256.Create((ReadOnlySpan<double>)row.Slice(c, 4)) - (vi * Vector256.Create((ReadOnlySpan<double>)dots.Slice(c, 4)))).CopyTo(row.Slice(c, 4));
+            }
+
+            for (int c = body; c < l; c++)
             {
                 row[c] -= v[i] * dots[c];
             }
@@ -275,6 +293,147 @@ public sealed class SymmetricTridiagonalization
         return (tau, beta);
     }
 
-    private static void MatVec(double[] data, int n, int s, double[] v, double[] p, double tau) =>
-        Parallel.For(s, n, i => p[i] = tau * ManagedKernelAlgebra.Dot(data.AsSpan((i * n) + s, n - s), v.AsSpan(s, n - s)));
+    // Column c of the lower triangle, rows r..n−1, gathered into buffer[r..].
+    private static ReadOnlySpan<double> Column(double[] data, int n, int c, int r, double[] buffer)
+    {
+        for (int i = r; i < n; i++)
+        {
+            buffer[i] = data[(i * n) + c];
+        }
+
+        return buffer.AsSpan(r, n - r);
+    }
+
+    // Rows t..n−1 of the lower triangle (columns t..i of row i): the rank-2 update of the current step (update) and
+    // p = τn·A·vn over the updated block for the next step (product), one pass over the rows.
+    private static void Pass(double[] data, int n, int t, bool update, double[] vc, double[] wc, bool product, double tn, double[] vn, double[] p, double[] partial)
+    {
+        int b0 = t / RowBlock;
+        int b1 = (n - 1) / RowBlock;
+        Parallel.For(b0, b1 + 1, b =>
+        {
+            int i0 = Math.Max(t, b * RowBlock);
+            int i1 = Math.Min(n, (b + 1) * RowBlock);
+            var q = partial.AsSpan(b * n, n);
+            if (product)
+            {
+                q[t..(i1 - 1)].Clear();
+            }
+
+            for (int i = i0; i < i1; i++)
+            {
+                double dot = Row(data.AsSpan((i * n) + t, i - t + 1), update, vc[i], wc.AsSpan(t), wc[i], vc.AsSpan(t), product, vn.AsSpan(t), vn[i], q[t..]);
+                if (product)
+                {
+                    p[i] = dot;
+                }
+            }
+        });
+        if (!product)
+        {
+            return;
+        }
+
+        // p[j] = τn·(own part + the blocks below j's, in block order); block b holds rows' scatters for j < its last row.
+        for (int b = b0; b <= b1; b++)
+        {
+            int end = Math.Min(n, (b + 1) * RowBlock) - 1;
+            var q = partial.AsSpan((b * n) + t, Math.Max(0, end - t));
+            var target = p.AsSpan(t, q.Length);
+            for (int j = 0; j < q.Length; j++)
+            {
+                target[j] += q[j];
+            }
+        }
+
+        for (int j = t; j < n; j++)
+        {
+            p[j] *= tn;
+        }
+    }
+
+    // One row segment x = A[i, t..i] (the diagonal last): x ← x − (α·u + β·v) when updating, then, for the product,
+    // returns Σ x·vn (fixed four-lane order) and adds x[j]·vni to q[j] left of the diagonal.
+    private static double Row(Span<double> x, bool update, double alpha, ReadOnlySpan<double> u, double beta, ReadOnlySpan<double> v, bool product, ReadOnlySpan<double> vn, double vni, Span<double> q)
+    {
+        int off = x.Length - 1; // entries left of the diagonal
+        int body = off & ~3;
+        var acc = Vector256<double>.Zero;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double ur = ref MemoryMarshal.GetReference(u[..x.Length]);
+        ref double vr = ref MemoryMarshal.GetReference(v[..x.Length]);
+        ref double nr = ref MemoryMarshal.GetReference(vn[..x.Length]);
+        ref double qr = ref MemoryMarshal.GetReference(q[..off]);
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        var vq = Vector256.Create(vni);
+        if (update && product)
+        {
+            for (int k = 0; k < body; k += 4)
+            {
+                var y = Vector256.LoadUnsafe(ref xr, (nuint)k) - Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref ur, (nuint)k), vb * Vector256.LoadUnsafe(ref vr, (nuint)k));
+                y.StoreUnsafe(ref xr, (nuint)k);
+                acc = Vector256.FusedMultiplyAdd(y, Vector256.LoadUnsafe(ref nr, (nuint)k), acc);
+                Vector256.FusedMultiplyAdd(y, vq, Vector256.LoadUnsafe(ref qr, (nuint)k)).StoreUnsafe(ref qr, (nuint)k);
+            }
+        }
+        else if (update)
+        {
+            for (int k = 0; k < body; k += 4)
+            {
+                var y = Vector256.LoadUnsafe(ref xr, (nuint)k) - Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref ur, (nuint)k), vb * Vector256.LoadUnsafe(ref vr, (nuint)k));
+                y.StoreUnsafe(ref xr, (nuint)k);
+            }
+        }
+        else
+        {
+            for (int k = 0; k < body; k += 4)
+            {
+                var y = Vector256.LoadUnsafe(ref xr, (nuint)k);
+                acc = Vector256.FusedMultiplyAdd(y, Vector256.LoadUnsafe(ref nr, (nuint)k), acc);
+                Vector256.FusedMultiplyAdd(y, vq, Vector256.LoadUnsafe(ref qr, (nuint)k)).StoreUnsafe(ref qr, (nuint)k);
+            }
+        }
+
+        double dot = RowInnerProducts.Lanes(acc);
+        for (int k = body; k <= off; k++)
+        {
+            double y = x[k];
+            if (update)
+            {
+                y -= Math.FusedMultiplyAdd(alpha, u[k], beta * v[k]);
+                x[k] = y;
+            }
+
+            if (product)
+            {
+                dot = Math.FusedMultiplyAdd(y, vn[k], dot);
+                if (k < off)
+                {
+                    q[k] = Math.FusedMultiplyAdd(y, vni, q[k]);
+                }
+            }
+        }
+
+        return dot;
+    }
+
+    // Σ xᵢyᵢ in four lanes of fused multiply-adds, lanes added in a fixed order, then the tail.
+    private static double FixedDot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int body = x.Length & ~3;
+        var acc = Vector256<double>.Zero;
+        for (int k = 0; k < body; k += 4)
+        {
+            acc = Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(k, 4)), Vector256.Create(y.Slice(k, 4)), acc);
+        }
+
+        double s = RowInnerProducts.Lanes(acc);
+        for (int k = body; k < x.Length; k++)
+        {
+            s = Math.FusedMultiplyAdd(x[k], y[k], s);
+        }
+
+        return s;
+    }
 }

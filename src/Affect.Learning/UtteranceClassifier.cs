@@ -189,14 +189,35 @@ public static class UtteranceClassifier
 
         var grid = new List<GridPoint>();
         GridPoint selected;
-        if (options.SearchGrid)
+        bool refit = options.RetrainOnTrainDevel && devel is not null && develY is not null && develY.Length == devel.Names.Count;
+        int nTest = test.Names.Count;
+        int l = classes.Count;
+        RealMatrix? all = null;
+        if (options.SearchGrid && !refit)
+        {
+            // Train is the fit set for the search and for the test scores alike, so one normalization, one training
+            // kernel, one cross kernel of [test; devel] and one reduction serve every C and the selected one.
+            NumericInput.RequireScalable(options, [train], [devel!, test]);
+            var scored = Fitted(train, options, () => Evaluate(train.Features, trainY, l, [test.Features, devel!.Features], options, Points(options), algebra));
+            foreach (var (point, scores) in scored)
+            {
+                var ds = RowBlock(scores, nTest, devel!.Names.Count);
+                NumericInput.RequireFiniteScores(devel, ds, options, point);
+                grid.Add(point with { DevelUar = Metrics.Uar(develY, TargetCoding.ArgMax(ds), l) });
+            }
+
+            int best = grid.IndexOf(grid.MaxBy(g => g.DevelUar)!); // first best in grid order
+            selected = grid[best];
+            all = scored[best].Scores;
+        }
+        else if (options.SearchGrid)
         {
             NumericInput.RequireScalable(options, [train], [devel!]);
-            var develScores = Fitted(train, options, () => Evaluate(train.Features, trainY, classes.Count, devel!.Features, options, Points(options), algebra));
+            var develScores = Fitted(train, options, () => Evaluate(train.Features, trainY, l, devel!.Features, options, Points(options), algebra));
             foreach (var (point, scores) in develScores)
             {
                 NumericInput.RequireFiniteScores(devel!, scores, options, point);
-                grid.Add(point with { DevelUar = Metrics.Uar(develY, TargetCoding.ArgMax(scores), classes.Count) });
+                grid.Add(point with { DevelUar = Metrics.Uar(develY, TargetCoding.ArgMax(scores), l) });
             }
 
             selected = grid.MaxBy(g => g.DevelUar)!; // first best in grid order
@@ -206,31 +227,29 @@ public static class UtteranceClassifier
             selected = IsPls(options.Learner) ? new GridPoint(null, options.Factors, double.NaN) : new GridPoint(options.C, null, double.NaN);
         }
 
-        PartitionScores? develOut = null;
-        var parts = new List<RealMatrix> { test.Features };
-        if (devel is not null)
+        if (all is null)
         {
-            parts.Add(devel.Features);
+            RealMatrix fitX = train.Features;
+            int[] fitY = trainY;
+            FeatureTable[] fitTables = [train];
+            if (refit)
+            {
+                fitX = RealMatrix.StackRows(train.Features, devel!.Features);
+                fitY = [.. trainY, .. develY!];
+                fitTables = [train, devel];
+            }
+
+            NumericInput.RequireScalable(options, fitTables, devel is null || fitTables.Length == 2 ? [test] : [test, devel]);
+            var evalSet = devel is null ? test.Features : RealMatrix.StackRows(test.Features, devel.Features);
+            all = Fitted(train, options, () => Evaluate(fitX, fitY, l, evalSet, options, [selected], algebra))[0].Scores;
         }
 
-        RealMatrix fitX = train.Features;
-        int[] fitY = trainY;
-        FeatureTable[] fitTables = [train];
-        if (options.RetrainOnTrainDevel && devel is not null && develY is not null && develY.Length == devel.Names.Count)
-        {
-            fitX = RealMatrix.StackRows(train.Features, devel.Features);
-            fitY = [.. trainY, .. develY];
-            fitTables = [train, devel];
-        }
-
-        NumericInput.RequireScalable(options, fitTables, devel is null || fitTables.Length == 2 ? [test] : [test, devel]);
-        var evalSet = parts.Count == 1 ? parts[0] : RealMatrix.StackRows(parts[0], parts[1]);
-        var all = Fitted(train, options, () => Evaluate(fitX, fitY, classes.Count, evalSet, options, [selected], algebra))[0].Scores;
-        var testScores = new RealMatrix(test.Names.Count, classes.Count, all.Data.AsSpan(0, test.Names.Count * classes.Count).ToArray());
+        var testScores = RowBlock(all, 0, nTest);
         NumericInput.RequireFiniteScores(test, testScores, options, selected);
+        PartitionScores? develOut = null;
         if (devel is not null)
         {
-            var ds = new RealMatrix(devel.Names.Count, classes.Count, all.Data.AsSpan(test.Names.Count * classes.Count).ToArray());
+            var ds = RowBlock(all, nTest, devel.Names.Count);
             NumericInput.RequireFiniteScores(devel, ds, options, selected);
             develOut = Partition(devel.Names, ds, develY);
         }
@@ -244,14 +263,21 @@ public static class UtteranceClassifier
     /// </summary>
     public static List<(GridPoint Point, RealMatrix Scores)> Evaluate(RealMatrix x, int[] labels, int classes, RealMatrix eval, LearnerOptions options, IReadOnlyList<GridPoint> points, IKernelAlgebra? algebra = null)
     {
+        ArgumentNullException.ThrowIfNull(eval);
+        return Evaluate(x, labels, classes, [eval], options, points, algebra);
+    }
+
+    // The same, with the rows to score given as parts stacked in order (normalized straight into one matrix, so the
+    // stacked raw rows are never copied).
+    private static List<(GridPoint Point, RealMatrix Scores)> Evaluate(RealMatrix x, int[] labels, int classes, RealMatrix[] evalParts, LearnerOptions options, IReadOnlyList<GridPoint> points, IKernelAlgebra? algebra)
+    {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(eval);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(points);
-        var scaler = FeatureScaler.Fit(x, options.Scaling, options.PowerExponent);
-        var xs = scaler.Transform(x);
-        var es = scaler.Transform(eval);
+        var scaler = StageProfile.Measure("scale", () => FeatureScaler.Fit(x, options.Scaling, options.PowerExponent));
+        var xs = StageProfile.Measure("scale train", () => scaler.Transform(x));
+        var es = StageProfile.Measure("scale eval", () => Stacked(scaler, evalParts));
         var result = new List<(GridPoint, RealMatrix)>();
         if (options.Learner == LearnerKind.Svm)
         {
@@ -268,8 +294,8 @@ public static class UtteranceClassifier
         }
 
         var kernel = options.Kernel ?? Kernel.Linear;
-        var k = kernel.Train(xs, algebra);
-        var ke = kernel.Cross(es, xs, algebra);
+        var k = StageProfile.Measure("kernel train", () => kernel.Train(xs, algebra));
+        var ke = StageProfile.Measure("kernel cross", () => kernel.Cross(es, xs, algebra));
         var targets = TargetCoding.OneVsAll(labels, classes);
         bool weighted = options.Learner is LearnerKind.Wkelm or LearnerKind.Wkpls;
         var weights = weighted ? TargetCoding.InverseClassFrequency(labels, classes) : null;
@@ -285,15 +311,23 @@ public static class UtteranceClassifier
         }
         else if (points.Count == 1)
         {
-            var beta = KernelElm.SolveDirect(k, targets, points[0].C!.Value, weights, algebra);
+            var beta = StageProfile.Measure("solve one C", () => KernelElm.SolveDirect(k, targets, points[0].C!.Value, weights, algebra));
             result.Add((points[0], ke.Multiply(beta)));
         }
         else
         {
-            var elm = KernelElm.Prepare(k, targets, weights, algebra);
-            foreach (var p in points)
+            var elm = StageProfile.Measure("factor", () => KernelElm.Prepare(k, targets, weights, algebra));
+            // All C at once: one application of Q and one product with the cross kernel for the whole grid.
+            var scores = StageProfile.Measure("grid solves", () => ke.Multiply(elm.CoefficientsEach([.. points.Select(p => p.C!.Value)])));
+            for (int s = 0; s < points.Count; s++)
             {
-                result.Add((p, ke.Multiply(elm.Coefficients(p.C!.Value))));
+                var block = new RealMatrix(scores.Rows, targets.Cols);
+                for (int i = 0; i < scores.Rows; i++)
+                {
+                    scores.Row(i).Slice(s * targets.Cols, targets.Cols).CopyTo(block.Row(i));
+                }
+
+                result.Add((points[s], block));
             }
         }
 
@@ -322,6 +356,39 @@ public static class UtteranceClassifier
             throw new InvalidDataException($"{t.Source}: rows: the table has no data rows");
         }
     }
+
+    // The normalized rows of the parts, stacked in order.
+    private static RealMatrix Stacked(FeatureScaler scaler, RealMatrix[] parts)
+    {
+        if (parts.Length == 1)
+        {
+            return scaler.Transform(parts[0]);
+        }
+
+        int cols = parts[0].Cols;
+        var offsets = new int[parts.Length + 1];
+        for (int p = 0; p < parts.Length; p++)
+        {
+            if (parts[p].Cols != cols)
+            {
+                throw new ArgumentException($"cannot stack {parts[p].Cols} columns under {cols}", nameof(parts));
+            }
+
+            offsets[p + 1] = offsets[p] + parts[p].Rows;
+        }
+
+        var stacked = new RealMatrix(offsets[^1], cols);
+        Parallel.For(0, stacked.Rows, i =>
+        {
+            int p = Array.FindLastIndex(offsets, o => o <= i); // the part holding row i (empty parts share its offset)
+            scaler.TransformRow(parts[p].Row(i - offsets[p]), stacked.Row(i));
+        });
+        return stacked;
+    }
+
+    // Rows start..start+count−1 of m as a new matrix.
+    private static RealMatrix RowBlock(RealMatrix m, int start, int count) =>
+        new(count, m.Cols, m.Data.AsSpan(start * m.Cols, count * m.Cols).ToArray());
 
     private static bool IsPls(LearnerKind k) => k is LearnerKind.Kpls or LearnerKind.Wkpls;
 

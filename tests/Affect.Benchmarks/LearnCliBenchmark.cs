@@ -10,7 +10,8 @@ namespace Affect.Benchmarks;
 /// 500 devel, 500 test; openSMILE's <c>%e</c> cells), from CSV and from <c>.npy</c> + sidecar, against scikit-learn's
 /// KernelRidge over the same C grid, as a plain loop and with a precomputed linear kernel, each a whole Python process
 /// reading the same CSVs. Also times the table reader in process against a sequential split + double.Parse reader.
-/// Usage: <c>learn-cli [--affect PATH] [--runs 3] [--dir DIR]</c>.
+/// Usage: <c>learn-cli [--affect PATH] [--runs 3] [--dir DIR] [--no-python] [--torch] [--profile]</c>: <c>--torch</c> also
+/// times <c>--algebra torch</c>, <c>--profile</c> prints one run's stage times (<c>AFFECT_PROFILE=1</c>).
 /// </summary>
 public sealed class LearnCliBenchmark : IBenchmark
 {
@@ -28,6 +29,9 @@ public sealed class LearnCliBenchmark : IBenchmark
         string affect = Path.GetFullPath("src/Affect.Cli/bin/Release/net10.0/linux-x64/affect");
         int runs = 3;
         string? dir = null;
+        bool python = true;
+        bool torch = false;
+        bool profile = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -35,6 +39,9 @@ public sealed class LearnCliBenchmark : IBenchmark
                 case "--affect": affect = Path.GetFullPath(args[++i]); break;
                 case "--runs": runs = int.Parse(args[++i], Inv); break;
                 case "--dir": dir = args[++i]; break;
+                case "--no-python": python = false; break;
+                case "--torch": torch = true; break;
+                case "--profile": profile = true; break;
                 default:
                     Console.Error.WriteLine($"learn-cli: unknown argument '{args[i]}'");
                     return 2;
@@ -49,7 +56,7 @@ public sealed class LearnCliBenchmark : IBenchmark
 
         dir ??= Directory.CreateTempSubdirectory("learn-cli").FullName;
         Directory.CreateDirectory(dir);
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; data in {dir}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; data in {dir}; load average {Load()}");
         foreach (var (part, n, seed) in new[] { ("train", 2000, 1), ("devel", 500, 2), ("test", 500, 3) })
         {
             string csv = Path.Combine(dir, part + ".csv");
@@ -69,14 +76,30 @@ public sealed class LearnCliBenchmark : IBenchmark
         Console.WriteLine($"read 3 tables in process (wall / CPU): parallel fast_float {fast.Wall:F2} / {fast.Cpu:F2} s, sequential split + double.Parse {slow.Wall:F2} / {slow.Cpu:F2} s (wall {slow.Wall / fast.Wall:F1}×), .npy {npy.Wall:F2} / {npy.Cpu:F2} s");
 
         string Learn(string ext) => $"learn --model kelm --grid --train {dir}/train.{ext} --devel {dir}/devel.{ext} --test {dir}/test.{ext} --scores {dir}/scores-{ext}.csv";
+        if (profile)
+        {
+            Run(affect, Learn("csv"), profile: true);
+        }
+
         var ourCsv = Median(runs, () => Run(affect, Learn("csv")));
         var ourNpy = Median(runs, () => Run(affect, Learn("npy")));
-        string py = Path.Combine(dir, "kernel_ridge.py");
-        await File.WriteAllTextAsync(py, PythonScript);
-        var pre = Median(runs, () => Run("/usr/bin/python3", $"{py} {dir} precomputed"));
-        var plain = Median(1, () => Run("/usr/bin/python3", $"{py} {dir} plain"));
         Console.WriteLine($"whole process (wall / CPU), KELM 19-C grid on devel, test scores: affect CSV {ourCsv.Wall:F2} / {ourCsv.Cpu:F2} s, affect .npy {ourNpy.Wall:F2} / {ourNpy.Cpu:F2} s");
-        Console.WriteLine($"scikit-learn KernelRidge loop {plain.Wall:F2} / {plain.Cpu:F2} s (wall {plain.Wall / ourCsv.Wall:F1}×, CPU {plain.Cpu / ourCsv.Cpu:F1}× affect CSV), precomputed kernel {pre.Wall:F2} / {pre.Cpu:F2} s (wall {pre.Wall / ourCsv.Wall:F1}×, CPU {pre.Cpu / ourCsv.Cpu:F1}× affect CSV)");
+        if (torch)
+        {
+            var ourTorch = Median(1, () => Run(affect, Learn("csv") + " --algebra torch"));
+            Console.WriteLine($"affect CSV --algebra torch (libtorch BLAS/LAPACK) {ourTorch.Wall:F2} / {ourTorch.Cpu:F2} s");
+        }
+
+        if (python)
+        {
+            string py = Path.Combine(dir, "kernel_ridge.py");
+            await File.WriteAllTextAsync(py, PythonScript);
+            var pre = Median(runs, () => Run("/usr/bin/python3", $"{py} {dir} precomputed"));
+            var plain = Median(1, () => Run("/usr/bin/python3", $"{py} {dir} plain"));
+            Console.WriteLine($"scikit-learn KernelRidge loop {plain.Wall:F2} / {plain.Cpu:F2} s (wall {plain.Wall / ourCsv.Wall:F1}×, CPU {plain.Cpu / ourCsv.Cpu:F1}× affect CSV), precomputed kernel {pre.Wall:F2} / {pre.Cpu:F2} s (wall {pre.Wall / ourCsv.Wall:F1}×, CPU {pre.Cpu / ourCsv.Cpu:F1}× affect CSV)");
+        }
+
+        Console.WriteLine($"load average at the end {Load()}");
         return 0;
     }
 
@@ -103,14 +126,22 @@ public sealed class LearnCliBenchmark : IBenchmark
 
     private static double childCpu;
 
-    private static void Run(string exe, string arguments)
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+
+    private static void Run(string exe, string arguments, bool profile = false)
     {
-        using var p = Process.Start(new ProcessStartInfo("/usr/bin/time", $"-f \"cpu %U %S\" {exe} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var start = new ProcessStartInfo("/usr/bin/time", $"-f \"cpu %U %S\" {exe} {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (profile)
+        {
+            start.Environment["AFFECT_PROFILE"] = "1";
+        }
+
+        using var p = Process.Start(start)!;
         string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();
         var cpu = output.Trim().Split('\n')[^1].Split(' ');
         childCpu += double.Parse(cpu[1], Inv) + double.Parse(cpu[2], Inv);
-        Console.WriteLine($"  {Path.GetFileName(exe)}: " + output.Trim().Replace('\n', ' '));
+        Console.WriteLine($"  {Path.GetFileName(exe)}: " + (profile ? output.Trim() : output.Trim().Replace('\n', ' ')));
         if (p.ExitCode != 0)
         {
             throw new InvalidOperationException($"{exe} {arguments}: exit {p.ExitCode}");

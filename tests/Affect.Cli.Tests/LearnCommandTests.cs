@@ -41,6 +41,37 @@ public sealed partial class LearnCommandTests : IDisposable
         Assert.Equal(outputs[0].Stdout.Split('\n')[0], outputs[1].Stdout.Split('\n')[0]);
     }
 
+    [Theory]
+    [InlineData("kelm", "--grid")]
+    [InlineData("kelm", "--C")]
+    [InlineData("wkpls", "--grid")]
+    public async Task Managed_learners_write_the_same_score_bytes_whatever_vector_instructions_the_cpu_offers(string model, string mode)
+    {
+        // The managed algebra sums in a fixed order of fused multiply-adds, so turning off the runtime's use of
+        // AVX/AVX2/FMA (software lanes), or asking for 512-bit vectors, must not change a single byte of the scores.
+        string train = Write("train.csv", Csv(Table(7, 40)));
+        string devel = Write("devel.csv", Csv(Table(8, 12)));
+        string test = Write("test.csv", Csv(Table(9, 12)));
+        var texts = new List<string>();
+        foreach (var env in new[] { ("X_AFFECT_DEFAULT", "1"), ("DOTNET_EnableHWIntrinsic", "0"), ("DOTNET_EnableAVX2", "0"), ("DOTNET_PreferredVectorBitWidth", "512") })
+        {
+            string scores = Path.Combine(dir, $"isa-{env.Item1}.csv");
+            string[] args = mode == "--grid"
+                ? ["learn", "--model", model, "--train", train, "--devel", devel, "--test", test, "--grid", "--scores", scores]
+                : ["learn", "--model", model, "--train", train, "--test", test, "--C", "0.01", "--scores", scores];
+            var psi = CliProcess.StartInfo(args);
+            psi.Environment[env.Item1] = env.Item2;
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+            Assert.True(p.ExitCode == 0, CliProcess.Describe(await stdout, await stderr));
+            texts.Add(File.ReadAllText(scores));
+        }
+
+        Assert.All(texts, t => Assert.Equal(texts[0], t));
+    }
+
     [Fact]
     public async Task Wkpls_grid_on_arff_writes_scores_and_prints_uar_war()
     {

@@ -43,7 +43,7 @@ public sealed partial class ServeCommandTests(AzuriteFixture azurite, ITestOutpu
         int doneBefore;
         await using (var serve = await ServeProcess.StartAsync(azurite.ConnectionString, hub))
         {
-            var started = await http.PostAsync(new Uri(serve.Address, "api/runs"), new StringContent("""{"corpora":["usoms"],"seed":21,"batchSize":1,"boawSize":16,"learners":["kelm"]}""", Encoding.UTF8, "application/json"));
+            var started = await http.PostAsync(new Uri(serve.Address, "api/runs"), new StringContent("""{"corpora":["usoms"],"seed":21,"features":{"batchSize":1},"boaw":{"size":16},"learners":{"names":["kelm"]}}""", Encoding.UTF8, "application/json"));
             Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
             statusPath = new Uri((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString()!, UriKind.Relative);
             var underWay = await WaitForAsync(http, new Uri(serve.Address, statusPath), b => Progress(b) is ("audio-summary", >= 1) or ("lld" or "functionals" or "boaw", _));

@@ -23,7 +23,7 @@ public sealed partial class ServeTriggerTests(ITestOutputHelper output)
 {
     private const string Key = "serve-trigger-tests-key-0123456789";
 
-    private const string TinySpec = """{"corpora":["usoms"],"seed":21,"batchSize":1,"boawSize":16,"boawIterations":5,"learners":["kelm"],"fusionPool":64,"fusionChunks":1}""";
+    private const string TinySpec = """{"corpora":["usoms"],"seed":21,"features":{"batchSize":1},"boaw":{"size":16,"iterations":5},"learners":{"names":["kelm"]},"fusion":{"pool":64,"chunks":1}}""";
 
     [Fact]
     public async Task Uploads_http_and_the_nightly_tick_start_each_run_once_and_the_night_is_compared_with_the_previous_run()

@@ -170,7 +170,7 @@ public sealed class WorkerCommandTests
             }
 
             // Far more epochs than any worker lives: each is killed once an epoch ended, until a job's attempts are spent.
-            var spec = new ExperimentSpec(["recola", "semaine"], Seed: 2, BatchSize: 100, LstmEpochs: 1000, LstmDeadlineSeconds: 600);
+            var spec = new ExperimentSpec(["recola", "semaine"], Seed: 2) { Features = new(BatchSize: 100), Lstm = new(Epochs: 1000, DeadlineSeconds: 600) };
             await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
             var started = DateTime.UtcNow;
             var run = PipelineRunner.RunAsync(host.Client, spec, "dying-trainer");
@@ -191,7 +191,7 @@ public sealed class WorkerCommandTests
             Assert.Contains("training failed", failure.Reason, StringComparison.Ordinal);
             Assert.Contains("gave up after 2 attempt(s)", failure.Reason, StringComparison.Ordinal);
             Assert.True(kills >= 2, $"only {kills} worker(s) killed");
-            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(spec.LstmDeadlineSeconds), "the run failed only at its deadline");
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(spec.Lstm.DeadlineSeconds), "the run failed only at its deadline");
         }
         finally
         {

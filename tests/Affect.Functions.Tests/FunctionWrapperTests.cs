@@ -68,7 +68,7 @@ public sealed class FunctionWrapperTests
     {
         var store = await StoreWithCorpusAsync();
         await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
-        var spec = new ExperimentSpec(await RunRequests.ListCorporaAsync(store), BoawSize: 16, BoawIterations: 5, Learners: ["kelm"]);
+        var spec = new ExperimentSpec(await RunRequests.ListCorporaAsync(store)) { Boaw = new(Size: 16, Iterations: 5), Learners = new(Names: ["kelm"]) };
         Assert.Equal(["usoms"], spec.Corpora);
 
         var first = await RunStarter.StartAsync(host.Client, store, spec, "tiny", RunTriggers.Upload);
@@ -91,5 +91,21 @@ public sealed class FunctionWrapperTests
         Assert.Contains("corpora", Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("{}", [])).Message);
         Assert.Contains("spec.corpora[0]", Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("""{"corpora":["../etc"]}""", [])).Message);
         Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("""{"corpra":["a"]}""", ["x"]));
+        Assert.StartsWith("spec.boaw.iterations:", Assert.Throws<FormatException>(() => RunRequests.ParseStartBody("""{"boaw":{"iterations":-5}}""", ["x"])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_http_trigger_and_an_upload_over_the_same_settings_start_the_same_run()
+    {
+        // POST /api/runs and experiments/{name}.json (read by the blob and timer triggers) go through the one parser: the same
+        // settings give the same spec, hence the same run id, whichever entry point or field order they came by.
+        var store = new FolderBlobStore(Path.Combine(Path.GetTempPath(), "affect-fn-tests", Guid.NewGuid().ToString("N")));
+        await store.PutBytesAsync(Containers.Corpora, "a/manifest.json", "{}"u8.ToArray());
+        await store.PutBytesAsync(Experiments.Container, "e.json", """{"lstm":{"deadlineSeconds":120},"boaw":{"iterations":30,"size":100},"corpora":["a"]}"""u8.ToArray());
+        var upload = Assert.Single(await Experiments.ForUploadAsync(store, "a"));
+        var http = RunRequests.ParseStartBody("""{"corpora":["a"],"boaw":{"size":100,"iterations":30},"lstm":{"deadlineSeconds":120}}""", await RunRequests.ListCorporaAsync(store));
+        var versions = new Dictionary<string, string> { ["a"] = "v" };
+        Assert.Equal(RunStarts.RunIdFor(http, versions), RunStarts.RunIdFor(upload.Spec, versions));
+        Assert.Equal(120, upload.Spec.Lstm.DeadlineSeconds);
     }
 }

@@ -189,7 +189,15 @@ public sealed class AuDeepJobTests : IDisposable
             await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
         }
 
-        var experiment = new ExperimentSpec(["usoms"], 5, 100, BoawSize: 16, BoawIterations: 5, Learners: ["kelm", "wkelm", "wkpls", "svm"], Lstm: false, FusionPool: 2000, AuDeep: Small);
+        var experiment = new ExperimentSpec(["usoms"], 5)
+        {
+            Features = new(BatchSize: 100),
+            Boaw = new(Size: 16, Iterations: 5),
+            Learners = new(Names: ["kelm", "wkelm", "wkpls", "svm"]),
+            Lstm = new(Enabled: false),
+            Fusion = new(Pool: 2000),
+            AuDeep = Small,
+        };
         var (jobs, poison) = Queues(store);
         await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog(), trainingQueue: jobs);
         using var stop = new CancellationTokenSource();

@@ -20,9 +20,9 @@ public static class ReportHtml
           .Append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
           .Append("th.run{background:#e6f0ff}th.paper{background:#fff3e0}td.paper{background:#fffaf2}td.l{text-align:left}code{font-size:90%}.note{color:#555;font-size:90%}</style></head><body>\n")
           .Append("<h1>Affect — run report</h1>\n<p>Run key <code>").Append(E(results.RunKey)).Append("</code>, seed ")
-          .Append(I(results.Spec.Seed)).Append(", batch size ").Append(I(results.Spec.BatchSize))
-          .Append(", weighted-fusion pool ").Append(I(results.Spec.FusionPool)).Append(" in ").Append(I(results.Spec.FusionChunks)).Append(" chunks, learners' test predictions ")
-          .Append(results.Spec.RetrainOnTrainDevel ? "refitted on train+devel" : "from train-only models").Append(".</p>\n")
+          .Append(I(results.Spec.Seed)).Append(", batch size ").Append(I(results.Spec.Features.BatchSize))
+          .Append(", weighted-fusion pool ").Append(I(results.Spec.Fusion.Pool)).Append(" in ").Append(I(results.Spec.Fusion.Chunks)).Append(" chunks, learners' test predictions ")
+          .Append(results.Spec.Learners.RetrainOnTrainDevel ? "refitted on train+devel" : "from train-only models").Append(".</p>\n")
           .Append("<p class=\"note\">Columns headed <b>").Append(E(PaperFigures.RunSource)).Append("</b> are this run's; columns headed <b>")
           .Append(E(PaperFigures.PaperSource)).Append("</b> are the published figures of Kaya, Fedotov et al. (Interspeech 2018). UAR and WAR in %.</p>\n");
         foreach (var stage in results.Stages.Where(s => s.Description.Contains(WriteReportActivity.SkippedMarker, StringComparison.Ordinal)))

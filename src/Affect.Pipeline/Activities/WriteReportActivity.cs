@@ -31,7 +31,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
         var parameters = new Dictionary<string, string>
         {
             ["seed"] = input.Spec.Seed.ToString(CultureInfo.InvariantCulture),
-            ["batchSize"] = input.Spec.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["batchSize"] = input.Spec.Features.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["corpora"] = string.Join(",", input.Spec.Corpora),
             ["spec"] = System.Text.Json.JsonSerializer.Serialize(input.Spec, MemoizedArtifacts.Json),
         };
@@ -136,17 +136,17 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             {
                 var a = await artifacts.ReadJsonAsync<FusionArtifact>(f.Artifact.Blob, ct);
                 fusedByKey[f.Artifact.Key] = a;
-                fusion.Add(new FusionResult(f.Corpus, a.System, a.Method, a.Classes, a.Members, a.Weights, a.PoolIndex, a.Gamma, a.Devel, a.Test, input.Spec.RetrainOnTrainDevel ? "train+devel refit" : "train only"));
+                fusion.Add(new FusionResult(f.Corpus, a.System, a.Method, a.Classes, a.Members, a.Weights, a.PoolIndex, a.Gamma, a.Devel, a.Test, input.Spec.Learners.RetrainOnTrainDevel ? "train+devel refit" : "train only"));
             }
 
             var table4 = ReportTables.Table4(input.CrossTask, discretized);
-            var submissions = ReportTables.Submissions(input.Submissions, discretized, fusedByKey, input.Spec.RetrainOnTrainDevel);
+            var submissions = ReportTables.Submissions(input.Submissions, discretized, fusedByKey, input.Spec.Learners.RetrainOnTrainDevel);
 
             // A run without two dimensional corpora trains no LSTM (e.g. an imported categorical corpus alone): say so
             // where the LSTM stages are listed, in results.json and in the report, rather than leave empty tables unexplained.
             int dimensionalCorpora = input.Corpora.Count(c => c.Kind == "dimensional");
             string skipped = input.Lstm.Count > 0 ? string.Empty
-                : $"{SkippedMarker}this run has {dimensionalCorpora} dimensional {(dimensionalCorpora == 1 ? "corpus" : "corpora")} (cross-corpus LSTMs need at least 2{(input.Spec.Lstm ? string.Empty : " and the spec turns them off")})";
+                : $"{SkippedMarker}this run has {dimensionalCorpora} dimensional {(dimensionalCorpora == 1 ? "corpus" : "corpora")} (cross-corpus LSTMs need at least 2{(input.Spec.Lstm.Enabled ? string.Empty : " and the spec turns them off")})";
             var stages = new List<StageResult>
             {
                 new("ingest", "Validate each uploaded corpus and record it (Fig. 1)", input.Corpora.Select(c => c.Record.Key).ToList()),

@@ -45,8 +45,8 @@ public sealed partial class ExperimentOrchestration
             var ingested = await FanOutAsync("ingest", spec.Corpora.Select(c => CallAsync<IngestedCorpus>(TaskNames.IngestCorpus, new IngestRequest(c))));
             activities.AddRange(ingested.Select(c => c.Record));
             batches = ingested
-                .SelectMany(c => Enumerable.Range(0, (c.FileCount + spec.BatchSize - 1) / spec.BatchSize)
-                    .Select(b => new AudioSummaryBatch(c.Corpus, c.Record.Key, c.Record.Blob, b * spec.BatchSize, Math.Min(spec.BatchSize, c.FileCount - (b * spec.BatchSize)))))
+                .SelectMany(c => Enumerable.Range(0, (c.FileCount + spec.Features.BatchSize - 1) / spec.Features.BatchSize)
+                    .Select(b => new AudioSummaryBatch(c.Corpus, c.Record.Key, c.Record.Blob, b * spec.Features.BatchSize, Math.Min(spec.Features.BatchSize, c.FileCount - (b * spec.Features.BatchSize)))))
                 .ToList();
             summaries = await FanOutAsync("audio-summary", batches.Select(b => CallAsync<ArtifactRef>(TaskNames.SummarizeAudio, b)));
             activities.AddRange(summaries);
@@ -70,12 +70,12 @@ public sealed partial class ExperimentOrchestration
             var functionals = await FanOutAsync("functionals", functionalsFor.Select(f => CallAsync<ArtifactRef>(TaskNames.ComputeFunctionals, new FunctionalsBatch(f.Corpus, f.Lld))));
             var boaw = await FanOutAsync("boaw", categorical.Select(c => CallAsync<ArtifactRef>(
                 TaskNames.ComputeBoaw,
-                new BoawRequest(c.Corpus, llds.ByCorpus[c.Corpus], spec.BoawSize, spec.BoawAssignments, spec.Seed, spec.BoawIterations))));
+                new BoawRequest(c.Corpus, llds.ByCorpus[c.Corpus], spec.Boaw.Size, spec.Boaw.Assignments, spec.Seed, spec.Boaw.Iterations))));
             activities.AddRange(functionals);
             activities.AddRange(boaw);
 
             // Optional: the 88 eGeMAPS v02 functionals of the categorical corpora, from the audio (fan-out per batch).
-            var egemapsFor = batches.Where(b => spec.EGeMaps && categorical.Any(c => c.Corpus == b.Corpus)).ToList();
+            var egemapsFor = batches.Where(b => spec.Features.EGeMaps && categorical.Any(c => c.Corpus == b.Corpus)).ToList();
             var egemaps = egemapsFor.Count == 0 ? [] : await FanOutAsync(
                 "egemaps",
                 egemapsFor.Select(b => CallAsync<ArtifactRef>(TaskNames.ComputeEGeMaps, new EGeMapsBatch(b.Corpus, b.RecordKey, b.RecordBlob, b.Start, b.Count))));
@@ -98,7 +98,7 @@ public sealed partial class ExperimentOrchestration
 
             // Batches of at least AuDeepMinBatch files: a spectrogram is cheap, and every extraction batch loads each encoder once.
             var options = spec.AuDeep!;
-            int size = Math.Max(spec.BatchSize, AuDeepMinBatch);
+            int size = Math.Max(spec.Features.BatchSize, AuDeepMinBatch);
             var spectrogramFor = features.Categorical
                 .SelectMany(c => Enumerable.Range(0, (c.FileCount + size - 1) / size)
                     .Select(b => new SpectrogramsBatch(c.Corpus, c.Record.Key, c.Record.Blob, b * size, Math.Min(size, c.FileCount - (b * size)), options)))
@@ -143,7 +143,7 @@ public sealed partial class ExperimentOrchestration
                     AuDeep: [.. features.AuDeep.Where(e => e.Corpus == c.Corpus).Select(e => e.Batch)])));
             }
 
-            if (spec.EGeMaps)
+            if (spec.Features.EGeMaps)
             {
                 setsFor.AddRange(features.Categorical.Select(c => new FeatureSetRequest(
                     c.Corpus,
@@ -157,7 +157,7 @@ public sealed partial class ExperimentOrchestration
 
             var sets = await FanOutAsync("feature-sets", setsFor.Select(r => CallAsync<ArtifactRef>(TaskNames.BuildFeatureSet, r)));
             activities.AddRange(sets);
-            var runs = setsFor.Zip(sets).SelectMany(p => spec.LearnersOrDefault.Select(l => (p.First.Corpus, p.First.Name, Learner: l, Set: p.Second))).ToList();
+            var runs = setsFor.Zip(sets).SelectMany(p => spec.Learners.NamesOrAll.Select(l => (p.First.Corpus, p.First.Name, Learner: l, Set: p.Second))).ToList();
             var metrics = await FanOutAsync("classify", runs.Select(r => CallAsync<ArtifactRef>(TaskNames.Classify, new ClassifyInput(r.Set.Blob, r.Set.Key, r.Learner, Seed: spec.Seed))));
             activities.AddRange(metrics);
             var results = new UtteranceResults(
@@ -178,7 +178,7 @@ public sealed partial class ExperimentOrchestration
         public async Task<IReadOnlyList<LstmCell>> TrainLstmsAsync(IReadOnlyList<IngestedCorpus> corpora, LldArtifacts llds)
         {
             var dimensional = corpora.Where(c => c.Kind == "dimensional").ToList();
-            if (!spec.Lstm || dimensional.Count < 2)
+            if (!spec.Lstm.Enabled || dimensional.Count < 2)
             {
                 return [];
             }
@@ -191,7 +191,7 @@ public sealed partial class ExperimentOrchestration
                     o.Test?.Corpus,
                     t,
                     (long)spec.Seed,
-                    new LstmJobParameters(Epochs: spec.LstmEpochs),
+                    new LstmJobParameters(Epochs: spec.Lstm.Epochs),
                     [o.Train.Record.Key, o.Validation.Record.Key, o.Test?.Record.Key ?? "-"])
                 {
                     Sources = [Source(o.Train), Source(o.Validation), .. o.Test is null ? Array.Empty<LstmCorpusSource>() : [Source(o.Test)]],
@@ -259,7 +259,7 @@ public sealed partial class ExperimentOrchestration
                 .Where(p => p.Runs.All(r => r.Second is not null))
                 .ToList();
             var retrained = new Dictionary<string, ArtifactRef>(StringComparer.Ordinal);
-            if (spec.RetrainOnTrainDevel)
+            if (spec.Learners.RetrainOnTrainDevel)
             {
                 var refits = fusedLearners.SelectMany(p => p.Runs).ToList();
                 var refitted = await FanOutAsync("classify-retrain", refits.Select(r => CallAsync<ArtifactRef>(
@@ -291,7 +291,7 @@ public sealed partial class ExperimentOrchestration
                 }
             }
 
-            var pool = WeightedFusion.Split(spec.FusionPool, spec.FusionChunks);
+            var pool = WeightedFusion.Split(spec.Fusion.Pool, spec.Fusion.Chunks);
             var chunkRequests = weighted.SelectMany(w => pool.Select(p => new FusionChunkRequest(w.Corpus.Corpus, w.Corpus.Record.Key, w.Corpus.Record.Blob, w.Members, spec.Seed, p.Start, p.Count))).ToList();
             var chunks = await FanOutAsync("fusion-search", chunkRequests.Select(r => CallAsync<ArtifactRef>(TaskNames.SearchFusionChunk, r)));
             activities.AddRange(chunks);
@@ -374,7 +374,7 @@ public sealed partial class ExperimentOrchestration
         private async Task<TStatus> AwaitJobAsync<TStatus>(LstmTrainingTicket ticket, string system, string check, Func<TStatus, (bool Exists, string? Poisoned)> read)
         {
             using var cancel = new CancellationTokenSource();
-            var deadline = ticket.Enqueued ? context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(spec.LstmDeadlineSeconds), cancel.Token) : null;
+            var deadline = ticket.Enqueued ? context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(spec.Lstm.DeadlineSeconds), cancel.Token) : null;
             try
             {
                 while (true)
@@ -401,7 +401,7 @@ public sealed partial class ExperimentOrchestration
                     if (deadline is null || deadline.IsCompleted)
                     {
                         throw new LstmTrainingFailedException(
-                            $"{system} (model {ticket.ModelKey}): no model and no error within the deadline of {spec.LstmDeadlineSeconds} s (spec.lstmDeadlineSeconds); " +
+                            $"{system} (model {ticket.ModelKey}): no model and no error within the deadline of {spec.Lstm.DeadlineSeconds} s (spec.lstm.deadlineSeconds); " +
                             $"is a training worker (affect worker, or the trainer container) taking jobs from {TrainingQueueNames.Jobs}?");
                     }
                 }

@@ -94,7 +94,7 @@ public static class RunStarts
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(versions);
-        var canonical = new StringBuilder(JsonSerializer.Serialize(spec, JsonSerializerOptions.Web));
+        var canonical = new StringBuilder(spec.ToCanonicalJson());
         foreach (var (corpus, version) in versions.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
             canonical.Append('\n').Append(corpus).Append('=').Append(version);

@@ -52,7 +52,7 @@ public sealed class ActivityRetryTests : IDisposable
         var log = new ActivityLog();
         log.Completed += a => store.Armed |= a.Stage == "ingest";
         var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, log);
-        var spec = new ExperimentSpec(["recola"], Seed: 1, BatchSize: 100, Lstm: false);
+        var spec = new ExperimentSpec(["recola"], Seed: 1) { Features = new(BatchSize: 100), Lstm = new(Enabled: false) };
         return (store, PipelineRunner.RunAsync(host.Client, spec, "retry").WaitAsync(TimeSpan.FromMinutes(2)), host);
     }
 

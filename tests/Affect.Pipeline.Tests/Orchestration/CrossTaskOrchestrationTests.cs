@@ -21,16 +21,13 @@ public sealed class CrossTaskOrchestrationTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, true);
 
-    private static ExperimentSpec Spec(int chunks) => new(
-        ["usoms", "semaine", "creativeit"],
-        Seed: 5,
-        BatchSize: 100,
-        BoawSize: 16,
-        BoawIterations: 5,
-        Learners: ["kelm", "wkelm", "wkpls"],
-        RetrainOnTrainDevel: true,
-        FusionPool: 3000,
-        FusionChunks: chunks);
+    private static ExperimentSpec Spec(int chunks) => new(["usoms", "semaine", "creativeit"], Seed: 5)
+    {
+        Features = new(BatchSize: 100),
+        Boaw = new(Size: 16, Iterations: 5),
+        Learners = new(Names: ["kelm", "wkelm", "wkpls"], RetrainOnTrainDevel: true),
+        Fusion = new(Pool: 3000, Chunks: chunks),
+    };
 
     [Fact]
     public async Task Cross_task_prediction_discretization_and_fusion_run_and_the_fusion_does_not_depend_on_the_chunks()
@@ -60,7 +57,7 @@ public sealed class CrossTaskOrchestrationTests : IDisposable
         {
             foreach (string target in new[] { "arousal", "valence" })
             {
-                var job = LstmTrainingJob.Create(train, validation, null, target, (long)spec.Seed, new LstmJobParameters(Epochs: spec.LstmEpochs), [keys[train], keys[validation], "-"], [sources[train], sources[validation]]);
+                var job = LstmTrainingJob.Create(train, validation, null, target, (long)spec.Seed, new LstmJobParameters(Epochs: spec.Lstm.Epochs), [keys[train], keys[validation], "-"], [sources[train], sources[validation]]);
                 await TestModels.PutAsync(store, job.ModelKey, TestModels.Onnx(target, modelSeed++), validationCc: 0.3);
             }
         }

@@ -13,7 +13,7 @@ public sealed class EGeMapsOrchestrationTests
     {
         var store = new FolderBlobStore(TestCorpora.TempDir());
         await TestCorpora.UploadAsync(store);
-        var spec = TestCorpora.Spec(seed: 5, batchSize: 100) with { Corpora = ["usoms"], Lstm = false, EGeMaps = true };
+        var spec = TestCorpora.Spec(seed: 5, batchSize: 100) with { Corpora = ["usoms"], Lstm = new(Enabled: false), Features = new(BatchSize: 100, EGeMaps: true) };
         await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog());
         var outcome = await PipelineRunner.RunAsync(host.Client, spec, "e-1");
 
@@ -21,7 +21,7 @@ public sealed class EGeMapsOrchestrationTests
         var results = await store.GetJsonAsync<RunResults>(Containers.Artifacts, outcome.Results);
         Assert.Equal(["OSFUN", "OSBOAW", "OSFUN+OSBOAW", BuildFeatureSetActivity.EGeMapsName], results.Classification.Select(r => r.FeatureSet).Distinct());
         var egemaps = results.Classification.Where(r => r.FeatureSet == BuildFeatureSetActivity.EGeMapsName).ToList();
-        Assert.Equal(spec.LearnersOrDefault, egemaps.Select(r => r.Learner));
+        Assert.Equal(spec.Learners.NamesOrAll, egemaps.Select(r => r.Learner));
         Assert.All(egemaps, r => Assert.InRange(r.TestUar!.Value, 0, 1));
         Assert.Contains("EGEMAPS", await File.ReadAllTextAsync(Path.Combine(store.Root, Containers.Artifacts, outcome.Report)), StringComparison.Ordinal);
     }

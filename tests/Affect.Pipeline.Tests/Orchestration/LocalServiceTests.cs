@@ -47,7 +47,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
             Assert.Contains("seed", await bad.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(service.Address, "api/runs/nothing"))).StatusCode);
 
-            var started = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms","recola"],"seed":2,"batchSize":1,"boawSize":16,"learners":["kelm"]}""", Encoding.UTF8, "application/json"));
+            var started = await http.PostAsync(new Uri(service.Address, "api/runs"), new StringContent("""{"corpora":["usoms","recola"],"seed":2,"features":{"batchSize":1},"boaw":{"size":16},"learners":{"names":["kelm"]}}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             var accepted = await started.Content.ReadFromJsonAsync<JsonElement>();
             status = new Uri(service.Address, accepted.GetProperty("statusQueryGetUri").GetString());
@@ -93,7 +93,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         Assert.DoesNotContain("'usoms'", message, StringComparison.Ordinal);
 
         // Malformed bodies: 400 with a message naming what is wrong.
-        foreach (var (body, names) in new[] { ("{", "request body"), ("""{"corpora":"usoms"}""", "corpora"), ("""{"seed":-1}""", "seed"), ("""{"corpus":["usoms"]}""", "corpus"), ("""{"corpora":["../x"]}""", "corpora"), ("[1]", "request body") })
+        foreach (var (body, names) in new[] { ("{", "spec"), ("""{"corpora":"usoms"}""", "corpora"), ("""{"seed":-1}""", "seed"), ("""{"corpus":["usoms"]}""", "corpus"), ("""{"corpora":["../x"]}""", "corpora"), ("[1]", "spec") })
         {
             var bad = await http.PostAsync(runs, new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, $"{body}: {(int)bad.StatusCode}");
@@ -102,7 +102,7 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         }
 
         // A corpus whose manifest is broken fails inside the run: every GET answers 200 with the failure, never an empty 500.
-        var started = await http.PostAsync(runs, new StringContent($$"""{"corpora":["{{broken}}"],"learners":["kelm"]}""", Encoding.UTF8, "application/json"));
+        var started = await http.PostAsync(runs, new StringContent($$$"""{"corpora":["{{{broken}}}"],"learners":{"names":["kelm"]}}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var status = new Uri(service.Address, (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("statusQueryGetUri").GetString());
         var deadline = DateTime.UtcNow.AddMinutes(3);

@@ -56,7 +56,7 @@ public sealed class LstmCompletionTests : IDisposable
     }
 
     internal static ExperimentSpec Spec(int deadlineSeconds) =>
-        new(["recola", "semaine"], Seed: 3, BatchSize: 100, LstmEpochs: 1, LstmDeadlineSeconds: deadlineSeconds);
+        new(["recola", "semaine"], Seed: 3) { Features = new(BatchSize: 100), Lstm = new(Epochs: 1, DeadlineSeconds: deadlineSeconds) };
 
     private async Task<FolderBlobStore> StoreAsync()
     {

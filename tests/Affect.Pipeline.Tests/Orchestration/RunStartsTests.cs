@@ -36,13 +36,13 @@ public sealed class RunStartsTests
             await store.PutBytesAsync(Containers.Corpora, $"{c}/manifest.json", "{}"u8.ToArray());
         }
 
-        await store.PutBytesAsync(Experiments.Container, "ab.json", """{"corpora":["a","b"],"boawSize":16}"""u8.ToArray());
+        await store.PutBytesAsync(Experiments.Container, "ab.json", """{"corpora":["a","b"],"boaw":{"size":16}}"""u8.ToArray());
         await store.PutBytesAsync(Experiments.Container, "ad.json", """{"corpora":["a","d"]}"""u8.ToArray());
 
         var forA = await Experiments.ForUploadAsync(store, "a");
         Assert.Equal("ab", Assert.Single(forA).Name); // "ad" waits for corpus d
-        Assert.Equal(16, forA[0].Spec.BoawSize);
-        Assert.Equal(new ExperimentSpec(["x"]).BatchSize, forA[0].Spec.BatchSize); // absent fields: the spec's one default
+        Assert.Equal(16, forA[0].Spec.Boaw.Size);
+        Assert.Equal(new ExperimentSpec(["x"]).Features.BatchSize, forA[0].Spec.Features.BatchSize); // absent fields: the spec's one default
 
         var forC = Assert.Single(await Experiments.ForUploadAsync(store, "c"));
         Assert.Equal(Experiments.ImplicitName, forC.Name);

@@ -31,7 +31,7 @@ internal static class TestCorpora
 
     /// <summary>A run over the test corpora with small BoAW codebooks and two learners, to keep tests fast.</summary>
     public static ExperimentSpec Spec(ulong seed, int batchSize) =>
-        new(Names, seed, batchSize, BoawSize: 16, BoawIterations: 5, Learners: ["kelm", "wkpls"]);
+        new(Names, seed) { Features = new(BatchSize: batchSize), Boaw = new(Size: 16, Iterations: 5), Learners = new(Names: ["kelm", "wkpls"]) };
 
     public static string TempDir()
     {
