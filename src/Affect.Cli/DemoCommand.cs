@@ -39,8 +39,8 @@ internal static class DemoCommand
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
         // auDeep runs at its documented defaults at paper scale, with small autoencoders (AuDeepOptions.Demo) in the demo.
-        var experiment = SpecFlags.Parse(args, [.. Corpora.Select(c => c.Name)], scale == SyntheticScale.Paper ? null : new BoawSpec(Size: 100, Iterations: 30))
-            with { AuDeep = scale == SyntheticScale.Paper ? new AuDeepOptions() : AuDeepOptions.Demo };
+        var flags = SpecFlags.Parse(args, [.. Corpora.Select(c => c.Name)], scale == SyntheticScale.Paper ? null : new BoawSpec(Size: 100, Iterations: 30));
+        var experiment = flags with { AuDeep = scale == SyntheticScale.Paper ? new AuDeepOptions() : AuDeepOptions.Demo };
         ulong seed = experiment.Seed;
         args.RejectUnknown();
 
