@@ -39,7 +39,9 @@ internal static class DemoCommand
         var scale = CorpusCommand.ParseScale(args.Get("scale"));
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
-        var experiment = SpecFlags.Parse(args, [.. Corpora.Select(c => c.Name)], scale == SyntheticScale.Paper ? null : new BoawSpec(Size: 100, Iterations: 30));
+        // auDeep runs at its documented defaults at paper scale, with small autoencoders (AuDeepOptions.Demo) in the demo.
+        var flags = SpecFlags.Parse(args, [.. Corpora.Select(c => c.Name)], scale == SyntheticScale.Paper ? null : new BoawSpec(Size: 100, Iterations: 30));
+        var experiment = flags with { AuDeep = scale == SyntheticScale.Paper ? new AuDeepOptions() : AuDeepOptions.Demo };
         ulong seed = experiment.Seed;
         using var output = CommandOutput.For(args, "demo");
         args.RejectUnknown();

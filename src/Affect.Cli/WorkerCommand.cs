@@ -4,17 +4,19 @@ using Affect.Training;
 
 namespace Affect.Cli;
 
-/// <summary><c>affect worker --store CONN</c>: the LSTM training worker on the <c>lstm-training</c> queue.</summary>
+/// <summary><c>affect worker --store CONN</c>: the training worker (LSTM and auDeep jobs) on the <c>lstm-training</c> queue.</summary>
 internal static class WorkerCommand
 {
     /// <summary>The command.</summary>
     public static CliCommand Command { get; } = new("worker", """
-        affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device cpu|cuda|auto] [--max-attempts 3] [--visibility-seconds 300]
+        affect worker --store CONN [--drain] [--poll-seconds 5] [--threads 1] [--device auto|cpu|cuda] [--max-attempts 3] [--visibility-seconds 300]
             [--quiet | --json]
-            LSTM training worker: takes jobs from the lstm-training queue, reads the run's stored LLDs, writes models/{key}/model.onnx
-            + metrics.json and announces each ended job on lstm-completions (the waiting run continues on that event);
+            training worker: takes jobs from the lstm-training queue — LSTMs (from the run's stored LLDs: models/{key}/model.onnx
+            + metrics.json) and auDeep autoencoders (from the run's stored spectrograms: models/{key}/encoder-<N>dB.onnx, metrics.json,
+            audeep.json) — and announces each ended job on lstm-completions (the waiting run continues on that event);
             renews a job's visibility every half --visibility-seconds while training; a job received more than --max-attempts
             times, or failing on bad input, goes to lstm-training-poison with models/{key}/error.json;
+            --device auto (default) trains on CUDA when libtorch sees a GPU, else on the CPU; bit-identical results are promised on cpu only;
             --drain stops when the queue is empty; SIGINT/SIGTERM stop it gracefully (exit 0); log lines and epochs on stderr,
             at the end a summary (jobs handled) on stdout, only the store with --quiet, one JSON object with --json
         """, RunAsync)
@@ -31,7 +33,7 @@ internal static class WorkerCommand
         var threads = a.GetInt("threads", 1, 1, 256);
         var maxAttempts = a.GetInt("max-attempts", TrainingWorker.DefaultMaxAttempts, 1, 100);
         var visibility = TimeSpan.FromSeconds(a.GetDouble("visibility-seconds", 300, 1, 7 * 24 * 3600));
-        var device = a.Get("device") ?? "cpu";
+        var device = a.Get("device") ?? "auto";
         if (device is not ("cpu" or "cuda" or "auto"))
         {
             throw new UsageException($"--device: '{device}' is not cpu, cuda or auto");

@@ -86,7 +86,8 @@ public sealed class SpectrogramAutoencoder : nn.Module<Tensor, Tensor>
             return x;
         }
 
-        var keep = torch.rand(x.shape, dtype: x.dtype, generator: DropoutGenerator).lt(Options.KeepProbability).to_type(x.dtype);
+        // Masks drawn on the CPU from the seeded generator (the same masks on every device), then moved to x's device.
+        var keep = torch.rand(x.shape, dtype: x.dtype, generator: DropoutGenerator).lt(Options.KeepProbability).to_type(x.dtype).to(x.device);
         return x * keep / Options.KeepProbability;
     }
 

@@ -17,6 +17,7 @@ namespace Affect.Training;
 /// <param name="GradientClip">Every gradient value is clipped to ±this before the step.</param>
 /// <param name="Seed">Seed of the initial weights, the batch order and the dropout masks.</param>
 /// <param name="Threads">Torch intra-op threads (1 = bit-reproducible).</param>
+/// <param name="Device">cpu (default; bit-reproducible), cuda, or auto (cuda when libtorch sees a GPU). Bit-identity is promised on cpu only.</param>
 public sealed record SpectrogramAutoencoderOptions(
     int Layers = 2,
     int Units = 256,
@@ -28,7 +29,8 @@ public sealed record SpectrogramAutoencoderOptions(
     double LearningRate = 0.001,
     double GradientClip = 2.0,
     long Seed = 1,
-    int Threads = 1)
+    int Threads = 1,
+    string Device = "cpu")
 {
     /// <summary>Length of the representation: the decoder's initial state, layers × directions × units.</summary>
     public int RepresentationSize => Layers * (BidirectionalDecoder ? 2 : 1) * Units;
@@ -49,6 +51,11 @@ public sealed record SpectrogramAutoencoderOptions(
         if (!(LearningRate > 0) || !(GradientClip > 0))
         {
             throw new ArgumentException("LearningRate and GradientClip must be > 0");
+        }
+
+        if (Device is not ("cpu" or "cuda" or "auto"))
+        {
+            throw new ArgumentException($"Device: '{Device}' is not cpu, cuda or auto");
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed record SpectrogramAutoencoderResult(SpectrogramAutoencoder Model, 
 /// </summary>
 public static class SpectrogramAutoencoderTrainer
 {
-    /// <summary>Trains on <paramref name="train"/> on the CPU.</summary>
+    /// <summary>Trains on <paramref name="train"/> on the options' device (the CPU by default; bit-reproducible there).</summary>
     public static SpectrogramAutoencoderResult Train(SpectrogramBatch train, SpectrogramAutoencoderOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -41,6 +41,8 @@ public static class SpectrogramAutoencoderTrainer
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(options.Threads);
         var model = new SpectrogramAutoencoder(train.Bands, options);
+        var device = LstmTrainer.ResolveDevice(options.Device);
+        model.to(device);
         using var generator = new Generator((ulong)options.Seed);
         using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
         var losses = new List<double>();
@@ -62,7 +64,7 @@ public static class SpectrogramAutoencoderTrainer
                     Array.Copy(train.Values, (long)order[start + i] * stride, values, (long)i * stride, stride);
                 }
 
-                var x = torch.tensor(values, [n, train.Frames, train.Bands]);
+                var x = torch.tensor(values, [n, train.Frames, train.Bands]).to(device);
                 optimizer.zero_grad();
                 var reconstruction = model.forward(x);
                 var loss = nn.functional.mse_loss(reconstruction, x.flip(1)).sqrt();
@@ -91,13 +93,14 @@ public static class SpectrogramAutoencoderTrainer
         int size = model.Options.RepresentationSize;
         var result = new float[spectrograms.Count * size];
         int stride = spectrograms.Frames * spectrograms.Bands;
+        var device = model.parameters().First().device;
         using var noGrad = torch.no_grad();
         for (int start = 0; start < spectrograms.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(batchSize, spectrograms.Count - start);
-            var x = torch.tensor(spectrograms.Values.AsSpan(start * stride, n * stride).ToArray(), [n, spectrograms.Frames, spectrograms.Bands]);
-            model.Encode(x).data<float>().ToArray().CopyTo(result, start * size);
+            var x = torch.tensor(spectrograms.Values.AsSpan(start * stride, n * stride).ToArray(), [n, spectrograms.Frames, spectrograms.Bands]).to(device);
+            model.Encode(x).cpu().data<float>().ToArray().CopyTo(result, start * size);
         }
 
         return result;

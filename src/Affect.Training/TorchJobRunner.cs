@@ -18,7 +18,11 @@ namespace Affect.Training;
 /// Front-end by name for jobs without stored LLD sources (e.g. <c>basic-prosody-10</c>), whose audio is then read from
 /// <c>corpora/</c>; null refuses such jobs.
 /// </param>
-public sealed class TorchJobRunner(int threads, Action<string>? log, string device = "cpu", Func<string, IFrameFeatureExtractor>? extractorFor = null) : ILstmJobRunner
+/// <remarks>
+/// It also trains <see cref="AuDeepTrainingJob"/>s (same queue, same worker): one <see cref="SpectrogramAutoencoder"/>
+/// per clip threshold on the train-partition spectrograms the run stored, each exported as an ONNX encoder.
+/// </remarks>
+public sealed class TorchJobRunner(int threads, Action<string>? log, string device = "cpu", Func<string, IFrameFeatureExtractor>? extractorFor = null) : ILstmJobRunner, IAuDeepJobRunner
 {
     // One cache per front-end for the worker's lifetime: the 12 jobs of Table 1 share three corpora.
     private readonly Dictionary<string, IFrameFeatureExtractor> extractors = new(StringComparer.Ordinal);
@@ -67,4 +71,47 @@ public sealed class TorchJobRunner(int threads, Action<string>? log, string devi
             return extractor;
         }
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(AuDeepTrainingJob job, IBlobStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(store);
+        var thresholds = await StoredSpectrograms.LoadTrainAsync(store, job.SpectrogramBlobs, cancellationToken);
+        var p = job.Parameters;
+        var options = new SpectrogramAutoencoderOptions(p.Layers, p.Units, p.BidirectionalEncoder, true, p.KeepProbability, p.Epochs, p.BatchSize, p.LearningRate, Seed: job.Seed, Threads: threads, Device: device);
+        var outputs = new List<(string Name, byte[] Bytes)>();
+        var encoders = new List<string>();
+        var metrics = new List<AuDeepThresholdMetrics>();
+        foreach (var t in thresholds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var run = SpectrogramAutoencoderTrainer.Train(new SpectrogramBatch(t.Count, t.Frames, t.Bands, t.Values), options, line => log?.Invoke($"{job.ModelKey}: clip {t.Threshold} dB: {line}"));
+            using var model = run.Model;
+            string name = AuDeepModelBlobs.Encoder(job.ModelKey, t.Threshold);
+            outputs.Add((name, SpectrogramEncoderOnnxExporter.Export(model)));
+            encoders.Add(name);
+            metrics.Add(new AuDeepThresholdMetrics(t.Threshold, t.Count, run.EpochLosses));
+        }
+
+        string used = LstmTrainer.ResolveDevice(device).type == TorchSharp.DeviceType.CUDA ? "cuda" : "cpu";
+        outputs.Add((LstmModelBlobs.Metrics(job.ModelKey), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new AuDeepMetrics(job.Corpus, used, metrics), Json)));
+        var description = new AuDeepModel(job.Corpus, [.. thresholds.Select(t => t.Threshold)], encoders, thresholds[0].Frames, thresholds[0].Bands, options.RepresentationSize, used);
+        outputs.Add((AuDeepModelBlobs.Model(job.ModelKey), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(description, Json)));
+        return outputs;
+    }
+
+    private static System.Text.Json.JsonSerializerOptions Json { get; } = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true, NewLine = "\n" };
 }
+
+/// <summary>metrics.json of an auDeep job: the training RMSE of every epoch per threshold (no clock times: reproducible bytes).</summary>
+/// <param name="Corpus">The corpus trained on (train partition).</param>
+/// <param name="Device">cpu or cuda.</param>
+/// <param name="Thresholds">Per clip threshold.</param>
+public sealed record AuDeepMetrics(string Corpus, string Device, IReadOnlyList<AuDeepThresholdMetrics> Thresholds);
+
+/// <summary>One threshold's autoencoder training.</summary>
+/// <param name="ClipBelowDb">The threshold.</param>
+/// <param name="TrainSpectrograms">Spectrograms trained on.</param>
+/// <param name="EpochRmse">Mean training RMSE per epoch.</param>
+public sealed record AuDeepThresholdMetrics(double ClipBelowDb, int TrainSpectrograms, IReadOnlyList<double> EpochRmse);

@@ -29,7 +29,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.True(r2.ExitCode == 0, CliProcess.Describe(r2.Stdout, r2.Stderr));
         Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(Path.Combine(d2, "results.json")));
         string html = File.ReadAllText(Path.Combine(d1, "report.html"));
-        foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "classify", "lstm", "crosstask", "discretize", "fusion", "report" })
+        foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "audeep", "classify", "lstm", "crosstask", "discretize", "fusion", "report" })
         {
             Assert.Contains(stage, html);
         }
@@ -77,7 +77,17 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.All(
             lstm.Where(r => r.GetProperty("target").GetString() == "arousal"),
             r => Assert.True(r.GetProperty("testCcAtBest").GetDouble() > 0.2, r.ToString()));
-        Assert.Equal(15, results.RootElement.GetProperty("classification").GetArrayLength());
+        Assert.Equal(20, results.RootElement.GetProperty("classification").GetArrayLength());
+
+        // The auDeep stage (issue 20): the AuDeep feature set fills the paper's AuDeep rows of Tables 2 and 3 and joins the fusion.
+        Assert.Contains("[audeep-train]", r1.Stdout);
+        var table2 = results.RootElement.GetProperty("table2").GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("featureSet").GetString() == "AuDeep" && r.GetProperty("learner").GetString() == "svm");
+        Assert.Equal("usoms", table2.GetProperty("corpus").GetString());
+        Assert.InRange(table2.GetProperty("develUar").GetDouble(), 0, 1);
+        Assert.Equal(5, results.RootElement.GetProperty("table3").GetProperty("rows").EnumerateArray()
+            .Count(r => r.GetProperty("featureSet").GetString() == "AuDeep" && r.GetProperty("corpus").GetString() == "usoms"));
+        Assert.Contains(results.RootElement.GetProperty("submissions").GetProperty("rows").EnumerateArray(), r => r.GetProperty("id").GetString() == "learners+audeep" && r.GetProperty("develUar").ValueKind == JsonValueKind.Number);
         Assert.Contains("Table 1", html);
         Assert.Contains("Table 3", html);
 

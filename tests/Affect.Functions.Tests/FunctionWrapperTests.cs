@@ -45,6 +45,25 @@ public sealed class FunctionWrapperTests
     }
 
     [Fact]
+    public async Task AuDeep_wrappers_call_the_shared_activities()
+    {
+        var store = await StoreWithCorpusAsync();
+        using var services = new ServiceCollection().AddPipelineActivities(store).BuildServiceProvider();
+        var functions = ActivatorUtilities.CreateInstance<ExperimentFunctions>(services);
+        var audeep = ActivatorUtilities.CreateInstance<AuDeepFunctions>(services);
+        var ingested = await functions.IngestCorpus(new IngestRequest("usoms"), CancellationToken.None);
+        var options = AuDeepOptions.Demo with { ChunkSeconds = 1 };
+
+        var spectrograms = await audeep.ComputeSpectrograms(new SpectrogramsBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 2, options), CancellationToken.None);
+        Assert.Equal(SpectrogramsActivity.Stage, spectrograms.Stage);
+        Assert.False(spectrograms.Reused);
+        Assert.True((await audeep.ComputeSpectrograms(new SpectrogramsBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 2, options), CancellationToken.None)).Reused);
+        var status = await audeep.CheckAuDeepModel("0123456789abcdef", CancellationToken.None);
+        Assert.False(status.Exists);
+        Assert.Null(status.Poisoned);
+    }
+
+    [Fact]
     public async Task Run_starter_schedules_the_orchestration_once_per_spec_and_it_completes()
     {
         var store = await StoreWithCorpusAsync();

@@ -8,7 +8,8 @@ namespace Affect.Pipeline.Activities;
 /// Assembles an utterance-level feature set of a categorical corpus (paper Section 4.1): OSFUN (6373 ComParE
 /// functionals), OSBOAW (bag-of-audio-words histograms) or their feature-level fusion OSFUN+OSBOAW, split into the
 /// corpus's train/devel/test partitions with class labels, as <c>featureset.json</c> + one <c>.npy</c> per partition.
-/// EGEMAPS (the 88 eGeMAPS v02 functionals of <see cref="EGeMapsActivity"/>) is built the same way when its artifacts are given.
+/// EGEMAPS (the 88 eGeMAPS v02 functionals of <see cref="EGeMapsActivity"/>) and AuDeep (the autoencoder representations of
+/// <see cref="ExtractAuDeepActivity"/>) are built the same way when their artifacts are given.
 /// </summary>
 public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<FeatureSetRequest, ArtifactRef>
 {
@@ -21,21 +22,26 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
     /// <summary>The eGeMAPS v02 feature set (88 functionals), built when the request carries eGeMAPS artifacts.</summary>
     public const string EGeMapsName = "EGEMAPS";
 
+    /// <summary>The auDeep feature set (concatenated autoencoder representations of <see cref="ExtractAuDeepActivity"/>), named as in the paper's tables.</summary>
+    public const string AuDeepName = "AuDeep";
+
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
     /// <inheritdoc />
     public Task<ArtifactRef> RunAsync(FeatureSetRequest input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!Names.Contains(input.Name) && input.Name != EGeMapsName)
+        if (!Names.Contains(input.Name) && input.Name != EGeMapsName && input.Name != AuDeepName)
         {
-            throw new ArgumentException($"feature set '{input.Name}' is not one of {string.Join(", ", Names)}, {EGeMapsName}", nameof(input));
+            throw new ArgumentException($"feature set '{input.Name}' is not one of {string.Join(", ", Names)}, {EGeMapsName}, {AuDeepName}", nameof(input));
         }
 
         bool fun = input.Name.Contains("OSFUN", StringComparison.Ordinal);
         bool boaw = input.Name.Contains("OSBOAW", StringComparison.Ordinal);
         bool egemaps = input.Name == EGeMapsName;
-        if ((fun && input.Functionals.Count == 0) || (boaw && input.Boaw is null) || (egemaps && (input.EGeMaps is null || input.EGeMaps.Count == 0)))
+        bool audeep = input.Name == AuDeepName;
+        if ((fun && input.Functionals.Count == 0) || (boaw && input.Boaw is null) || (egemaps && (input.EGeMaps is null || input.EGeMaps.Count == 0))
+            || (audeep && (input.AuDeep is null || input.AuDeep.Count == 0)))
         {
             throw new ArgumentException($"feature set '{input.Name}' of '{input.Corpus}' lacks its input artifacts", nameof(input));
         }
@@ -54,6 +60,11 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
         if (egemaps)
         {
             inputKeys.AddRange(input.EGeMaps!.Select(f => f.Key));
+        }
+
+        if (audeep)
+        {
+            inputKeys.AddRange(input.AuDeep!.Select(f => f.Key));
         }
 
         string key = ArtifactKey.Compute("featureset", Version, new Dictionary<string, string> { ["name"] = input.Name }, inputKeys);
@@ -76,6 +87,15 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
                 {
                     var doc = await artifacts.ReadJsonAsync<FunctionalsArtifact>(f.Blob, ct);
                     blocks.Add(await ReadBlockAsync(EGeMapsName, f.Blob, doc.Matrix, doc.Ids, doc.Names, ct));
+                }
+            }
+
+            if (audeep)
+            {
+                foreach (var f in input.AuDeep!)
+                {
+                    var doc = await artifacts.ReadJsonAsync<FunctionalsArtifact>(f.Blob, ct);
+                    blocks.Add(await ReadBlockAsync(AuDeepName, f.Blob, doc.Matrix, doc.Ids, doc.Names, ct));
                 }
             }
 
@@ -159,4 +179,5 @@ public sealed class BuildFeatureSetActivity(IBlobStore store, ActivityLog log) :
 /// <param name="Functionals">The corpus's functionals artifacts (needed for OSFUN sets).</param>
 /// <param name="Boaw">The corpus's BoAW artifact (needed for OSBOAW sets).</param>
 /// <param name="EGeMaps">The corpus's <see cref="EGeMapsActivity"/> artifacts (needed for the EGEMAPS set).</param>
-public sealed record FeatureSetRequest(string Corpus, string Name, string RecordKey, string RecordBlob, IReadOnlyList<ArtifactRef> Functionals, ArtifactRef? Boaw, IReadOnlyList<ArtifactRef>? EGeMaps = null);
+/// <param name="AuDeep">The corpus's <see cref="ExtractAuDeepActivity"/> artifacts (needed for the AuDeep set).</param>
+public sealed record FeatureSetRequest(string Corpus, string Name, string RecordKey, string RecordBlob, IReadOnlyList<ArtifactRef> Functionals, ArtifactRef? Boaw, IReadOnlyList<ArtifactRef>? EGeMaps = null, IReadOnlyList<ArtifactRef>? AuDeep = null);

@@ -59,50 +59,73 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
         ArgumentNullException.ThrowIfNull(input);
         var created = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys, input.Sources);
         var job = created with { ReplyTo = input.ReplyTo };
-        if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
+        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, LstmModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+    }
+}
+
+/// <summary>
+/// Queueing a training job once per model key, shared by every job kind on <c>lstm-training</c> (LSTM, auDeep): nothing is
+/// queued when the result exists; a stale <c>error.json</c> is deleted first; a create-once <c>queued.json</c> marker
+/// makes a second run of the same key register as a waiter instead of queueing a duplicate.
+/// </summary>
+public static class QueuedTraining
+{
+    /// <summary>Queues <paramref name="message"/> for <paramref name="modelKey"/> unless <paramref name="resultBlob"/> exists or the job is already queued.</summary>
+    /// <param name="store">The store holding <c>models/</c>.</param>
+    /// <param name="queue">The <c>lstm-training</c> queue.</param>
+    /// <param name="modelKey">The job's model key.</param>
+    /// <param name="resultBlob">The blob (in <c>models</c>) whose presence means done.</param>
+    /// <param name="replyTo">The orchestration instance waiting, or null.</param>
+    /// <param name="message">The job as JSON.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public static async Task<LstmTrainingTicket> EnqueueOnceAsync(IBlobStore store, ITrainingQueue queue, string modelKey, string resultBlob, string? replyTo, string message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(queue);
+        if (await store.GetInfoAsync(Containers.Models, resultBlob, cancellationToken) is not null)
         {
-            return new LstmTrainingTicket(job.ModelKey, Enqueued: false);
+            return new LstmTrainingTicket(modelKey, Enqueued: false);
         }
 
         // error.json is the failure signal of the key: one left by an earlier attempt must not fail this new job, and
-        // that attempt's queued marker must not stop the job being queued again.
-        if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(job.ModelKey), cancellationToken))
+        // that attempt's queue markers must not stop the job being queued again.
+        if (await store.DeleteAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken))
         {
-            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Enqueued(job.ModelKey), cancellationToken);
-            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
+            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Enqueued(modelKey), cancellationToken);
+            await store.DeleteAsync(Containers.Models, LstmModelBlobs.Queued(modelKey), cancellationToken);
         }
 
         // Queued once per key: a concurrent runner, or a killed earlier run whose message is still in the queue (it
         // becomes visible again when its lease ends), already queued it, so this run waits for that job. A marker whose
         // message never followed (its runner died in between) is taken over once it is TakeOverAfter old.
-        bool claimed = await TryMarkAsync(job.ModelKey, null, cancellationToken);
+        bool claimed = await TryMarkAsync(store, modelKey, null, cancellationToken);
         while (!claimed)
         {
-            if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Enqueued(job.ModelKey), cancellationToken) is not null)
+            if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Enqueued(modelKey), cancellationToken) is not null)
             {
-                return await WaitForOtherRunAsync(job.ModelKey, input.ReplyTo, cancellationToken);
+                return await WaitForOtherRunAsync(store, modelKey, resultBlob, replyTo, cancellationToken);
             }
 
-            var marker = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken);
+            var marker = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Queued(modelKey), cancellationToken);
             if (marker is null)
             {
-                claimed = await TryMarkAsync(job.ModelKey, null, cancellationToken);
+                claimed = await TryMarkAsync(store, modelKey, null, cancellationToken);
                 continue;
             }
 
-            var queuedAt = ReadMarker(await store.GetBytesAsync(Containers.Models, LstmModelBlobs.Queued(job.ModelKey), cancellationToken));
+            var queuedAt = ReadMarker(await store.GetBytesAsync(Containers.Models, LstmModelBlobs.Queued(modelKey), cancellationToken));
             if (queuedAt is null || DateTimeOffset.UtcNow - queuedAt.Value >= TakeOverAfter)
             {
-                claimed = await TryMarkAsync(job.ModelKey, marker.ETag, cancellationToken);
+                claimed = await TryMarkAsync(store, modelKey, marker.ETag, cancellationToken);
                 continue;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
 
-        await queue.EnqueueAsync(JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
-        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Enqueued(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingWorker.Json), cancellationToken: cancellationToken);
-        return new LstmTrainingTicket(job.ModelKey, Enqueued: true);
+        await queue.EnqueueAsync(message, cancellationToken);
+        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Enqueued(modelKey), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingWorker.Json), cancellationToken: cancellationToken);
+        return new LstmTrainingTicket(modelKey, Enqueued: true);
     }
 
     /// <summary>
@@ -111,8 +134,21 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
     /// </summary>
     public static TimeSpan TakeOverAfter { get; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The give-up message of <c>models/{key}/error.json</c> (the worker's single failure signal), or null when there is none.</summary>
+    public static async Task<string?> ReadErrorAsync(IBlobStore store, string modelKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken) is null)
+        {
+            return null;
+        }
+
+        await using var errorStream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken);
+        return (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingWorker.Json, cancellationToken))?.Error ?? "failed";
+    }
+
     // Writes the queue marker: only if absent, or (taking over a dead runner's marker) only over the marker read.
-    private async Task<bool> TryMarkAsync(string key, string? overETag, CancellationToken cancellationToken)
+    private static async Task<bool> TryMarkAsync(IBlobStore store, string key, string? overETag, CancellationToken cancellationToken)
     {
         try
         {
@@ -129,7 +165,7 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
     // The job is on the queue for another run (its message names that run): register as a waiter. The worker writes
     // the result before it reads the waiters, so a result absent now is announced to this run too; one already present
     // is read without waiting.
-    private async Task<LstmTrainingTicket> WaitForOtherRunAsync(string key, string? replyTo, CancellationToken cancellationToken)
+    private static async Task<LstmTrainingTicket> WaitForOtherRunAsync(IBlobStore store, string key, string resultBlob, string? replyTo, CancellationToken cancellationToken)
     {
         if (replyTo is not { Length: > 0 })
         {
@@ -137,7 +173,7 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
         }
 
         await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Waiter(key, replyTo), JsonSerializer.SerializeToUtf8Bytes(new LstmWaiter(replyTo)), cancellationToken: cancellationToken);
-        bool finished = await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(key), cancellationToken) is not null
+        bool finished = await store.GetInfoAsync(Containers.Models, resultBlob, cancellationToken) is not null
             || await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(key), cancellationToken) is not null;
         return new LstmTrainingTicket(key, Enqueued: !finished);
     }
@@ -169,14 +205,7 @@ public sealed class CheckLstmModelActivity(IBlobStore store) : IPipelineActivity
         var modelBlob = LstmModelBlobs.Model(input);
         if (await store.GetInfoAsync(Containers.Models, modelBlob, cancellationToken) is null)
         {
-            string? poisoned = null;
-            if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Error(input), cancellationToken) is not null)
-            {
-                await using var errorStream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(input), cancellationToken);
-                poisoned = (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingWorker.Json, cancellationToken))?.Error ?? "failed";
-            }
-
-            return new LstmModelStatus(input, false, null, null, null, null, null, poisoned);
+            return new LstmModelStatus(input, false, null, null, null, null, null, await QueuedTraining.ReadErrorAsync(store, input, cancellationToken));
         }
 
         await using var stream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Metrics(input), cancellationToken);

@@ -114,6 +114,9 @@ public static class SubmissionIds
     /// <summary>Submission 3 and the fused learners combined by simple fusion (Eq. 2); not in the paper.</summary>
     public const string FinalSimple = "lstm-3+learners-sf";
 
+    /// <summary>The fused learners and the same three learners on the auDeep representations (weighted fusion, six members); not in the paper.</summary>
+    public const string LearnersAuDeep = "learners+audeep";
+
     /// <summary>What each system is, for the report.</summary>
     public static string Describe(string id) => id switch
     {
@@ -123,6 +126,7 @@ public static class SubmissionIds
         Lstm3 => "LSTM submission 3: SEMAINE arousal + valence, thresholds fitted on train + devel",
         Final => "submission 3 fused with KELM, WKELM and WKPLS (weighted score fusion, four members)",
         FinalSimple => "submission 3 and the fused learners, simple fusion (Eq. 2); not in the paper",
+        LearnersAuDeep => "KELM + WKELM + WKPLS on OSFUN+OSBOAW and on AuDeep, weighted score fusion (six members); not in the paper",
         _ => id,
     };
 }

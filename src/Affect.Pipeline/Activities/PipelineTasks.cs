@@ -20,6 +20,10 @@ public static class PipelineTasks
         Add<FunctionalsActivity, FunctionalsBatch, ArtifactRef>(registry, TaskNames.ComputeFunctionals);
         Add<EGeMapsActivity, EGeMapsBatch, ArtifactRef>(registry, TaskNames.ComputeEGeMaps);
         Add<BoawActivity, BoawRequest, ArtifactRef>(registry, TaskNames.ComputeBoaw);
+        Add<SpectrogramsActivity, SpectrogramsBatch, ArtifactRef>(registry, TaskNames.ComputeSpectrograms);
+        Add<EnqueueAuDeepTrainingActivity, AuDeepTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueAuDeepTraining);
+        Add<CheckAuDeepModelActivity, string, AuDeepModelStatus>(registry, TaskNames.CheckAuDeepModel);
+        Add<ExtractAuDeepActivity, AuDeepExtractRequest, ArtifactRef>(registry, TaskNames.ExtractAuDeep);
         Add<BuildFeatureSetActivity, FeatureSetRequest, ArtifactRef>(registry, TaskNames.BuildFeatureSet);
         Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);
         Add<EnqueueLstmTrainingActivity, LstmTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueLstmTraining);
@@ -51,6 +55,10 @@ public static class PipelineTasks
         services.AddSingleton<FunctionalsActivity>();
         services.AddSingleton<EGeMapsActivity>();
         services.AddSingleton<BoawActivity>();
+        services.AddSingleton<SpectrogramsActivity>();
+        services.AddSingleton<EnqueueAuDeepTrainingActivity>();
+        services.AddSingleton<CheckAuDeepModelActivity>();
+        services.AddSingleton<ExtractAuDeepActivity>();
         services.AddSingleton<BuildFeatureSetActivity>();
         services.AddSingleton<ClassifyActivity>();
         services.AddSingleton<CrossTaskPredictActivity>();

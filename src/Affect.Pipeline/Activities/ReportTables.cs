@@ -291,7 +291,13 @@ public static class ReportTables
         ArgumentNullException.ThrowIfNull(discretized);
         ArgumentNullException.ThrowIfNull(fused);
         var rows = new List<SubmissionRow>();
-        foreach (string id in PaperFigures.Submissions.Select(p => p.Id).Append(SubmissionIds.FinalSimple))
+        var ids = PaperFigures.Submissions.Select(p => p.Id).Append(SubmissionIds.FinalSimple);
+        if (submissions.Any(s => s.Id == SubmissionIds.LearnersAuDeep))
+        {
+            ids = ids.Append(SubmissionIds.LearnersAuDeep);
+        }
+
+        foreach (string id in ids)
         {
             var paper = PaperFigures.Submissions.FirstOrDefault(p => p.Id == id);
             var mine = submissions.Where(s => s.Id == id).ToList();
@@ -341,7 +347,7 @@ public static class ReportTables
 
     private static string MethodOf(string id) => id switch
     {
-        SubmissionIds.Learners or SubmissionIds.Final => "wf",
+        SubmissionIds.Learners or SubmissionIds.Final or SubmissionIds.LearnersAuDeep => "wf",
         SubmissionIds.FinalSimple => "sf",
         _ => "thresholds",
     };

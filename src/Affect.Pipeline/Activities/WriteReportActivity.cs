@@ -162,6 +162,11 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 new("fusion", "Score fusion fitted on devel: weighted fusion over a seeded random weight pool (fan-out over chunks) and simple fusion (Eq. 2)", input.Fusion.Select(f => f.Artifact.Key).ToList()),
                 new("report", "This results.json and report.html", [key]),
             };
+            if (input.Utterance.AuDeep.Count > 0)
+            {
+                stages.Insert(5, new("audeep", "auDeep: Mel spectrograms clipped below each threshold, one GRU autoencoder per threshold trained on train by the queue worker, ONNX Runtime representations (feature set AuDeep)", input.Utterance.AuDeep.Select(a => a.Key).ToList()));
+            }
+
             var results = new RunResults(
                 3,
                 key,

@@ -92,7 +92,11 @@ public sealed record LstmCell(Activities.LstmTrainingRequest Request, Activities
 /// <param name="Boaw">BoAW artifacts (per categorical corpus).</param>
 /// <param name="FeatureSets">Feature-set artifacts.</param>
 /// <param name="Classifications">One per corpus × feature set × learner.</param>
-public sealed record UtteranceResults(IReadOnlyList<ArtifactRef> Functionals, IReadOnlyList<ArtifactRef> Boaw, IReadOnlyList<ArtifactRef> FeatureSets, IReadOnlyList<Classification> Classifications);
+public sealed record UtteranceResults(IReadOnlyList<ArtifactRef> Functionals, IReadOnlyList<ArtifactRef> Boaw, IReadOnlyList<ArtifactRef> FeatureSets, IReadOnlyList<Classification> Classifications)
+{
+    /// <summary>The auDeep representation artifacts (one per spectrogram batch); empty when the run has no auDeep stage.</summary>
+    public IReadOnlyList<ArtifactRef> AuDeep { get; init; } = [];
+}
 
 /// <summary>A classification run of stage 10.</summary>
 /// <param name="Corpus">Categorical corpus.</param>
@@ -134,6 +138,18 @@ public static class TaskNames
 
     /// <summary>The 88 eGeMAPS v02 functionals of a batch of files (from the audio).</summary>
     public const string ComputeEGeMaps = "ComputeEGeMaps";
+
+    /// <summary>auDeep: Mel spectrograms of a batch of files, clipped below each threshold.</summary>
+    public const string ComputeSpectrograms = "ComputeSpectrograms";
+
+    /// <summary>auDeep: queues the autoencoder training job of a corpus (idempotent, like the LSTMs').</summary>
+    public const string EnqueueAuDeepTraining = "EnqueueAuDeepTraining";
+
+    /// <summary>auDeep: whether a queued auDeep model exists yet, or its give-up error.</summary>
+    public const string CheckAuDeepModel = "CheckAuDeepModel";
+
+    /// <summary>auDeep: representations of a spectrogram batch from the ONNX encoders (ONNX Runtime).</summary>
+    public const string ExtractAuDeep = "ExtractAuDeep";
 
     /// <summary>Stage 4: bag-of-audio-words codebook (train partition) and histograms of a corpus.</summary>
     public const string ComputeBoaw = "ComputeBoaw";

@@ -36,6 +36,7 @@ public sealed partial class ExperimentOrchestration : TaskOrchestrator<Experimen
         var corpora = await run.IngestAsync();                                  // 1. ingest (Fig. 1), with an audio summary
         var llds = await run.ExtractLldsAsync(corpora);                         // 2. ComParE 2016 LLDs + deltas
         var utterance = await run.ComputeUtteranceFeaturesAsync(corpora, llds); // 3–4. functionals, BoAW
+        utterance = await run.ComputeAuDeepAsync(utterance);                    // auDeep: spectrograms, queued autoencoders, ONNX Runtime
         var classified = await run.ClassifyAsync(corpora, utterance);           // 10. KELM/WKELM/KPLS/WKPLS/SVM (Tables 2–3)
         var lstm = await run.TrainLstmsAsync(corpora, llds);                    // 5–7. labels, sequences, LSTMs (Table 1)
         var crossTask = await run.PredictCrossTaskAsync(corpora, llds, lstm);   // 8. cross-task prediction (Section 4.2)
@@ -66,6 +67,9 @@ public sealed partial class ExperimentOrchestration : TaskOrchestrator<Experimen
     });
 
     private static readonly string[] LstmTargets = ["arousal", "valence"];
+
+    /// <summary>Fewest files per auDeep spectrogram and extraction activity (the spec's batch size when larger).</summary>
+    private const int AuDeepMinBatch = 16;
 
     /// <summary>The name of a single-model cross-task system: <c>train/validation/test/target</c>.</summary>
     public static string SystemName(LstmTrainingRequest model) =>

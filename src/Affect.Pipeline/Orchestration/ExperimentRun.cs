@@ -17,7 +17,11 @@ public sealed partial class ExperimentOrchestration
         IReadOnlyList<(string Corpus, ArtifactRef Lld)> FunctionalsFor,
         IReadOnlyList<ArtifactRef> Functionals,
         IReadOnlyList<ArtifactRef> Boaw,
-        IReadOnlyList<(string Corpus, ArtifactRef Batch)> EGeMaps);
+        IReadOnlyList<(string Corpus, ArtifactRef Batch)> EGeMaps)
+    {
+        /// <summary>The auDeep representations of the categorical corpora (one artifact per spectrogram batch); empty when the stage is off.</summary>
+        public IReadOnlyList<(string Corpus, ArtifactRef Batch)> AuDeep { get; init; } = [];
+    }
 
     /// <summary>Stage 10: the feature sets and every learner run on them.</summary>
     private sealed record Classified(
@@ -79,6 +83,44 @@ public sealed partial class ExperimentOrchestration
             return new UtteranceFeatures(categorical, functionalsFor, functionals, boaw, [.. egemapsFor.Zip(egemaps).Select(p => (p.First.Corpus, p.Second))]);
         }
 
+        /// <summary>
+        /// The auDeep stage of the categorical corpora (Table 2's auDeep baseline): Mel spectrograms clipped below each
+        /// threshold (fan-out per batch, from the stored audio), one autoencoder per threshold trained on the train
+        /// partition by the queued training worker (the LSTMs' queue; a completion event or the deadline, as for
+        /// them), then every partition's representations from the ONNX encoders with ONNX Runtime (fan-out per batch).
+        /// </summary>
+        public async Task<UtteranceFeatures> ComputeAuDeepAsync(UtteranceFeatures features)
+        {
+            if (!spec.AuDeepEnabled || features.Categorical.Count == 0)
+            {
+                return features;
+            }
+
+            // Batches of at least AuDeepMinBatch files: a spectrogram is cheap, and every extraction batch loads each encoder once.
+            var options = spec.AuDeep!;
+            int size = Math.Max(spec.Features.BatchSize, AuDeepMinBatch);
+            var spectrogramFor = features.Categorical
+                .SelectMany(c => Enumerable.Range(0, (c.FileCount + size - 1) / size)
+                    .Select(b => new SpectrogramsBatch(c.Corpus, c.Record.Key, c.Record.Blob, b * size, Math.Min(size, c.FileCount - (b * size)), options)))
+                .ToList();
+            var spectrograms = await FanOutAsync("spectrograms", spectrogramFor.Select(b => CallAsync<ArtifactRef>(TaskNames.ComputeSpectrograms, b)));
+            activities.AddRange(spectrograms);
+            var byCorpus = spectrogramFor.Zip(spectrograms).Select(p => (p.First.Corpus, Batch: p.Second)).ToList();
+            var parameters = new AuDeepJobParameters(options.Units, options.Layers, options.Epochs, options.BatchSize, options.LearningRate, options.KeepProbability, options.BidirectionalEncoder);
+            var requests = features.Categorical.Select(c => new AuDeepTrainingRequest(
+                c.Corpus, (long)spec.Seed, parameters, [.. byCorpus.Where(s => s.Corpus == c.Corpus).Select(s => s.Batch.Blob)], context.InstanceId)).ToList();
+            var tickets = await FanOutAsync("audeep-queue", requests.Select(r => CallAsync<LstmTrainingTicket>(TaskNames.EnqueueAuDeepTraining, r)));
+            var models = await FanOutAsync("audeep-train", requests.Zip(tickets).Select(p => AwaitJobAsync<AuDeepModelStatus>(
+                p.Second, $"auDeep autoencoders of {p.First.Corpus}", TaskNames.CheckAuDeepModel, s => (s.Exists, s.Poisoned))));
+            activities.AddRange(tickets.Zip(models).Select(p => new ArtifactRef(AuDeepTrainingJob.Stage, p.First.ModelKey, p.Second.ModelBlob ?? string.Empty, Reused: !p.First.Enqueued)));
+            var modelOf = requests.Zip(models).ToDictionary(p => p.First.Corpus, p => p.Second, StringComparer.Ordinal);
+            var extracted = await FanOutAsync("audeep", byCorpus.Select(s => CallAsync<ArtifactRef>(
+                TaskNames.ExtractAuDeep,
+                new AuDeepExtractRequest(s.Corpus, s.Batch, modelOf[s.Corpus].ModelKey, modelOf[s.Corpus].ModelBlob!))));
+            activities.AddRange(extracted);
+            return features with { AuDeep = [.. byCorpus.Zip(extracted).Select(p => (p.First.Corpus, p.Second))] };
+        }
+
         /// <summary>Stage 10: every feature set × learner, hyper-parameters chosen on devel (Tables 2–3).</summary>
         public async Task<Classified> ClassifyAsync(IReadOnlyList<IngestedCorpus> corpora, UtteranceFeatures features)
         {
@@ -89,6 +131,18 @@ public sealed partial class ExperimentOrchestration
                 c.Record.Blob,
                 features.FunctionalsFor.Zip(features.Functionals).Where(p => p.First.Corpus == c.Corpus).Select(p => p.Second).ToList(),
                 features.Boaw[i]))).ToList();
+            if (features.AuDeep.Count > 0)
+            {
+                setsFor.AddRange(features.Categorical.Select(c => new FeatureSetRequest(
+                    c.Corpus,
+                    BuildFeatureSetActivity.AuDeepName,
+                    c.Record.Key,
+                    c.Record.Blob,
+                    [],
+                    null,
+                    AuDeep: [.. features.AuDeep.Where(e => e.Corpus == c.Corpus).Select(e => e.Batch)])));
+            }
+
             if (spec.Features.EGeMaps)
             {
                 setsFor.AddRange(features.Categorical.Select(c => new FeatureSetRequest(
@@ -110,7 +164,10 @@ public sealed partial class ExperimentOrchestration
                 features.Functionals,
                 features.Boaw,
                 sets,
-                runs.Zip(metrics).Select(p => new Classification(p.First.Corpus, p.First.Name, p.First.Learner, p.Second)).ToList());
+                runs.Zip(metrics).Select(p => new Classification(p.First.Corpus, p.First.Name, p.First.Learner, p.Second)).ToList())
+            {
+                AuDeep = [.. features.AuDeep.Select(a => a.Batch)],
+            };
             return new Classified(results, runs, metrics);
         }
 
@@ -220,6 +277,14 @@ public sealed partial class ExperimentOrchestration
             {
                 var learners = learnerRuns.Select(r => LearnerMember(r.First.Learner, r.Second, retrained.GetValueOrDefault(r.Second.Key))).ToList();
                 weighted.Add((corpus, SubmissionIds.Learners, learners));
+
+                // The same learners on the auDeep representations join them (train-only models: no refit of these).
+                var audeep = FusionLearners.Select(l => classified.Runs.Zip(classified.Metrics).FirstOrDefault(
+                    r => r.First.Corpus == corpus.Corpus && r.First.Name == BuildFeatureSetActivity.AuDeepName && r.First.Learner == l)).ToList();
+                if (audeep.All(r => r.Second is not null))
+                {
+                    weighted.Add((corpus, SubmissionIds.LearnersAuDeep, [.. learners, .. audeep.Select(r => LearnerMember("audeep-" + r.First.Learner, r.Second, null))]));
+                }
                 if (discretized.Blends.TryGetValue((corpus.Corpus, SemaineBlend), out var lstm3))
                 {
                     weighted.Add((corpus, SubmissionIds.Final, [LstmMember(SubmissionIds.Lstm3, lstm3, "train+devel"), .. learners]));
@@ -295,7 +360,18 @@ public sealed partial class ExperimentOrchestration
         /// with its reason. An event with no result behind it (a stale one, from a job of this key that an earlier
         /// attempt of the run enqueued and whose error.json the new enqueue cleared) only makes it wait for the next.
         /// </summary>
-        private async Task<LstmModelStatus> AwaitModelAsync(LstmTrainingTicket ticket, string system)
+        private Task<LstmModelStatus> AwaitModelAsync(LstmTrainingTicket ticket, string system) =>
+            AwaitJobAsync<LstmModelStatus>(ticket, "LSTM " + system, TaskNames.CheckLstmModel, s => (s.Exists, s.Poisoned));
+
+        /// <summary>
+        /// Waits for one queued training job of any kind (LSTM, auDeep): its completion event or the durable-timer
+        /// deadline, then reads the result once through <paramref name="check"/> (see <see cref="AwaitModelAsync"/>).
+        /// </summary>
+        /// <param name="ticket">The job's ticket.</param>
+        /// <param name="system">What is trained, for error messages (e.g. <c>LSTM recola/semaine/-/arousal</c>).</param>
+        /// <param name="check">The activity reading the result from the store.</param>
+        /// <param name="read">Whether the status says done, and the give-up message.</param>
+        private async Task<TStatus> AwaitJobAsync<TStatus>(LstmTrainingTicket ticket, string system, string check, Func<TStatus, (bool Exists, string? Poisoned)> read)
         {
             using var cancel = new CancellationTokenSource();
             var deadline = ticket.Enqueued ? context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(spec.Lstm.DeadlineSeconds), cancel.Token) : null;
@@ -310,13 +386,14 @@ public sealed partial class ExperimentOrchestration
                     }
 
                     // The store is the one source of truth (the event only says "look now").
-                    var status = await CallAsync<LstmModelStatus>(TaskNames.CheckLstmModel, ticket.ModelKey);
-                    if (status.Poisoned is not null)
+                    var status = await CallAsync<TStatus>(check, ticket.ModelKey);
+                    var (exists, poisoned) = read(status);
+                    if (poisoned is not null)
                     {
-                        throw new LstmTrainingFailedException($"LSTM {system} (model {ticket.ModelKey}): training failed: {status.Poisoned}");
+                        throw new LstmTrainingFailedException($"{system} (model {ticket.ModelKey}): training failed: {poisoned}");
                     }
 
-                    if (status.Exists)
+                    if (exists)
                     {
                         return status;
                     }
@@ -324,7 +401,7 @@ public sealed partial class ExperimentOrchestration
                     if (deadline is null || deadline.IsCompleted)
                     {
                         throw new LstmTrainingFailedException(
-                            $"LSTM {system} (model {ticket.ModelKey}): no model and no error within the deadline of {spec.Lstm.DeadlineSeconds} s (spec.lstm.deadlineSeconds); " +
+                            $"{system} (model {ticket.ModelKey}): no model and no error within the deadline of {spec.Lstm.DeadlineSeconds} s (spec.lstm.deadlineSeconds); " +
                             $"is a training worker (affect worker, or the trainer container) taking jobs from {TrainingQueueNames.Jobs}?");
                     }
                 }

@@ -27,6 +27,14 @@ public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 
     /// <summary>Stage 11: weighted score fusion.</summary>
     public FusionSpec Fusion { get; init; } = new();
 
+    /// <summary>The auDeep stage (feature set <c>AuDeep</c> of the categorical corpora, Tables 2–3 and fusion); absent (null) or <c>enabled: false</c> skips it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AuDeepOptions? AuDeep { get; init; }
+
+    /// <summary>Whether the auDeep stage runs.</summary>
+    [JsonIgnore]
+    public bool AuDeepEnabled => AuDeep is { Enabled: true };
+
     /// <summary>
     /// The options of the JSON form: camelCase names, unknown fields refused, <c>null</c> refused for every group
     /// (absent means default). Also the canonical form run ids are hashed from (declaration order, no indentation).
@@ -110,6 +118,11 @@ public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 
         Learners.Validate("spec.learners", problems);
         Lstm.Validate("spec.lstm", problems);
         Fusion.Validate("spec.fusion", problems);
+        if (AuDeep is not null)
+        {
+            problems.AddRange(AuDeep.Validate());
+        }
+
         return problems;
     }
 }

@@ -57,6 +57,12 @@ public enum JobOutcome
 /// <param name="runner">The trainer.</param>
 public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, ILstmJobRunner runner)
 {
+    /// <summary>
+    /// The trainer of <see cref="AuDeepTrainingJob"/>s (messages of kind <c>audeep</c> on the same queue); by default the
+    /// LSTM runner when it trains those too. A worker without one poisons such jobs at once.
+    /// </summary>
+    public IAuDeepJobRunner? AuDeepRunner { get; init; } = runner as IAuDeepJobRunner;
+
     /// <summary>Default of <see cref="MaxAttempts"/>.</summary>
     public const int DefaultMaxAttempts = 3;
 
@@ -137,7 +143,7 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
             return JobOutcome.Idle;
         }
 
-        LstmTrainingJob? job = null;
+        string? what = null;
         string? key = ModelKeyOf(received.Text);
         if (received.DequeueCount > MaxAttempts)
         {
@@ -149,19 +155,44 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
         await using var lease = new VisibilityLease(jobs, received, Visibility, log);
         try
         {
-            job = JsonSerializer.Deserialize<LstmTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
+            if (StringProperty(received.Text, "kind") == AuDeepTrainingJob.JobKind)
+            {
+                var audeep = JsonSerializer.Deserialize<AuDeepTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
+                audeep.Validate();
+                if (audeep.ModelKey != AuDeepTrainingJob.ComputeKey(audeep))
+                {
+                    throw new ArgumentException($"modelKey: '{audeep.ModelKey}' is not the content key of the job ({AuDeepTrainingJob.ComputeKey(audeep)})");
+                }
+
+                what = $"{audeep.ModelKey} (auDeep {audeep.Corpus})";
+                if (await store.GetInfoAsync(Containers.Models, AuDeepModelBlobs.Model(audeep.ModelKey), cancellationToken) is not null)
+                {
+                    return await DropDuplicateAsync(lease, received, audeep.ModelKey, audeep.ReplyTo, log, cancellationToken);
+                }
+
+                var runner = AuDeepRunner ?? throw new ArgumentException($"kind: this worker has no {AuDeepTrainingJob.JobKind} trainer");
+                foreach (var (name, bytes) in await runner.RunAsync(audeep, store, cancellationToken))
+                {
+                    await PutAsync(name, bytes, cancellationToken);
+                }
+
+                await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
+                log?.Invoke($"{audeep.ModelKey}: trained the auDeep autoencoders of {audeep.Corpus}, wrote models/{AuDeepModelBlobs.Model(audeep.ModelKey)}");
+                await AnnounceAsync(audeep.ModelKey, audeep.ReplyTo, null, log, cancellationToken);
+                return JobOutcome.Trained;
+            }
+
+            var job = JsonSerializer.Deserialize<LstmTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
             job.Validate();
             if (job.ModelKey != LstmTrainingJob.ComputeKey(job))
             {
                 throw new ArgumentException($"modelKey: '{job.ModelKey}' is not the content key of the job ({LstmTrainingJob.ComputeKey(job)})");
             }
 
+            what = $"{job.ModelKey} ({job.Target} {job.TrainCorpus}→{job.ValidationCorpus})";
             if (await store.GetInfoAsync(Containers.Models, LstmModelBlobs.Model(job.ModelKey), cancellationToken) is not null)
             {
-                await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
-                log?.Invoke($"{job.ModelKey}: model exists, job {received.Id} dropped");
-                await AnnounceAsync(job.ModelKey, job.ReplyTo, null, log, cancellationToken);
-                return JobOutcome.AlreadyTrained;
+                return await DropDuplicateAsync(lease, received, job.ModelKey, job.ReplyTo, log, cancellationToken);
             }
 
             var output = await runner.RunAsync(job, store, cancellationToken);
@@ -175,8 +206,8 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
         catch (Exception error) when (error is not OperationCanceledException)
         {
             var message = await lease.StopAsync();
-            var what = job is null ? $"message {message.Id}" : $"{job.ModelKey} ({job.Target} {job.TrainCorpus}→{job.ValidationCorpus})";
-            var hopeless = job is null || error is ArgumentException or JsonException;
+            var hopeless = what is null || error is ArgumentException or JsonException;
+            what ??= $"message {message.Id}";
             if (!hopeless && message.DequeueCount < MaxAttempts)
             {
                 log?.Invoke($"{what}: attempt {message.DequeueCount} of {MaxAttempts} failed: {error.Message}");
@@ -185,6 +216,15 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
 
             return await GiveUpAsync(message, key, what, error, message.DequeueCount, log, cancellationToken);
         }
+    }
+
+    /// <summary>A job whose result already exists (a duplicate): its message is deleted and its waiters told.</summary>
+    private async Task<JobOutcome> DropDuplicateAsync(VisibilityLease lease, QueuedMessage received, string modelKey, string? replyTo, Action<string>? log, CancellationToken cancellationToken)
+    {
+        await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
+        log?.Invoke($"{modelKey}: model exists, job {received.Id} dropped");
+        await AnnounceAsync(modelKey, replyTo, null, log, cancellationToken);
+        return JobOutcome.AlreadyTrained;
     }
 
     /// <summary>Handles messages until the queue has none visible; returns the outcomes in order.</summary>
