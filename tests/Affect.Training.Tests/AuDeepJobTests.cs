@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Affect.Audio;
 using Affect.Corpora.Synthetic;
 using Affect.Features.IO;
 using Affect.Pipeline.Activities;

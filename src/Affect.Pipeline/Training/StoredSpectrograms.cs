@@ -1,3 +1,4 @@
+using Affect.Audio;
 using Affect.Features.IO;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;

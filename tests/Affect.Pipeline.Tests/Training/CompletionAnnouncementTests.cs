@@ -118,7 +118,7 @@ public sealed class CompletionAnnouncementTests : IDisposable
         var message = await jobs.ReceiveAsync(TimeSpan.FromMinutes(1));
         await jobs.DeleteAsync(message!);
         await store.DeleteAsync(Containers.Models, LstmModelBlobs.Enqueued(key));
-        var old = new LstmQueueMarker(DateTimeOffset.UtcNow - EnqueueLstmTrainingActivity.TakeOverAfter - TimeSpan.FromSeconds(1));
+        var old = new LstmQueueMarker(DateTimeOffset.UtcNow - QueuedTraining.TakeOverAfter - TimeSpan.FromSeconds(1));
         await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(key), JsonSerializer.SerializeToUtf8Bytes(old, TrainingWorker.Json));
         var resumed = await Task.WhenAll(enqueue.RunAsync(request with { ReplyTo = "run-2" }), enqueue.RunAsync(request with { ReplyTo = "run-3" }));
         Assert.All(resumed, t => Assert.True(t.Enqueued));
