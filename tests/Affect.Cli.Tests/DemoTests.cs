@@ -80,7 +80,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.Equal(20, results.RootElement.GetProperty("classification").GetArrayLength());
 
         // The auDeep stage (issue 20): the AuDeep feature set fills the paper's AuDeep rows of Tables 2 and 3 and joins the fusion.
-        Assert.Contains("[audeep-train]", r1.Stdout);
+        Assert.Contains("[audeep-train]", r1.Stderr); // stage progress goes to stderr
         var table2 = results.RootElement.GetProperty("table2").GetProperty("rows").EnumerateArray()
             .Single(r => r.GetProperty("featureSet").GetString() == "AuDeep" && r.GetProperty("learner").GetString() == "svm");
         Assert.Equal("usoms", table2.GetProperty("corpus").GetString());
@@ -255,9 +255,11 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         // over both processes (the one in training at the kill had not finished).
         Assert.Empty(Directory.GetFiles(queue, "*.json"));
         Assert.DoesNotContain("model exists", resumed.Stdout, StringComparison.Ordinal);
+        // The in-process worker's lines are detail lines on stderr (AffectChild prefixes those with "stderr: ").
         var trained = (killedOutput + "\n" + resumed.Stdout).Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.StartsWith("[worker] ", StringComparison.Ordinal) && l.Contains(": trained ", StringComparison.Ordinal))
+            .Select(l => (l.StartsWith("stderr: ", StringComparison.Ordinal) ? l["stderr: ".Length..] : l).Trim())
+            .Where(l => l.StartsWith("[worker] ", StringComparison.Ordinal)
+                && (l.Contains(": trained arousal ", StringComparison.Ordinal) || l.Contains(": trained valence ", StringComparison.Ordinal)))
             .Select(l => l["[worker] ".Length..l.IndexOf(':', StringComparison.Ordinal)])
             .ToList();
         Assert.Equal(12, trained.Count);

@@ -120,7 +120,7 @@ public sealed class LstmCompletionTests : IDisposable
 
         Assert.Null(outcome);
         Assert.NotNull(failure);
-        Assert.Contains("no model and no error within the deadline of 2 s (spec.lstmDeadlineSeconds)", failure.Reason, StringComparison.Ordinal);
+        Assert.Contains("no model and no error within the deadline of 2 s (spec.lstm.deadlineSeconds)", failure.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
