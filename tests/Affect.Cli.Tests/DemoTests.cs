@@ -115,7 +115,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         }
 
         var submissions = root.GetProperty("submissions").GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(["learners-fused", "lstm-1", "lstm-2", "lstm-3", "lstm-3+learners", "lstm-3+learners-sf"], submissions.Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(["learners-fused", "lstm-1", "lstm-2", "lstm-3", "lstm-3+learners", "lstm-3+learners-sf", "learners+audeep"], submissions.Select(r => r.GetProperty("id").GetString()));
         foreach (var row in submissions)
         {
             Assert.InRange(row.GetProperty("develUar").GetDouble(), 0, 1);
