@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Affect.Audio;
 using Affect.Corpora;
-using Affect.Pipeline.Hosting;
+using Affect.Hosting;
 
 namespace Affect.Cli;
 

@@ -3,7 +3,8 @@ using Affect.Audio;
 using Affect.Corpora;
 using Affect.Corpora.Import;
 using Affect.Corpora.Synthetic;
-using Affect.Pipeline.Storage;
+using Affect.Hosting;
+using Affect.Storage;
 
 namespace Affect.Cli;
 

@@ -1,8 +1,8 @@
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
-using Affect.Pipeline.Hosting;
+using Affect.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Cli;
 

@@ -1,4 +1,5 @@
-using Affect.Pipeline.Storage;
+using Affect.Hosting;
+using Affect.Storage;
 
 namespace Affect.Cli;
 

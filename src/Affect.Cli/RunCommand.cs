@@ -1,10 +1,10 @@
 using Affect.Audio;
 using Affect.Corpora;
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Affect.Training;
 
 namespace Affect.Cli;

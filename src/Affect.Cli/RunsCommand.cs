@@ -1,7 +1,7 @@
 using System.Globalization;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Cli;
 

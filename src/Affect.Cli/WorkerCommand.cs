@@ -1,5 +1,6 @@
-using Affect.Pipeline.Storage;
+using Affect.Hosting;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Affect.Training;
 
 namespace Affect.Cli;

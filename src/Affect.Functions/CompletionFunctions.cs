@@ -1,4 +1,5 @@
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;

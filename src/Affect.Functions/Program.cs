@@ -1,6 +1,6 @@
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 

@@ -1,8 +1,8 @@
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence;
 using Affect.Sequence.Features;
 using Affect.Sequence.Windows;
+using Affect.Storage;
 
 namespace Affect.Training;
 

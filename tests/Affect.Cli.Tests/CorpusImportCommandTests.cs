@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Affect.Corpora.Tests.Import;
-using Affect.Pipeline.Tests;
+using Affect.Storage.Tests;
 
 namespace Affect.Cli.Tests;
 
@@ -131,11 +131,11 @@ public sealed class CorpusUploadAzuriteTests(AzuriteFixture azurite) : IDisposab
         var upload = await CliProcess.RunAsync("corpus", "upload", corpus, "--store", azurite.ConnectionString, "--name", "ravdess-a");
         Assert.True(upload.ExitCode == 0, CliProcess.Describe(upload.Stdout, upload.Stderr));
         Assert.Contains("uploaded 25 files", upload.Stdout, StringComparison.Ordinal);
-        var store = Affect.Pipeline.Storage.BlobStore.Open(azurite.ConnectionString);
-        var manifest = Affect.Corpora.CorpusManifest.Parse(System.Text.Encoding.UTF8.GetString(await Affect.Pipeline.Storage.BlobStoreExtensions.GetBytesAsync(store, "corpora", "ravdess-a/manifest.json")), "manifest.json");
+        var store = Affect.Storage.BlobStore.Open(azurite.ConnectionString);
+        var manifest = Affect.Corpora.CorpusManifest.Parse(System.Text.Encoding.UTF8.GetString(await Affect.Storage.BlobStoreExtensions.GetBytesAsync(store, "corpora", "ravdess-a/manifest.json")), "manifest.json");
         Assert.Equal("ravdess-a", manifest.Name);
         Assert.Equal(
             File.ReadAllBytes(Path.Combine(corpus, "audio", "03-01-08-01-01-01-03.wav")),
-            await Affect.Pipeline.Storage.BlobStoreExtensions.GetBytesAsync(store, "corpora", "ravdess-a/audio/03-01-08-01-01-01-03.wav"));
+            await Affect.Storage.BlobStoreExtensions.GetBytesAsync(store, "corpora", "ravdess-a/audio/03-01-08-01-01-01-03.wav"));
     }
 }

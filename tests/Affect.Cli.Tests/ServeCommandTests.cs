@@ -2,8 +2,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Affect.Corpora.Synthetic;
-using Affect.Pipeline.Storage;
-using Affect.Pipeline.Tests;
+using Affect.Storage;
+using Affect.Storage.Tests;
 using Xunit.Abstractions;
 
 namespace Affect.Cli.Tests;

@@ -6,8 +6,8 @@ using Affect.Corpora;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
-using Affect.Pipeline.Tests;
+using Affect.Storage;
+using Affect.Storage.Tests;
 using Xunit.Abstractions;
 
 namespace Affect.Cli.Tests;

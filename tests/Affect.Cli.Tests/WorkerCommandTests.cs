@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Affect.Corpora.Synthetic;
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 
 namespace Affect.Cli.Tests;
 

@@ -1,9 +1,9 @@
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 

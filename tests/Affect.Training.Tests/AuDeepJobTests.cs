@@ -2,12 +2,12 @@ using System.Text.Json;
 using Affect.Audio;
 using Affect.Corpora.Synthetic;
 using Affect.Features.IO;
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence.Onnx;
+using Affect.Storage;
 
 namespace Affect.Training.Tests;
 

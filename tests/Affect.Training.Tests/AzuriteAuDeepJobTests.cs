@@ -1,8 +1,9 @@
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
-using Affect.Pipeline.Tests;
 using Affect.Pipeline.Training;
+using Affect.Storage;
+using Affect.Storage.Tests;
 using Azure.Storage.Queues;
 
 namespace Affect.Training.Tests;

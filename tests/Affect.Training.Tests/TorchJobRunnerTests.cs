@@ -2,9 +2,9 @@ using System.Text.Json;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence;
+using Affect.Storage;
 
 namespace Affect.Training.Tests;
 

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence;
 using Affect.Sequence.Windows;
+using Affect.Storage;
 
 namespace Affect.Training.Tests;
 

@@ -4,9 +4,9 @@ using Affect.Audio;
 using Affect.Features.AuDeep;
 using Affect.Features.IO;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence.Onnx;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 
@@ -137,7 +137,7 @@ public sealed class EnqueueAuDeepTrainingActivity(IBlobStore store, ITrainingQue
     {
         ArgumentNullException.ThrowIfNull(input);
         var job = AuDeepTrainingJob.Create(input.Corpus, input.Seed, input.Parameters, input.SpectrogramBlobs) with { ReplyTo = input.ReplyTo };
-        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, AuDeepModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, AuDeepModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingMessages.Json), cancellationToken);
     }
 }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Affect.Features.Boaw;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

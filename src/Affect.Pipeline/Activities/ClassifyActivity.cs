@@ -1,7 +1,7 @@
 using System.Globalization;
 using Affect.Learning;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

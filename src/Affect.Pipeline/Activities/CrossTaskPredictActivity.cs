@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using Affect.Audio;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Sequence;
 using Affect.Sequence.Features;
 using Affect.Sequence.Windows;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

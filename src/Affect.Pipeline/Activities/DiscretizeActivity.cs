@@ -5,7 +5,7 @@ using Affect.Learning;
 using Affect.Learning.Discretization;
 using Affect.Learning.Fusion;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

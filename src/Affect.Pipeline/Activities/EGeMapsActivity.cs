@@ -3,7 +3,7 @@ using Affect.Audio;
 using Affect.Features;
 using Affect.Features.EGeMaps;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

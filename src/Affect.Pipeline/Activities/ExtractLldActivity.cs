@@ -3,7 +3,7 @@ using System.Text;
 using Affect.Audio;
 using Affect.Features;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Affect.Learning;
 using Affect.Learning.Fusion;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Affect.Audio;
 using Affect.Corpora;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 
@@ -59,7 +59,7 @@ public sealed class EnqueueLstmTrainingActivity(IBlobStore store, ITrainingQueue
         ArgumentNullException.ThrowIfNull(input);
         var created = LstmTrainingJob.Create(input.TrainCorpus, input.ValidationCorpus, input.TestCorpus, input.Target, input.Seed, input.Parameters ?? new LstmJobParameters(), input.CorpusKeys, input.Sources);
         var job = created with { ReplyTo = input.ReplyTo };
-        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, LstmModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, LstmModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingMessages.Json), cancellationToken);
     }
 }
 
@@ -124,7 +124,7 @@ public static class QueuedTraining
         }
 
         await queue.EnqueueAsync(message, cancellationToken);
-        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Enqueued(modelKey), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingWorker.Json), cancellationToken: cancellationToken);
+        await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Enqueued(modelKey), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingMessages.Json), cancellationToken: cancellationToken);
         return new LstmTrainingTicket(modelKey, Enqueued: true);
     }
 
@@ -144,7 +144,7 @@ public static class QueuedTraining
         }
 
         await using var errorStream = await store.OpenReadAsync(Containers.Models, LstmModelBlobs.Error(modelKey), cancellationToken);
-        return (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingWorker.Json, cancellationToken))?.Error ?? "failed";
+        return (await JsonSerializer.DeserializeAsync<PoisonedJob>(errorStream, TrainingMessages.Json, cancellationToken))?.Error ?? "failed";
     }
 
     // Writes the queue marker: only if absent, or (taking over a dead runner's marker) only over the marker read.
@@ -153,7 +153,7 @@ public static class QueuedTraining
         try
         {
             var condition = overETag is null ? WriteCondition.IfAbsent : new WriteCondition(IfMatchETag: overETag);
-            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(key), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingWorker.Json), condition, cancellationToken);
+            await store.PutBytesAsync(Containers.Models, LstmModelBlobs.Queued(key), JsonSerializer.SerializeToUtf8Bytes(new LstmQueueMarker(DateTimeOffset.UtcNow), TrainingMessages.Json), condition, cancellationToken);
             return true;
         }
         catch (BlobConditionFailedException)
@@ -183,7 +183,7 @@ public static class QueuedTraining
     {
         try
         {
-            return JsonSerializer.Deserialize<LstmQueueMarker>(bytes, TrainingWorker.Json)?.QueuedAt;
+            return JsonSerializer.Deserialize<LstmQueueMarker>(bytes, TrainingMessages.Json)?.QueuedAt;
         }
         catch (JsonException)
         {

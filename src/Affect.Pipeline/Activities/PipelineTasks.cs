@@ -1,6 +1,6 @@
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -149,16 +149,21 @@ public sealed class ActivityLog
 public sealed record CorruptArtifact(string Stage, string Key, string Problem);
 
 /// <summary>Stands in for the training queue of a host that was given none: any use fails with what to configure.</summary>
-internal sealed class MissingTrainingQueue : ITrainingQueue
+public sealed class MissingTrainingQueue : ITrainingQueue
 {
+    /// <inheritdoc />
     public string Name => TrainingQueueNames.Jobs;
 
+    /// <inheritdoc />
     public Task EnqueueAsync(string text, CancellationToken cancellationToken = default) => throw Missing();
 
+    /// <inheritdoc />
     public Task<QueuedMessage?> ReceiveAsync(TimeSpan visibility, CancellationToken cancellationToken = default) => throw Missing();
 
+    /// <inheritdoc />
     public Task DeleteAsync(QueuedMessage message, CancellationToken cancellationToken = default) => throw Missing();
 
+    /// <inheritdoc />
     public Task<int> CountAsync(CancellationToken cancellationToken = default) => throw Missing();
 
     private static InvalidOperationException Missing() =>

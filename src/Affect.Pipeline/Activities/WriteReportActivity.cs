@@ -3,8 +3,8 @@ using System.Text;
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 

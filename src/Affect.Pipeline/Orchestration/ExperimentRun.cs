@@ -1,6 +1,7 @@
 using Affect.Learning.Fusion;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Microsoft.DurableTask;
 
 namespace Affect.Pipeline.Orchestration;

@@ -1,5 +1,5 @@
 using System.Text;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Microsoft.DurableTask.Client;
 
 namespace Affect.Pipeline.Orchestration;

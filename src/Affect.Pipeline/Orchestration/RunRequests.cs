@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Orchestration;
 

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 

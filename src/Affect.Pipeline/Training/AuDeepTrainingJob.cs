@@ -1,5 +1,5 @@
 using System.Globalization;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Training;
 

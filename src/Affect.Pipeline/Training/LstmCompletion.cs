@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Affect.Storage;
 using Microsoft.DurableTask.Client;
 
 namespace Affect.Pipeline.Training;
@@ -29,7 +30,7 @@ public static class LstmCompletionRelay
     public static async Task<LstmCompletion> RaiseAsync(DurableTaskClient client, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var completion = JsonSerializer.Deserialize<LstmCompletion>(text, TrainingWorker.Json);
+        var completion = JsonSerializer.Deserialize<LstmCompletion>(text, TrainingMessages.Json);
         if (completion is null || string.IsNullOrWhiteSpace(completion.ModelKey) || string.IsNullOrWhiteSpace(completion.InstanceId))
         {
             throw new JsonException($"{TrainingQueueNames.Completions}: '{text}' is not a completion (modelKey, instanceId, error)");

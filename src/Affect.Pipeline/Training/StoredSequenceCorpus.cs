@@ -3,9 +3,9 @@ using Affect.Audio;
 using Affect.Corpora;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Sequence;
 using Affect.Sequence.Features;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Training;
 

@@ -2,7 +2,7 @@ using Affect.Audio;
 using Affect.Features.IO;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Training;
 

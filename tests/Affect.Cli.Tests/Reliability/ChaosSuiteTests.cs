@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
-using Affect.Pipeline.Tests;
+using Affect.Storage.Tests;
 using Azure.Storage.Blobs;
 using Xunit.Abstractions;
 

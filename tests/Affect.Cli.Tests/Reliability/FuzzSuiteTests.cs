@@ -8,7 +8,7 @@ using Affect.Corpora.Synthetic;
 using Affect.Learning;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Cli.Tests.Reliability;
 

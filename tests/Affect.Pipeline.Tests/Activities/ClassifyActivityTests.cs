@@ -2,8 +2,8 @@ using System.Text;
 using Affect.Learning;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Tests.Orchestration;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Tests.Activities;
 

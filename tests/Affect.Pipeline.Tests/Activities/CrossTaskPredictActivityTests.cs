@@ -3,11 +3,11 @@ using Affect.Audio;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Tests.Orchestration;
 using Affect.Sequence;
 using Affect.Sequence.Features;
 using Affect.Sequence.Windows;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Tests.Activities;
 

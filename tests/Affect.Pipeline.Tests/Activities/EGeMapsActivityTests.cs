@@ -4,8 +4,8 @@ using Affect.Features;
 using Affect.Features.EGeMaps;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Tests.Orchestration;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Tests.Activities;
 

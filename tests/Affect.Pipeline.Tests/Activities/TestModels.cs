@@ -1,10 +1,10 @@
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence;
 using Affect.Sequence.Labels;
 using Affect.Sequence.Onnx;
 using Affect.Sequence.Windows;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Tests.Activities;
 

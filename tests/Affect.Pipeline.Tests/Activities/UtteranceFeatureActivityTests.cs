@@ -3,8 +3,9 @@ using Affect.Features;
 using Affect.Features.Functionals;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Tests.Orchestration;
+using Affect.Storage;
+using Affect.Storage.Tests;
 
 namespace Affect.Pipeline.Tests.Activities;
 

@@ -1,7 +1,7 @@
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Tests.Orchestration;
 

@@ -1,8 +1,9 @@
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
+using Affect.Storage.Tests;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 

@@ -1,11 +1,11 @@
 using System.Text;
 using Affect.Corpora.Synthetic;
+using Affect.Hosting;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
 using Affect.Pipeline.Tests.Activities;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 

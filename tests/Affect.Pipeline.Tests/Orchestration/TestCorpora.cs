@@ -1,7 +1,7 @@
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Tests.Orchestration;
 
