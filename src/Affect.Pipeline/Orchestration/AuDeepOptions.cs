@@ -1,4 +1,5 @@
 using System.Globalization;
+using Affect.Pipeline.Training;
 
 namespace Affect.Pipeline.Orchestration;
 
@@ -42,6 +43,9 @@ public sealed record AuDeepOptions(
 
     /// <summary>The small sizes of <c>affect demo</c>: 2 thresholds, 1 × 16 units, 4 epochs, 3 s chunks, 32 Mel bands.</summary>
     public static AuDeepOptions Demo { get; } = new(Thresholds: [-30, -60], Units: 16, Layers: 1, Epochs: 4, BatchSize: 16, LearningRate: 0.005, ChunkSeconds: 3, MelBands: 32);
+
+    /// <summary>The autoencoder hyper-parameters of the queued training job: these options' values (their only defaults).</summary>
+    public AuDeepJobParameters JobParameters() => new(Units, Layers, Epochs, BatchSize, LearningRate, KeepProbability, BidirectionalEncoder);
 
     /// <summary>The thresholds in effect.</summary>
     public IReadOnlyList<double> ThresholdsOrDefault => Thresholds is { Count: > 0 } t ? t : DefaultThresholds;

@@ -107,7 +107,7 @@ public sealed partial class ExperimentOrchestration
             var spectrograms = await FanOutAsync("spectrograms", spectrogramFor.Select(b => CallAsync<ArtifactRef>(TaskNames.ComputeSpectrograms, b)));
             activities.AddRange(spectrograms);
             var byCorpus = spectrogramFor.Zip(spectrograms).Select(p => (p.First.Corpus, Batch: p.Second)).ToList();
-            var parameters = new AuDeepJobParameters(options.Units, options.Layers, options.Epochs, options.BatchSize, options.LearningRate, options.KeepProbability, options.BidirectionalEncoder);
+            var parameters = options.JobParameters();
             var requests = features.Categorical.Select(c => new AuDeepTrainingRequest(
                 c.Corpus, (long)spec.Seed, parameters, [.. byCorpus.Where(s => s.Corpus == c.Corpus).Select(s => s.Batch.Blob)], context.InstanceId)).ToList();
             var tickets = await FanOutAsync("audeep-queue", requests.Select(r => CallAsync<LstmTrainingTicket>(TaskNames.EnqueueAuDeepTraining, r)));

@@ -3,7 +3,10 @@ using Affect.Storage;
 
 namespace Affect.Pipeline.Training;
 
-/// <summary>Hyper-parameters of an auDeep autoencoder job (see <see cref="Orchestration.AuDeepOptions"/> for their meaning and defaults).</summary>
+/// <summary>
+/// Hyper-parameters of an auDeep autoencoder job, always taken from the spec's options
+/// (<see cref="Orchestration.AuDeepOptions.JobParameters"/>: their meaning and their one set of defaults).
+/// </summary>
 /// <param name="Units">GRU units per layer and direction.</param>
 /// <param name="Layers">GRU layers.</param>
 /// <param name="Epochs">Training epochs.</param>
@@ -12,13 +15,13 @@ namespace Affect.Pipeline.Training;
 /// <param name="KeepProbability">Dropout keep probability.</param>
 /// <param name="BidirectionalEncoder">Bidirectional encoder GRU.</param>
 public sealed record AuDeepJobParameters(
-    int Units = 256,
-    int Layers = 2,
-    int Epochs = 64,
-    int BatchSize = 256,
-    double LearningRate = 0.001,
-    double KeepProbability = 0.8,
-    bool BidirectionalEncoder = true)
+    int Units,
+    int Layers,
+    int Epochs,
+    int BatchSize,
+    double LearningRate,
+    double KeepProbability,
+    bool BidirectionalEncoder)
 {
     /// <summary>The parameters as the canonical name → value map hashed into the model key.</summary>
     public IReadOnlyDictionary<string, string> ToKeyParameters() => new Dictionary<string, string>(StringComparer.Ordinal)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Training;
 
 namespace Affect.Pipeline.Tests.Orchestration;
 
@@ -48,5 +49,18 @@ public sealed class AuDeepOptionsTests
         Assert.Empty(AuDeepOptions.Demo.Validate());
         Assert.True(AuDeepOptions.Demo.Units < new AuDeepOptions().Units);
         Assert.True(AuDeepOptions.Demo.ThresholdsOrDefault.Count < AuDeepOptions.DefaultThresholds.Count);
+    }
+
+    [Fact]
+    public void The_training_job_takes_every_hyper_parameter_from_the_spec_options()
+    {
+        var spec = RunRequests.ParseStartBody("""{"corpora":["usoms"],"auDeep":{}}""", []);
+        Assert.Equal(new AuDeepJobParameters(256, 2, 64, 256, 0.001, 0.8, true), spec.AuDeep!.JobParameters());
+        var changed = new AuDeepOptions(Units: 32, Layers: 3, Epochs: 5, BatchSize: 8, LearningRate: 0.01, KeepProbability: 0.5, BidirectionalEncoder: false);
+        Assert.Equal(new AuDeepJobParameters(32, 3, 5, 8, 0.01, 0.5, false), changed.JobParameters());
+        Assert.Equal(AuDeepOptions.Demo.Units, AuDeepOptions.Demo.JobParameters().Units);
+        Assert.NotEqual(
+            AuDeepTrainingJob.Create("usoms", 1, new AuDeepOptions().JobParameters(), ["spectrograms/a/b.npy"]).ModelKey,
+            AuDeepTrainingJob.Create("usoms", 1, (new AuDeepOptions() with { Epochs = 63 }).JobParameters(), ["spectrograms/a/b.npy"]).ModelKey);
     }
 }
