@@ -63,7 +63,8 @@ internal static class ServeCommand
                 : throw new UsageException($"--clock: '{clockStart}' is not an ISO 8601 instant (e.g. 2026-01-01T01:59:00Z)");
         }
 
-        string key = ApiKey(keyFile);
+        string key = ServeApiKey.Resolve(
+            Environment.GetEnvironmentVariable(ServeApiKey.EnvironmentVariable), keyFile, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), line => Console.WriteLine("affect serve: " + line));
         var store = BlobStore.Open(connection);
         var log = new ActivityLog();
         log.Completed += a => Console.WriteLine($"  {(a.Reused ? "reused  " : "computed")} {a.Stage}/{a.Key}");
@@ -95,48 +96,5 @@ internal static class ServeCommand
 
         Console.WriteLine("affect serve: stopped");
         return 0;
-    }
-
-    // The API key: AFFECT_API_KEY, else --api-key-file's content, else a random key kept in a file only this user can read.
-    private static string ApiKey(string? keyFile)
-    {
-        if (Environment.GetEnvironmentVariable("AFFECT_API_KEY") is { Length: > 0 } fromEnvironment)
-        {
-            Console.WriteLine("affect serve: API key from AFFECT_API_KEY");
-            return fromEnvironment;
-        }
-
-        if (keyFile is not null)
-        {
-            string text = File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : throw new InvalidDataException($"{keyFile}: file not found");
-            return text.Length >= 16 ? text : throw new InvalidDataException($"{keyFile}: key: shorter than 16 characters");
-        }
-
-        string folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".affect");
-        string path = Path.Combine(folder, "serve-api-key");
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: >= 16 } existing)
-        {
-            Console.WriteLine($"affect serve: API key in {path}");
-            return existing;
-        }
-
-        Directory.CreateDirectory(folder);
-        string key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(key);
-        }
-
-        File.Move(temp, path, overwrite: true);
-        Console.WriteLine($"affect serve: API key created in {path} (readable only by you)");
-        return key;
     }
 }
