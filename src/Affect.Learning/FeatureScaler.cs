@@ -122,7 +122,7 @@ public sealed class FeatureScaler
             throw new ArgumentException($"matrix has {x.Cols} features, the scaler was fitted on {offset.Length}", nameof(x));
         }
 
-        var y = new RealMatrix(x.Rows, x.Cols);
+        var y = RealMatrix.Uninitialized(x.Rows, x.Cols);
         Parallel.For(0, x.Rows, i => TransformRow(x.Row(i), y.Row(i)));
         return y;
     }

@@ -38,7 +38,7 @@ internal static class FeatureTableRows
         var (starts, ends, lines) = StageProfile.Measure("index lines", () => IndexRows(text.Span, start, firstLine, layout.Arff));
         int n = starts.Count;
         int d = featureNames.Length;
-        var values = new double[(long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix")];
+        var values = MatrixMemory.Uninitialized((long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix"));
         var names = new string[n];
         var labels = new string?[n];
         int blocks = (n + BlockRows - 1) / BlockRows;
