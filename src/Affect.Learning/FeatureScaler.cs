@@ -22,6 +22,9 @@ public enum FeatureScaling
 /// </summary>
 public sealed class FeatureScaler
 {
+    // Columns per parallel strip of the statistics (2 KB of a row).
+    private const int StatisticsStrip = 256;
+
     private readonly double[] offset;
     private readonly double[] scale;
 
@@ -56,37 +59,48 @@ public sealed class FeatureScaler
         int n = x.Rows;
         if (n > 0 && kind == FeatureScaling.ZScore)
         {
-            var sum = new double[d];
-            for (int i = 0; i < n; i++)
+            // Column strips in parallel; within a strip every column is summed over the rows in order, as by one
+            // thread, so the statistics do not depend on the number of threads.
+            int strips = (d + StatisticsStrip - 1) / StatisticsStrip;
+            Parallel.For(0, strips, b =>
             {
-                var r = x.Row(i);
-                for (int j = 0; j < d; j++)
+                int j0 = b * StatisticsStrip;
+                int len = Math.Min(StatisticsStrip, d - j0);
+                Span<double> sum = stackalloc double[StatisticsStrip];
+                sum.Clear();
+                for (int i = 0; i < n; i++)
                 {
-                    sum[j] += r[j];
+                    var r = x.Row(i).Slice(j0, len);
+                    for (int j = 0; j < len; j++)
+                    {
+                        sum[j] += r[j];
+                    }
                 }
-            }
 
-            for (int j = 0; j < d; j++)
-            {
-                offset[j] = sum[j] / n;
-            }
-
-            var ss = new double[d];
-            for (int i = 0; i < n; i++)
-            {
-                var r = x.Row(i);
-                for (int j = 0; j < d; j++)
+                var mean = offset.AsSpan(j0, len);
+                for (int j = 0; j < len; j++)
                 {
-                    double t = r[j] - offset[j];
-                    ss[j] += t * t;
+                    mean[j] = sum[j] / n;
                 }
-            }
 
-            for (int j = 0; j < d; j++)
-            {
-                double sd = Math.Sqrt(ss[j] / n);
-                scale[j] = sd > 0 ? sd : 1;
-            }
+                var ss = sum;
+                ss.Clear();
+                for (int i = 0; i < n; i++)
+                {
+                    var r = x.Row(i).Slice(j0, len);
+                    for (int j = 0; j < len; j++)
+                    {
+                        double t = r[j] - mean[j];
+                        ss[j] += t * t;
+                    }
+                }
+
+                for (int j = 0; j < len; j++)
+                {
+                    double sd = Math.Sqrt(ss[j] / n);
+                    scale[j0 + j] = sd > 0 ? sd : 1;
+                }
+            });
         }
         else if (n > 0 && kind == FeatureScaling.MinMax)
         {
