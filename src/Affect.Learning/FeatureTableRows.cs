@@ -16,6 +16,9 @@ internal static class FeatureTableRows
 {
     private const int BlockRows = 16;
 
+    // Texts of at least two such pieces have their lines indexed in parallel.
+    private const int IndexPieceBytes = 4 << 20;
+
     /// <summary>How a table's rows are laid out and which columns are features.</summary>
     /// <param name="Source">File name for errors.</param>
     /// <param name="Columns">Column names (header order).</param>
@@ -35,10 +38,10 @@ internal static class FeatureTableRows
             throw new InvalidDataException($"{layout.Source}: line 1: no feature columns besides the name and the class");
         }
 
-        var (starts, ends, lines) = StageProfile.Measure("index lines", () => IndexRows(text.Span, start, firstLine, layout.Arff));
+        var (starts, ends, lines) = StageProfile.Measure("index lines", () => IndexRows(text, start, firstLine, layout.Arff));
         int n = starts.Count;
         int d = featureNames.Length;
-        var values = new double[(long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix")];
+        var values = MatrixMemory.Uninitialized((long)n * d <= Array.MaxLength ? n * d : throw new InvalidDataException($"{layout.Source}: rows: {n} × {d} values do not fit in one matrix"));
         var names = new string[n];
         var labels = new string?[n];
         int blocks = (n + BlockRows - 1) / BlockRows;
@@ -73,14 +76,55 @@ internal static class FeatureTableRows
         return new FeatureTable(layout.Source, names, featureNames, new RealMatrix(n, d, values), labels) { SourceLines = lines };
     }
 
-    /// <summary>Start and end (exclusive, without CR/LF) of every non-blank line from <paramref name="start"/>, with its 1-based line number.</summary>
-    private static (List<int> Starts, List<int> Ends, List<int> Lines) IndexRows(ReadOnlySpan<byte> text, int start, int firstLine, bool arff)
+    /// <summary>
+    /// Start and end (exclusive, without CR/LF) of every non-blank line from <paramref name="start"/>, with its 1-based
+    /// line number. Large texts are cut into pieces just after a newline and indexed in parallel; a piece's line
+    /// numbers are offset by the lines of the pieces before it, so the result is the sequential scan's.
+    /// </summary>
+    private static (List<int> Starts, List<int> Ends, List<int> Lines) IndexRows(ReadOnlyMemory<byte> text, int start, int firstLine, bool arff)
     {
+        int pieces = Math.Clamp((text.Length - start) / IndexPieceBytes, 1, Environment.ProcessorCount);
+        var bounds = new int[pieces + 1];
+        bounds[0] = start;
+        bounds[pieces] = text.Length;
+        for (int p = 1; p < pieces; p++)
+        {
+            int from = Math.Max(bounds[p - 1], start + (int)((long)(text.Length - start) * p / pieces));
+            int nl = text.Span[from..].IndexOf((byte)'\n');
+            bounds[p] = nl < 0 ? text.Length : from + nl + 1;
+        }
+
+        var parts = new (List<int> Starts, List<int> Ends, List<int> Lines, int Count)[pieces];
+        Parallel.For(0, pieces, p => parts[p] = IndexPiece(text.Span, bounds[p], bounds[p + 1], arff));
+        var starts = new List<int>(parts.Sum(x => x.Starts.Count));
+        var ends = new List<int>(starts.Capacity);
+        var lines = new List<int>(starts.Capacity);
+        int offset = firstLine;
+        foreach (var part in parts)
+        {
+            starts.AddRange(part.Starts);
+            ends.AddRange(part.Ends);
+            foreach (int line in part.Lines)
+            {
+                lines.Add(line + offset);
+            }
+
+            offset += part.Count;
+        }
+
+        return (starts, ends, lines);
+    }
+
+    // The non-blank lines of text[from..to) (to is the text's end or just after a newline), numbered from 0, and how
+    // many lines (blank ones too) the piece holds.
+    private static (List<int> Starts, List<int> Ends, List<int> Lines, int Count) IndexPiece(ReadOnlySpan<byte> all, int from, int to, bool arff)
+    {
+        var text = all[..to];
         var starts = new List<int>();
         var ends = new List<int>();
         var lines = new List<int>();
-        int pos = start;
-        int lineNo = firstLine;
+        int pos = from;
+        int lineNo = 0;
         while (pos < text.Length)
         {
             int nl = text[pos..].IndexOf((byte)'\n');
@@ -103,7 +147,7 @@ internal static class FeatureTableRows
             pos = end + 1;
         }
 
-        return (starts, ends, lines);
+        return (starts, ends, lines, lineNo);
     }
 
     // One row into its slice of the matrix; returns the error message, or null.

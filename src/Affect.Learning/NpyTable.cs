@@ -117,7 +117,7 @@ public static class NpyTable
             return ReadMatrix(bytes, path);
         }
 
-        var values = new double[rows * cols];
+        var values = MatrixMemory.Uninitialized(rows * cols);
         file.Position = dataStart;
         file.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
         return (values, rows, cols);

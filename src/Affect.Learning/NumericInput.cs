@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Intrinsics;
 
 namespace Affect.Learning;
 
@@ -92,13 +93,7 @@ public static class NumericInput
         Parallel.For(0, bad.Length, () => new double[table.Features.Cols], (i, _, z) =>
         {
             scaler.TransformRow(table.Features.Row(i), z);
-            bool ok = true;
-            foreach (double v in z)
-            {
-                ok &= double.IsFinite(v) && Math.Abs(v) <= bound;
-            }
-
-            bad[i] = !ok;
+            bad[i] = !WithinBound(z, bound);
             return z;
         }, _ => { });
         var row = new double[table.Features.Cols];
@@ -127,6 +122,30 @@ public static class NumericInput
                     $"{table.Source}: {table.Where(i)}: column '{column}': {raw.ToString("R", inv)} is {(double.IsFinite(v) ? $"{v.ToString("G3", inv)}" : "not finite")} after {how}, beyond ±{bound.ToString("G3", inv)} where the kernel would overflow");
             }
         }
+    }
+
+    // Every value finite and |v| ≤ bound (a NaN fails the comparison, an infinity exceeds the finite bound).
+    private static bool WithinBound(ReadOnlySpan<double> z, double bound)
+    {
+        var limit = Vector256.Create(bound);
+        int k = 0;
+        for (; k + 4 <= z.Length; k += 4)
+        {
+            if (!Vector256.LessThanOrEqualAll(Vector256.Abs(Vector256.Create(z.Slice(k, 4))), limit))
+            {
+                return false;
+            }
+        }
+
+        for (; k < z.Length; k++)
+        {
+            if (!(Math.Abs(z[k]) <= bound))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static (FeatureTable Table, int Row, double Value) Largest(IReadOnlyList<FeatureTable> fit, int column)

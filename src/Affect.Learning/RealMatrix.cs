@@ -10,7 +10,7 @@ public sealed class RealMatrix
 {
     /// <summary>Creates a zero matrix.</summary>
     public RealMatrix(int rows, int cols)
-        : this(rows, cols, new double[checked(rows * cols)])
+        : this(rows, cols, MatrixMemory.Zeroed(checked(rows * cols)))
     {
     }
 
@@ -50,7 +50,15 @@ public sealed class RealMatrix
     public Span<double> Row(int i) => Data.AsSpan(i * Cols, Cols);
 
     /// <summary>A deep copy.</summary>
-    public RealMatrix Clone() => new(Rows, Cols, (double[])Data.Clone());
+    public RealMatrix Clone()
+    {
+        var data = MatrixMemory.Uninitialized(Data.Length);
+        Data.CopyTo(data, 0);
+        return new(Rows, Cols, data);
+    }
+
+    /// <summary>A matrix whose values are undefined until the caller writes every one of them.</summary>
+    internal static RealMatrix Uninitialized(int rows, int cols) => new(rows, cols, MatrixMemory.Uninitialized(checked(rows * cols)));
 
     /// <summary>Builds a matrix from a jagged array of equal-length rows.</summary>
     public static RealMatrix FromRows(IReadOnlyList<double[]> rows)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Affect.Learning;
 
@@ -30,13 +31,19 @@ internal static class RowInnerProducts
     /// G = A·Bᵀ (n × m). With <paramref name="symmetric"/> (a and b the same matrix) only j ≥ i is computed, by 2-aligned
     /// column pairs, and the caller mirrors the upper triangle.
     /// </summary>
-    public static RealMatrix Compute(RealMatrix a, RealMatrix b, bool symmetric)
+    /// <param name="a">Rows aᵢ (n × d).</param>
+    /// <param name="b">Rows bⱼ (m × d).</param>
+    /// <param name="symmetric">Whether a and b are the same matrix (only j ≥ i is computed).</param>
+    /// <param name="narrow">Use only the 256-bit register blocks even where 512-bit ones run (for the tests that
+    /// the two give the same bits).</param>
+    public static RealMatrix Compute(RealMatrix a, RealMatrix b, bool symmetric, bool narrow = false)
     {
         int n = a.Rows;
         int m = b.Rows;
         int d = a.Cols;
         var g = new RealMatrix(n, m);
         int panels = (n + Panel - 1) / Panel;
+        bool wide = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && !narrow;
         Parallel.For(0, panels, p =>
         {
             int i0 = p * Panel;
@@ -45,7 +52,29 @@ internal static class RowInnerProducts
             for (int c0 = 0; c0 < d; c0 += Chunk)
             {
                 int len = Math.Min(Chunk, d - c0);
-                for (int j = jStart; j < m; j += 2)
+                int j = jStart;
+                if (wide)
+                {
+                    // Eight columns at a time, two per 512-bit register (the same lanes as two 256-bit ones).
+                    for (; j + 8 <= m; j += 8)
+                    {
+                        int i = i0;
+                        for (; i + 4 <= i1; i += 4)
+                        {
+                            Block4x8(a.Data, b.Data, d, c0, len, i, j, g.Data, m);
+                        }
+
+                        for (; i < i1; i++)
+                        {
+                            for (int jj = j; jj < j + 8; jj++)
+                            {
+                                g.Data[(i * m) + jj] += ChunkDot(a.Data, (i * d) + c0, b.Data, (jj * d) + c0, len);
+                            }
+                        }
+                    }
+                }
+
+                for (; j < m; j += 2)
                 {
                     int j1 = j + 1 < m ? j + 1 : j; // an odd last column is computed twice and stored once
                     int i = i0;
@@ -122,6 +151,98 @@ internal static class RowInnerProducts
         }
 
         Store(g, (i * m) + j, m, j1 != j, t00, t01, t10, t11, t20, t21, t30, t31);
+    }
+
+    // Rows i..i+3 of a against rows j..j+7 of b with 512-bit registers: register (r, h) holds the four lanes of
+    // (i + r, j + 2h) in its lower half and of (i + r, j + 2h + 1) in its upper half, each lane the same chain of fused
+    // multiply-adds as in Block4x2, so the same bits (AVX-512 only: the a row is broadcast to both halves).
+    private static unsafe void Block4x8(double[] a, double[] b, int d, int c0, int len, int i, int j, double[] g, int m)
+    {
+        fixed (double* pa = &a[(i * d) + c0], pb = &b[(j * d) + c0])
+        {
+            double* a0 = pa, a1 = pa + d, a2 = pa + (2 * d), a3 = pa + (3 * d);
+            double* b0 = pb, b1 = pb + d, b2 = pb + (2 * d), b3 = pb + (3 * d);
+            double* b4 = pb + (4 * d), b5 = pb + (5 * d), b6 = pb + (6 * d), b7 = pb + (7 * d);
+            Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
+            Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
+            Vector512<double> s20 = default, s21 = default, s22 = default, s23 = default;
+            Vector512<double> s30 = default, s31 = default, s32 = default, s33 = default;
+            int body = len & ~3;
+            for (int k = 0; k < body; k += 4)
+            {
+                var x0 = Avx512F.InsertVector256(Vector256.Load(b0 + k).ToVector512Unsafe(), Vector256.Load(b1 + k), 1);
+                var x1 = Avx512F.InsertVector256(Vector256.Load(b2 + k).ToVector512Unsafe(), Vector256.Load(b3 + k), 1);
+                var x2 = Avx512F.InsertVector256(Vector256.Load(b4 + k).ToVector512Unsafe(), Vector256.Load(b5 + k), 1);
+                var x3 = Avx512F.InsertVector256(Vector256.Load(b6 + k).ToVector512Unsafe(), Vector256.Load(b7 + k), 1);
+                var y = Avx512F.BroadcastVector256ToVector512(a0 + k);
+                s00 = Vector512.FusedMultiplyAdd(y, x0, s00);
+                s01 = Vector512.FusedMultiplyAdd(y, x1, s01);
+                s02 = Vector512.FusedMultiplyAdd(y, x2, s02);
+                s03 = Vector512.FusedMultiplyAdd(y, x3, s03);
+                y = Avx512F.BroadcastVector256ToVector512(a1 + k);
+                s10 = Vector512.FusedMultiplyAdd(y, x0, s10);
+                s11 = Vector512.FusedMultiplyAdd(y, x1, s11);
+                s12 = Vector512.FusedMultiplyAdd(y, x2, s12);
+                s13 = Vector512.FusedMultiplyAdd(y, x3, s13);
+                y = Avx512F.BroadcastVector256ToVector512(a2 + k);
+                s20 = Vector512.FusedMultiplyAdd(y, x0, s20);
+                s21 = Vector512.FusedMultiplyAdd(y, x1, s21);
+                s22 = Vector512.FusedMultiplyAdd(y, x2, s22);
+                s23 = Vector512.FusedMultiplyAdd(y, x3, s23);
+                y = Avx512F.BroadcastVector256ToVector512(a3 + k);
+                s30 = Vector512.FusedMultiplyAdd(y, x0, s30);
+                s31 = Vector512.FusedMultiplyAdd(y, x1, s31);
+                s32 = Vector512.FusedMultiplyAdd(y, x2, s32);
+                s33 = Vector512.FusedMultiplyAdd(y, x3, s33);
+            }
+
+            // Every lane sum goes to memory before the first call: vector registers do not survive calls, and a
+            // vector live across one would be spilled inside the loop.
+            Span<double> t = stackalloc double[32]; // row r, columns j + 4h .. j + 4h + 3 at 8r + 4h
+            Halves(s00, s01, t[0..]);
+            Halves(s02, s03, t[4..]);
+            Halves(s10, s11, t[8..]);
+            Halves(s12, s13, t[12..]);
+            Halves(s20, s21, t[16..]);
+            Halves(s22, s23, t[20..]);
+            Halves(s30, s31, t[24..]);
+            Halves(s32, s33, t[28..]);
+            for (int r = 0; r < 4; r++)
+            {
+                double* ar = pa + (r * d);
+                Row4(ar, b0, b1, b2, b3, body, len, t.Slice(8 * r, 4), g, ((i + r) * m) + j);
+                Row4(ar, b4, b5, b6, b7, body, len, t.Slice((8 * r) + 4, 4), g, ((i + r) * m) + j + 4);
+            }
+        }
+    }
+
+    // The four lane sums (l₀ + l₁) + (l₂ + l₃) of both halves of two registers, in column order, into t.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Halves(Vector512<double> p, Vector512<double> q, Span<double> t)
+    {
+        t[0] = Lanes(p.GetLower());
+        t[1] = Lanes(p.GetUpper());
+        t[2] = Lanes(q.GetLower());
+        t[3] = Lanes(q.GetUpper());
+    }
+
+    // One row's four products of Block4x8 (lane sums t): the chunk's scalar tail, then added to G.
+    private static unsafe void Row4(double* ar, double* b0, double* b1, double* b2, double* b3, int body, int len, ReadOnlySpan<double> t, double[] g, int at)
+    {
+        double t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+        for (int k = body; k < len; k++)
+        {
+            double y = ar[k];
+            t0 = Math.FusedMultiplyAdd(y, b0[k], t0);
+            t1 = Math.FusedMultiplyAdd(y, b1[k], t1);
+            t2 = Math.FusedMultiplyAdd(y, b2[k], t2);
+            t3 = Math.FusedMultiplyAdd(y, b3[k], t3);
+        }
+
+        g[at] += t0;
+        g[at + 1] += t1;
+        g[at + 2] += t2;
+        g[at + 3] += t3;
     }
 
     private static void Store(double[] g, int at, int m, bool pair, double t00, double t01, double t10, double t11, double t20, double t21, double t30, double t31)

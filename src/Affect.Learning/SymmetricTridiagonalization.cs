@@ -367,9 +367,17 @@ public sealed class SymmetricTridiagonalization
         var va = Vector256.Create(alpha);
         var vb = Vector256.Create(beta);
         var vq = Vector256.Create(vni);
+        int k0 = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Eight entries at a time: the update and the scatter are element by element, and the dot product takes
+            // the lower four, then the upper four, into the same four lanes, so the bits equal the loop below.
+            k0 = WideRow(ref xr, ref ur, ref vr, ref nr, ref qr, body & ~7, update, alpha, beta, product, vni, ref acc);
+        }
+
         if (update && product)
         {
-            for (int k = 0; k < body; k += 4)
+            for (int k = k0; k < body; k += 4)
             {
                 var y = Vector256.LoadUnsafe(ref xr, (nuint)k) - Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref ur, (nuint)k), vb * Vector256.LoadUnsafe(ref vr, (nuint)k));
                 y.StoreUnsafe(ref xr, (nuint)k);
@@ -379,7 +387,7 @@ public sealed class SymmetricTridiagonalization
         }
         else if (update)
         {
-            for (int k = 0; k < body; k += 4)
+            for (int k = k0; k < body; k += 4)
             {
                 var y = Vector256.LoadUnsafe(ref xr, (nuint)k) - Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref ur, (nuint)k), vb * Vector256.LoadUnsafe(ref vr, (nuint)k));
                 y.StoreUnsafe(ref xr, (nuint)k);
@@ -387,7 +395,7 @@ public sealed class SymmetricTridiagonalization
         }
         else
         {
-            for (int k = 0; k < body; k += 4)
+            for (int k = k0; k < body; k += 4)
             {
                 var y = Vector256.LoadUnsafe(ref xr, (nuint)k);
                 acc = Vector256.FusedMultiplyAdd(y, Vector256.LoadUnsafe(ref nr, (nuint)k), acc);
@@ -416,6 +424,35 @@ public sealed class SymmetricTridiagonalization
         }
 
         return dot;
+    }
+
+    // Row's loops over the first `wide` entries (a multiple of 8) with 512-bit registers; returns `wide`.
+    private static int WideRow(ref double xr, ref double ur, ref double vr, ref double nr, ref double qr, int wide, bool update, double alpha, double beta, bool product, double vni, ref Vector256<double> acc)
+    {
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        var vq = Vector512.Create(vni);
+        var s = acc;
+        for (int k = 0; k < wide; k += 8)
+        {
+            var y = Vector512.LoadUnsafe(ref xr, (nuint)k);
+            if (update)
+            {
+                y -= Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref ur, (nuint)k), vb * Vector512.LoadUnsafe(ref vr, (nuint)k));
+                y.StoreUnsafe(ref xr, (nuint)k);
+            }
+
+            if (product)
+            {
+                var n = Vector512.LoadUnsafe(ref nr, (nuint)k);
+                s = Vector256.FusedMultiplyAdd(y.GetLower(), n.GetLower(), s);
+                s = Vector256.FusedMultiplyAdd(y.GetUpper(), n.GetUpper(), s);
+                Vector512.FusedMultiplyAdd(y, vq, Vector512.LoadUnsafe(ref qr, (nuint)k)).StoreUnsafe(ref qr, (nuint)k);
+            }
+        }
+
+        acc = s;
+        return wide;
     }
 
     // Σ xᵢyᵢ in four lanes of fused multiply-adds, lanes added in a fixed order, then the tail.

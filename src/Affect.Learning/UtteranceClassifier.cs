@@ -377,7 +377,7 @@ public static class UtteranceClassifier
             offsets[p + 1] = offsets[p] + parts[p].Rows;
         }
 
-        var stacked = new RealMatrix(offsets[^1], cols);
+        var stacked = RealMatrix.Uninitialized(offsets[^1], cols);
         Parallel.For(0, stacked.Rows, i =>
         {
             int p = Array.FindLastIndex(offsets, o => o <= i); // the part holding row i (empty parts share its offset)

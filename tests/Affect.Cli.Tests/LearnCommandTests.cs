@@ -48,12 +48,13 @@ public sealed partial class LearnCommandTests : IDisposable
     public async Task Managed_learners_write_the_same_score_bytes_whatever_vector_instructions_the_cpu_offers(string model, string mode)
     {
         // The managed algebra sums in a fixed order of fused multiply-adds, so turning off the runtime's use of
-        // AVX/AVX2/FMA (software lanes), or asking for 512-bit vectors, must not change a single byte of the scores.
+        // AVX/AVX2/FMA (software lanes), asking for 512-bit vectors, turning off AVX-512 (the 256-bit register blocks)
+        // or running on one processor (one thread) must not change a single byte of the scores.
         string train = Write("train.csv", Csv(Table(7, 40)));
         string devel = Write("devel.csv", Csv(Table(8, 12)));
         string test = Write("test.csv", Csv(Table(9, 12)));
         var texts = new List<string>();
-        foreach (var env in new[] { ("X_AFFECT_DEFAULT", "1"), ("DOTNET_EnableHWIntrinsic", "0"), ("DOTNET_EnableAVX2", "0"), ("DOTNET_PreferredVectorBitWidth", "512") })
+        foreach (var env in new[] { ("X_AFFECT_DEFAULT", "1"), ("DOTNET_EnableHWIntrinsic", "0"), ("DOTNET_EnableAVX2", "0"), ("DOTNET_PreferredVectorBitWidth", "512"), ("DOTNET_EnableAVX512F", "0"), ("DOTNET_PROCESSOR_COUNT", "1") })
         {
             string scores = Path.Combine(dir, $"isa-{env.Item1}.csv");
             string[] args = mode == "--grid"

@@ -50,6 +50,51 @@ public sealed class KernelAlgebraOrderTests
     }
 
     [Theory]
+    [InlineData(9, 7, 6373, false)]
+    [InlineData(70, 70, 515, true)]
+    [InlineData(133, 131, 1031, false)]
+    [InlineData(131, 131, 700, true)]
+    public void Products_are_the_documented_fixed_order_sums_in_256_and_512_bit_blocks_alike(int n, int m, int d, bool symmetric)
+    {
+        // Each product is Σ over 256-feature chunks, in order, of ((l₀ + l₁) + (l₂ + l₃)) followed by the chunk's scalar
+        // tail, lane q a chain of fused multiply-adds over features q, q + 4, … of the chunk. Written out here in
+        // scalars, it must match both register-block widths bit for bit (the 512-bit one runs where AVX-512 does).
+        var (a, _) = SyntheticData.Clusters(21, [n], d, 1.0);
+        var (b0, _) = SyntheticData.Clusters(22, [m], d, 1.0);
+        var b = symmetric ? a : b0;
+        var wide = RowInnerProducts.Compute(a, b, symmetric);
+        var narrow = RowInnerProducts.Compute(a, b, symmetric, narrow: true);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = symmetric ? i : 0; j < b.Rows; j++)
+            {
+                double expected = 0;
+                for (int c0 = 0; c0 < d; c0 += RowInnerProducts.Chunk)
+                {
+                    int len = Math.Min(RowInnerProducts.Chunk, d - c0);
+                    var lanes = new double[4];
+                    int body = len & ~3;
+                    for (int k = 0; k < body; k++)
+                    {
+                        lanes[k % 4] = Math.FusedMultiplyAdd(a[i, c0 + k], b[j, c0 + k], lanes[k % 4]);
+                    }
+
+                    double t = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+                    for (int k = body; k < len; k++)
+                    {
+                        t = Math.FusedMultiplyAdd(a[i, c0 + k], b[j, c0 + k], t);
+                    }
+
+                    expected += t;
+                }
+
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(wide[i, j]));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(narrow[i, j]));
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
