@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using TorchSharp;
-using static TorchSharp.torch;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Affect.Training;
 
