@@ -85,8 +85,7 @@ public sealed class End2YouModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Every parameter's values by PyTorch name (conv1.weight, rnn.weight_ih_l0, classifier.bias, ...).</summary>
-    public Dictionary<string, float[]> ParameterValues() =>
-        named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray(), StringComparer.Ordinal);
+    public Dictionary<string, float[]> ParameterValues() => ModuleParameters.Values(this);
 
     /// <summary>Overwrites the parameters with <paramref name="values"/> (same names and sizes), e.g. the best epoch's.</summary>
     public void LoadParameterValues(IReadOnlyDictionary<string, float[]> values)

@@ -69,7 +69,7 @@ public sealed class End2YouTests(ITestOutputHelper output)
             var options = Small with { Epochs = 3, Seed = seed };
             var run = End2YouTrainer.Train(Tones(4, 1, options), Tones(2, 2, options), 3, options);
             using var model = run.Model;
-            return (End2YouTrainer.ParameterBytes(model), End2YouOnnxExporter.Export(model, ["low", "mid", "high"]));
+            return (ModuleParameters.Bytes(model), End2YouOnnxExporter.Export(model, ["low", "mid", "high"]));
         }
 
         var first = Run(5);

@@ -52,7 +52,7 @@ public sealed class SpectrogramAutoencoderTests(ITestOutputHelper output)
         {
             var run = SpectrogramAutoencoderTrainer.Train(Ridges(), Small with { Epochs = 3, Seed = seed });
             using var model = run.Model;
-            return (SpectrogramAutoencoderTrainer.ParameterBytes(model), SpectrogramAutoencoderTrainer.Represent(model, Ridges()));
+            return (ModuleParameters.Bytes(model), SpectrogramAutoencoderTrainer.Represent(model, Ridges()));
         }
 
         var first = Run(5);
