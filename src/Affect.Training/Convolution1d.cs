@@ -440,6 +440,9 @@ internal sealed class Convolution1dFunction : torch.autograd.SingleTensorFunctio
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+
+        // Autograd calls this outside the caller's dispose scope: free the temporaries here, hand back the gradients.
+        using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         Tensor input = saved[0], weight = saved[1];
         var g = Contiguous(grad_output, "output gradient");
@@ -455,7 +458,7 @@ internal sealed class Convolution1dFunction : torch.autograd.SingleTensorFunctio
             Convolution1d.InputGradient(Span(g), Span(weight), batch, channels, length, filters, kernel, MutableSpan(inputGradient), threads);
         }
 
-        return [inputGradient!, weightGradient];
+        return [inputGradient?.MoveToOuterDisposeScope()!, weightGradient.MoveToOuterDisposeScope()];
     }
 
     private static Tensor Contiguous(Tensor t, string name) =>
