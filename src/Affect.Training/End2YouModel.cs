@@ -62,20 +62,18 @@ public sealed class End2YouModel : nn.Module<Tensor, Tensor>
                 nameof(audio));
         }
 
+        // On the CPU the convolutions and ReLU + max-pooling run Convolution1d and RectifiedMaxPool1d (bit-identical on
+        // every CPU, and as fast as PyTorch's oneDNN where libtorch's reproducible path is 4× slower); elsewhere libtorch's.
         using var scope = NewDisposeScope();
         long batch = audio.shape[0], frames = audio.shape[1];
         var x = audio.reshape(batch * frames, 1, Options.FrameSamples);
-        x = pool1.forward(nn.functional.relu(Convolve(conv1, x)));
-        x = pool2.forward(nn.functional.relu(Convolve(conv2, x)));
+        bool cpu = x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32;
+        x = cpu ? RectifiedMaxPool1d.Apply(Convolution1d.Apply(x, conv1.weight!, conv1.bias), Options.Pool1) : pool1.forward(nn.functional.relu(conv1.forward(x)));
+        x = cpu ? RectifiedMaxPool1d.Apply(Convolution1d.Apply(x, conv2.weight!, conv2.bias), Options.Pool2) : pool2.forward(nn.functional.relu(conv2.forward(x)));
         var sequence = x.reshape(batch, frames, Options.FrameFeatures);
         var (output, _) = rnn.forward(sequence);
         return classifier.forward(output.mean([1])).MoveToOuterDisposeScope();
     }
-
-    // On the CPU the convolutions run Convolution1d's kernels (bit-identical on every CPU, and as fast as PyTorch's oneDNN
-    // convolution where libtorch's reproducible path is 4× slower); elsewhere (CUDA) libtorch's own.
-    private static Tensor Convolve(Conv1d conv, Tensor x) =>
-        x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32 ? Convolution1d.Apply(x, conv.weight!, conv.bias) : conv.forward(x);
 
     /// <summary>Softmax class probabilities [batch, Classes] of audio [batch, frames, FrameSamples].</summary>
     public Tensor Probabilities(Tensor audio)

@@ -88,3 +88,30 @@ public sealed class Convolution1dTests
         Assert.True(worst <= 1e-5 * scale, $"{what}: max |libtorch − Convolution1d| = {worst} (scale {scale})");
     }
 }
+
+public sealed class RectifiedMaxPool1dTests
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(3)]
+    public void EqualsLibtorchReluThenMaxPoolBitForBitWithTheSameGradient(int pool)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator().manual_seed(11);
+
+        // Rounded values so that windows hold ties, negative maxima and zeros.
+        var x = (randn([3, 4, 47], generator: generator) * 2).round().requires_grad_(true);
+        var expected = nn.functional.max_pool1d(nn.functional.relu(x), pool, pool);
+        var g = randn(expected.shape, generator: generator);
+        expected.backward([g]);
+        var gx = x.grad!.clone();
+        x.grad!.zero_();
+
+        var actual = RectifiedMaxPool1d.Apply(x, pool);
+        actual.backward([g]);
+        Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+        Assert.Equal(gx.data<float>().ToArray(), x.grad!.data<float>().ToArray());
+    }
+}
