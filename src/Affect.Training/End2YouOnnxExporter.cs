@@ -19,8 +19,6 @@ public static class End2YouOnnxExporter
     /// <summary>The graph output name.</summary>
     public const string OutputName = "probabilities";
 
-    private static readonly int[] OnnxGateOrder = [1, 0, 2];   // ONNX z, r, h taken from PyTorch r, z, n
-
     /// <summary>Serialises <paramref name="model"/> (its current weights) as ONNX model bytes.</summary>
     /// <param name="model">The trained model.</param>
     /// <param name="classNames">Class names in score order (written as metadata <c>classes</c>, comma-separated).</param>
@@ -35,17 +33,7 @@ public static class End2YouOnnxExporter
 
         var o = model.Options;
         int h = o.Units;
-        var named = model.ParameterValues();
-        var classifier = named["classifier.weight"];   // [classes, units]
-        var transposed = new float[classifier.Length];
-        for (int k = 0; k < model.Classes; k++)
-        {
-            for (int u = 0; u < h; u++)
-            {
-                transposed[(u * model.Classes) + k] = classifier[(k * h) + u];
-            }
-        }
-
+        var named = ModuleParameters.Values(model);
         return new OnnxGraphBuilder("end2you")
             .AddInput(InputName, "batch", "frames", o.FrameSamples)
             .AddOutput(OutputName, "batch", model.Classes)
@@ -60,11 +48,6 @@ public static class End2YouOnnxExporter
             .AddInitializer("conv1_b", [o.Conv1Channels], named["conv1.bias"])
             .AddInitializer("conv2_w", [o.Conv2Channels, o.Conv1Channels, o.Conv2Kernel], named["conv2.weight"])
             .AddInitializer("conv2_b", [o.Conv2Channels], named["conv2.bias"])
-            .AddInitializer("gru_w", [1, 3 * h, o.FrameFeatures], Reorder(named["rnn.weight_ih_l0"], h, o.FrameFeatures))
-            .AddInitializer("gru_r", [1, 3 * h, h], Reorder(named["rnn.weight_hh_l0"], h, h))
-            .AddInitializer("gru_b", [1, 6 * h], [.. Reorder(named["rnn.bias_ih_l0"], h, 1), .. Reorder(named["rnn.bias_hh_l0"], h, 1)])
-            .AddInitializer("classifier_w", [h, model.Classes], transposed)
-            .AddInitializer("classifier_b", [model.Classes], named["classifier.bias"])
             .AddNode("Reshape", [InputName, "frame_shape"], ["frames_flat"])
             .AddNode("Conv", ["frames_flat", "conv1_w", "conv1_b"], ["conv1"], OnnxAttribute.Ints("kernel_shape", o.Conv1Kernel))
             .AddNode("Relu", ["conv1"], ["relu1"])
@@ -77,24 +60,10 @@ public static class End2YouOnnxExporter
             .AddNode("Concat", ["batch_frames", "frame_features"], ["sequence_shape"], OnnxAttribute.Int("axis", 0))
             .AddNode("Reshape", ["pool2", "sequence_shape"], ["sequence"])
             .AddNode("Transpose", ["sequence"], ["sequence_tm"], OnnxAttribute.Ints("perm", 1, 0, 2))
-            .AddNode("GRU", ["sequence_tm", "gru_w", "gru_r", "gru_b"], ["gru_y"],
-                OnnxAttribute.Int("hidden_size", h), OnnxAttribute.Int("linear_before_reset", 1))
+            .AddGru(named, "rnn", 0, o.FrameFeatures, h, bidirectional: false, "gru", "sequence_tm", ["gru_y"])
             .AddNode("ReduceMean", ["gru_y"], ["pooled"], OnnxAttribute.Ints("axes", 0, 1), OnnxAttribute.Int("keepdims", 0))
-            .AddNode("MatMul", ["pooled", "classifier_w"], ["logits_xw"])
-            .AddNode("Add", ["logits_xw", "classifier_b"], ["logits"])
+            .AddLinear(named, "classifier", h, model.Classes, "classifier", "pooled", "logits")
             .AddNode("Softmax", ["logits"], [OutputName], OnnxAttribute.Int("axis", 1))
             .ToModelBytes();
-    }
-
-    private static float[] Reorder(float[] pytorch, int hidden, int columns)
-    {
-        int block = hidden * columns;
-        var result = new float[3 * block];
-        for (int g = 0; g < 3; g++)
-        {
-            pytorch.AsSpan(OnnxGateOrder[g] * block, block).CopyTo(result.AsSpan(g * block));
-        }
-
-        return result;
     }
 }

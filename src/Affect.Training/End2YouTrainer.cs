@@ -244,18 +244,4 @@ public static class End2YouTrainer
 
         return result;
     }
-
-    /// <summary>All parameters as bytes in name order, e.g. to compare two trainings bit for bit.</summary>
-    public static byte[] ParameterBytes(End2YouModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var stream = new MemoryStream();
-        foreach (var (name, values) in model.ParameterValues().OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(name));
-            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-        }
-
-        return stream.ToArray();
-    }
 }

@@ -105,18 +105,4 @@ public static class SpectrogramAutoencoderTrainer
 
         return result;
     }
-
-    /// <summary>All parameters as bytes in name order, e.g. to compare two trainings bit for bit.</summary>
-    public static byte[] ParameterBytes(SpectrogramAutoencoder model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var stream = new MemoryStream();
-        foreach (var (name, parameter) in model.named_parameters().OrderBy(p => p.name, StringComparer.Ordinal))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(name));
-            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameter.detach().cpu().data<float>().ToArray().AsSpan()));
-        }
-
-        return stream.ToArray();
-    }
 }

@@ -165,7 +165,8 @@ public static partial class TorchRuntime
     }
 
     // NNPACK's convolutions pick their code by CPU (and print "Could not initialize NNPACK" per call where unsupported);
-    // off, a convolution (End2YouModel) runs ATen's im2col + oneMKL GEMM, pinned like the rest.
+    // off, a libtorch convolution runs ATen's im2col + oneMKL GEMM, pinned like the rest (End2YouModel's own run on
+    // Convolution1d, which is bit-identical everywhere and about 4× faster than that path).
     private static void SetNnpackKernels(bool enabled)
     {
         if (OperatingSystem.IsWindows())

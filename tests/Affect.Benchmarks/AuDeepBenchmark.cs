@@ -24,12 +24,12 @@ public sealed class AuDeepBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args)
     {
-        int count = (int)Option(args, "--count", 512);
-        int epochs = (int)Option(args, "--epochs", 2);
-        int threads = (int)Option(args, "--threads", 2);
-        int units = (int)Option(args, "--units", 256);
-        int frames = (int)Option(args, "--frames", 124);
-        int bands = (int)Option(args, "--bands", 128);
+        int count = (int)BenchmarkRun.Option(args, "--count", 512);
+        int epochs = (int)BenchmarkRun.Option(args, "--epochs", 2);
+        int threads = (int)BenchmarkRun.Option(args, "--threads", 2);
+        int units = (int)BenchmarkRun.Option(args, "--units", 256);
+        int frames = (int)BenchmarkRun.Option(args, "--frames", 124);
+        int bands = (int)BenchmarkRun.Option(args, "--bands", 128);
         var options = new SpectrogramAutoencoderOptions(Units: units, Epochs: epochs, Threads: threads, Seed: 1);
 
         // Seeded smooth "spectrograms" in [−1, 1]: moving ridges plus noise.
@@ -57,7 +57,7 @@ public sealed class AuDeepBenchmark : IBenchmark
         Dictionary<string, float[]> initial;
         using (var fresh = new SpectrogramAutoencoder(bands, options))
         {
-            initial = fresh.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().data<float>().ToArray(), StringComparer.Ordinal);
+            initial = ModuleParameters.Values(fresh);
         }
 
         // Seconds per epoch: the mean over epochs 2..E when there are several (the first carries one-off start-up costs).
@@ -84,60 +84,32 @@ public sealed class AuDeepBenchmark : IBenchmark
         SpectrogramAutoencoderTrainer.Represent(model, batch, chunk);
         double torchSharpRate = count / clock.Elapsed.TotalSeconds;
 
-        var dir = Directory.CreateTempSubdirectory("affect-audeep-bench-");
-        try
+        using var reference = new PyTorchReference(Name);
+        foreach (var (name, weights) in initial)
         {
-            void Write(string name, ReadOnlySpan<float> v) => File.WriteAllBytes(Path.Combine(dir.FullName, name), System.Runtime.InteropServices.MemoryMarshal.AsBytes(v).ToArray());
-            foreach (var (name, weights) in initial)
-            {
-                Write(name, weights);
-            }
-
-            Write("inputs", values);
-            var order = new List<int>();
-            for (int epoch = 1; epoch <= epochs; epoch++)
-            {
-                order.AddRange(LstmTrainer.EpochOrder(count, options.Seed, epoch));
-            }
-
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "order"), string.Join(' ', order));
-            var script = Path.Combine(dir.FullName, "audeep.py");
-            await File.WriteAllTextAsync(script, PyTorchAutoencoder);
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new object[] { script, dir.FullName, count, frames, bands, units, options.Layers, options.BatchSize, epochs, threads, options.KeepProbability, options.LearningRate, options.GradientClip, chunk })
-            {
-                start.ArgumentList.Add(Convert.ToString(a, CultureInfo.InvariantCulture)!);
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"python3 failed ({process.ExitCode}): {stderr}");
-                return 1;
-            }
-
-            var parts = (await stdout).Trim().Split(' ');
-            double pyEpoch = double.Parse(parts[0], CultureInfo.InvariantCulture);
-            double pyRate = double.Parse(parts[2], CultureInfo.InvariantCulture);
-            Console.WriteLine($"PyTorch {parts[3]}: {pyEpoch:F2} s/epoch (last-epoch RMSE {double.Parse(parts[1], CultureInfo.InvariantCulture):F4})");
-            Console.WriteLine($"ratio TorchSharp / PyTorch (epoch time): {torchSharpEpoch / pyEpoch:F2}");
-            Console.WriteLine($"extraction: ONNX Runtime {ortRate:F0} spectrograms/s; TorchSharp {torchSharpRate:F0}/s; PyTorch {pyRate:F0}/s; ORT / PyTorch throughput {ortRate / pyRate:F2}");
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
+            reference.Write(name, weights);
         }
 
+        reference.Write("inputs", values);
+        var order = new List<int>();
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            order.AddRange(LstmTrainer.EpochOrder(count, options.Seed, epoch));
+        }
+
+        await reference.WriteTextAsync("order", string.Join(' ', order));
+        var parts = await reference.RunAsync(PyTorchAutoencoder, count, frames, bands, units, options.Layers, options.BatchSize, epochs, threads, options.KeepProbability, options.LearningRate, options.GradientClip, chunk);
+        if (parts is null)
+        {
+            return 1;
+        }
+
+        double pyEpoch = double.Parse(parts[0], CultureInfo.InvariantCulture);
+        double pyRate = double.Parse(parts[2], CultureInfo.InvariantCulture);
+        Console.WriteLine($"PyTorch {parts[3]}: {pyEpoch:F2} s/epoch (last-epoch RMSE {double.Parse(parts[1], CultureInfo.InvariantCulture):F4})");
+        Console.WriteLine($"ratio TorchSharp / PyTorch (epoch time): {torchSharpEpoch / pyEpoch:F2}");
+        Console.WriteLine($"extraction: ONNX Runtime {ortRate:F0} spectrograms/s; TorchSharp {torchSharpRate:F0}/s; PyTorch {pyRate:F0}/s; ORT / PyTorch throughput {ortRate / pyRate:F2}");
         return 0;
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     // The same module as SpectrogramAutoencoder: GRU encoder → tanh bridge → decoder GRU on the time-reversed input

@@ -24,8 +24,8 @@ public sealed class LstmBenchmark : IBenchmark
     /// <inheritdoc />
     public async Task<int> RunAsync(string[] args)
     {
-        var minutes = Option(args, "--minutes", 30.0);
-        var threads = (int)Option(args, "--threads", 2.0);
+        var minutes = BenchmarkRun.Option(args, "--minutes", 30.0);
+        var threads = (int)BenchmarkRun.Option(args, "--threads", 2.0);
         const int Features = 130;
         var options = new LstmTrainingOptions(Threads: threads, Seed: 1);
 
@@ -69,54 +69,29 @@ public sealed class LstmBenchmark : IBenchmark
         var torchSharpSeconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"TorchSharp epoch: {torchSharpSeconds:F2} s (last loss {lastLoss:F6})");
 
-        var dir = Directory.CreateTempSubdirectory("affect-lstm-bench-");
-        try
+        using (var reference = new PyTorchReference(Name))
         {
-            void Write(string name, float[] v)
-            {
-                var bytes = new byte[v.Length * 4];
-                Buffer.BlockCopy(v, 0, bytes, 0, bytes.Length);
-                File.WriteAllBytes(Path.Combine(dir.FullName, name), bytes);
-            }
-
             for (var l = 0; l < options.Layers; l++)
             {
-                Write($"weight_ih_l{l}", initial.Layers[l].InputWeights);
-                Write($"weight_hh_l{l}", initial.Layers[l].RecurrentWeights);
-                Write($"bias_ih_l{l}", initial.Layers[l].InputBias);
-                Write($"bias_hh_l{l}", initial.Layers[l].RecurrentBias);
+                reference.Write($"weight_ih_l{l}", initial.Layers[l].InputWeights);
+                reference.Write($"weight_hh_l{l}", initial.Layers[l].RecurrentWeights);
+                reference.Write($"bias_ih_l{l}", initial.Layers[l].InputBias);
+                reference.Write($"bias_hh_l{l}", initial.Layers[l].RecurrentBias);
             }
 
-            Write("head_weight", initial.HeadWeights);
-            Write("head_bias", [initial.HeadBias]);
-            Write("inputs", inputs);
-            Write("targets", targets);
-            var script = Path.Combine(dir.FullName, "epoch.py");
-            await File.WriteAllTextAsync(script, PyTorchEpoch);
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { script, dir.FullName, $"{Features}", $"{options.HiddenSize}", $"{options.Layers}", $"{options.BatchSize}", $"{windows.Steps}", $"{windows.Count}", $"{threads}" })
+            reference.Write("head_weight", initial.HeadWeights);
+            reference.Write("head_bias", [initial.HeadBias]);
+            reference.Write("inputs", inputs);
+            reference.Write("targets", targets);
+            var parts = await reference.RunAsync(PyTorchEpoch, Features, options.HiddenSize, options.Layers, options.BatchSize, windows.Steps, windows.Count, threads);
+            if (parts is null)
             {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"python3 failed ({process.ExitCode}): {stderr}");
                 return 1;
             }
 
-            var parts = (await stdout).Trim().Split(' ');
             var pySeconds = double.Parse(parts[0], CultureInfo.InvariantCulture);
             Console.WriteLine($"PyTorch {parts[2]} epoch: {pySeconds:F2} s (last loss {double.Parse(parts[1], CultureInfo.InvariantCulture):F6})");
             Console.WriteLine($"ratio TorchSharp / PyTorch: {torchSharpSeconds / pySeconds:F2}");
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
         }
 
         // ONNX Runtime inference throughput on the same windows (batches of 256).
@@ -132,12 +107,6 @@ public sealed class LstmBenchmark : IBenchmark
         var torchInference = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"ONNX Runtime inference: {windows.Count / ortSeconds:F0} windows/s ({ortSeconds:F2} s); TorchSharp forward: {windows.Count / torchInference:F0} windows/s");
         return 0;
-    }
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private const string PyTorchEpoch = """

@@ -62,23 +62,13 @@ public sealed class End2YouTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SameSeedGivesBitIdenticalWeightsAndOnnxBytes()
+    public void SameSeedGivesBitIdenticalWeightsAndOnnxBytes() => SeededRuns.AssertSameSeedSameBytes(seed =>
     {
-        static (byte[] Weights, byte[] Onnx) Run(long seed)
-        {
-            var options = Small with { Epochs = 3, Seed = seed };
-            var run = End2YouTrainer.Train(Tones(4, 1, options), Tones(2, 2, options), 3, options);
-            using var model = run.Model;
-            return (End2YouTrainer.ParameterBytes(model), End2YouOnnxExporter.Export(model, ["low", "mid", "high"]));
-        }
-
-        var first = Run(5);
-        var second = Run(5);
-        var other = Run(6);
-        Assert.True(first.Weights.AsSpan().SequenceEqual(second.Weights), "same seed gave different weights");
-        Assert.True(first.Onnx.AsSpan().SequenceEqual(second.Onnx), "same seed gave different ONNX bytes");
-        Assert.False(first.Weights.AsSpan().SequenceEqual(other.Weights), "different seeds gave identical weights");
-    }
+        var options = Small with { Epochs = 3, Seed = seed };
+        var run = End2YouTrainer.Train(Tones(4, 1, options), Tones(2, 2, options), 3, options);
+        using var model = run.Model;
+        return [("weights", ModuleParameters.Bytes(model)), ("ONNX bytes", End2YouOnnxExporter.Export(model, ["low", "mid", "high"]))];
+    });
 
     [Fact]
     public void OnnxRuntimeAgreesWithTorchSharpWithin1e5()
@@ -96,9 +86,7 @@ public sealed class End2YouTests(ITestOutputHelper output)
             var torchScores = End2YouTrainer.Predict(model, data);
             var onnx = predictor.Run(new OnnxFloatTensor(data.Values, [data.Count, frames, options.FrameSamples]));
             Assert.Equal([(long)data.Count, 3L], onnx.Shape.ToArray());
-            double worst = torchScores.Zip(onnx.Values).Max(p => Math.Abs(p.First - p.Second));
-            output.WriteLine($"{frames} frames: max |ORT − TorchSharp| = {worst:E2}");
-            Assert.True(worst <= 1e-5, $"max difference {worst}");
+            SeededRuns.AssertOnnxRuntimeAgrees(torchScores, onnx.Values, 1e-5, output, $"{frames} frames");
             Assert.All(Enumerable.Range(0, data.Count), i => Assert.Equal(1.0, onnx.Values.AsSpan(i * 3, 3).ToArray().Sum(), 5));
         }
     }

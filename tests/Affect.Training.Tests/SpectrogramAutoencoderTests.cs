@@ -46,22 +46,12 @@ public sealed class SpectrogramAutoencoderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SameSeedGivesBitIdenticalWeightsAndFeatures()
+    public void SameSeedGivesBitIdenticalWeightsAndFeatures() => SeededRuns.AssertSameSeedSameBytes(seed =>
     {
-        static (byte[] Weights, float[] Features) Run(long seed)
-        {
-            var run = SpectrogramAutoencoderTrainer.Train(Ridges(), Small with { Epochs = 3, Seed = seed });
-            using var model = run.Model;
-            return (SpectrogramAutoencoderTrainer.ParameterBytes(model), SpectrogramAutoencoderTrainer.Represent(model, Ridges()));
-        }
-
-        var first = Run(5);
-        var second = Run(5);
-        var other = Run(6);
-        Assert.True(first.Weights.AsSpan().SequenceEqual(second.Weights), "same seed gave different weights");
-        Assert.True(first.Features.AsSpan().SequenceEqual(second.Features), "same seed gave different features");
-        Assert.False(first.Weights.AsSpan().SequenceEqual(other.Weights), "different seeds gave identical weights");
-    }
+        var run = SpectrogramAutoencoderTrainer.Train(Ridges(), Small with { Epochs = 3, Seed = seed });
+        using var model = run.Model;
+        return [("weights", ModuleParameters.Bytes(model)), ("features", SeededRuns.Bytes(SpectrogramAutoencoderTrainer.Represent(model, Ridges())))];
+    });
 
     [Fact]
     public void ForwardReconstructsEveryFrameAndEncodeGivesOneVectorPerSpectrogram()
@@ -104,9 +94,7 @@ public sealed class SpectrogramAutoencoderTests(ITestOutputHelper output)
         using var onnx = OnnxPredictor.Load(bytes, "audeep-encoder.onnx");
         var ort = onnx.Run(new OnnxFloatTensor(batch.Values, batch.Count, batch.Frames, batch.Bands));
         Assert.Equal([12L, 32L], ort.Shape);
-        var worst = torchFeatures.Zip(ort.Values, (a, b) => Math.Abs(a - b)).Max();
-        output.WriteLine($"bidirectional {bidirectional}: largest |TorchSharp − ORT| {worst:E2}");
-        Assert.True(worst <= 1e-5, $"largest |TorchSharp - ORT| = {worst}");
+        SeededRuns.AssertOnnxRuntimeAgrees(torchFeatures, ort.Values, 1e-5, output, $"bidirectional {bidirectional}");
 
         using var again = SpectrogramAutoencoderTrainer.Train(Ridges(), options).Model;
         Assert.Equal(bytes, SpectrogramEncoderOnnxExporter.Export(again));
