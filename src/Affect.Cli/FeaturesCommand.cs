@@ -64,12 +64,12 @@ internal static class FeaturesCommand
             extracted.Add((Path.GetFileNameWithoutExtension(path), clip.DurationSeconds, RequireFrames(extractor.Extract(clip.Samples), path, clip.DurationSeconds)));
         }
 
-        AtomicFile.WriteText(csv, writer =>
+        AtomicFile.Write(csv, stream =>
         {
-            OpenSmileCsv.WriteHeader(writer, options.IncludeDeltas ? LldColumns.All : LldColumns.Lld);
+            OpenSmileCsv.WriteHeader(stream, options.IncludeDeltas ? LldColumns.All : LldColumns.Lld);
             foreach (var (name, seconds, m) in extracted)
             {
-                OpenSmileCsv.WriteRows(writer, name, m);
+                OpenSmileCsv.WriteRows(stream, name, m);
                 output.Detail(string.Create(CultureInfo.InvariantCulture, $"{name}: {seconds:F3} s, {m.Rows} frames"));
             }
         });
