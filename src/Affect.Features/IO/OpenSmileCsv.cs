@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -77,7 +78,8 @@ public static class OpenSmileCsv
 
     /// <summary>
     /// Writes the rows of one instance as UTF-8 bytes, the same bytes as the <see cref="TextWriter"/> overload: blocks of
-    /// rows are formatted in parallel (the text of a value does not depend on its neighbours) and written in order.
+    /// rows are formatted in parallel (the text of a value does not depend on its neighbours) into pooled buffers and
+    /// written in order as soon as every earlier block is out, so the file is never held whole in memory.
     /// </summary>
     /// <param name="stream">Destination.</param>
     /// <param name="instanceName">Instance name (written in single quotes).</param>
@@ -88,27 +90,46 @@ public static class OpenSmileCsv
         ArgumentNullException.ThrowIfNull(matrix);
         RequireCell(instanceName, nameof(instanceName));
         byte[] name = Encoding.UTF8.GetBytes(instanceName);
-        const int BlockRows = 256;
+        const int BlockRows = 64;
         int blocks = (matrix.Rows + BlockRows - 1) / BlockRows;
         int bound = RowBound(name.Length, matrix.Columns);
-        var text = new byte[blocks][];
-        var lengths = new int[blocks];
-        Parallel.For(0, blocks, b =>
+        var done = new (byte[]? Text, int Length)[blocks];
+        int next = 0;
+        var gate = new object();
+        try
         {
-            int first = b * BlockRows, end = Math.Min(matrix.Rows, first + BlockRows);
-            byte[] buffer = GC.AllocateUninitializedArray<byte>((end - first) * bound);
-            int n = 0;
-            for (int r = first; r < end; r++)
+            Parallel.For(0, blocks, b =>
             {
-                n += FormatRow(name, matrix.FrameTimes[r], matrix.Row(r), buffer.AsSpan(n));
-            }
+                int first = b * BlockRows, end = Math.Min(matrix.Rows, first + BlockRows);
+                byte[] buffer = ArrayPool<byte>.Shared.Rent((end - first) * bound);
+                int n = 0;
+                for (int r = first; r < end; r++)
+                {
+                    n += FormatRow(name, matrix.FrameTimes[r], matrix.Row(r), buffer.AsSpan(n));
+                }
 
-            text[b] = buffer;
-            lengths[b] = n;
-        });
-        for (int b = 0; b < blocks; b++)
+                lock (gate)
+                {
+                    done[b] = (buffer, n);
+                    while (next < blocks && done[next].Text is { } text)
+                    {
+                        stream.Write(text, 0, done[next].Length);
+                        ArrayPool<byte>.Shared.Return(text);
+                        done[next] = default;
+                        next++;
+                    }
+                }
+            });
+        }
+        finally
         {
-            stream.Write(text[b], 0, lengths[b]);
+            foreach (var (text, _) in done)
+            {
+                if (text is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(text);
+                }
+            }
         }
     }
 
