@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace Affect.Features.IO;
@@ -95,6 +96,7 @@ public static class OpenSmileCsv
         int bound = RowBound(name.Length, matrix.Columns);
         var done = new (byte[]? Text, int Length)[blocks];
         int next = 0;
+        bool failed = false;
         var gate = new object();
         try
         {
@@ -111,15 +113,22 @@ public static class OpenSmileCsv
                 lock (gate)
                 {
                     done[b] = (buffer, n);
-                    while (next < blocks && done[next].Text is { } text)
+                    while (!failed && next < blocks && done[next].Text is { } text)
                     {
+                        failed = true; // until the write returns: a failed write stops every later one
                         stream.Write(text, 0, done[next].Length);
+                        failed = false;
                         ArrayPool<byte>.Shared.Return(text);
                         done[next] = default;
                         next++;
                     }
                 }
             });
+        }
+        catch (AggregateException e)
+        {
+            // The stream's own failure (disk full: IOException), as a sequential writer would throw it.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         finally
         {
