@@ -63,36 +63,81 @@ public static class NpyFormat
     public static (float[] Values, int Rows, int Cols) Read(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        Span<byte> pre = stackalloc byte[10];
-        stream.ReadExactly(pre);
-        if (!pre[..6].SequenceEqual(Magic))
+        var prefix = new byte[12];
+        stream.ReadExactly(prefix.AsSpan(0, 10));
+        int read = 10;
+        if (prefix.AsSpan(0, 6).SequenceEqual(Magic) && prefix[6] != 1)
         {
-            throw new InvalidDataException($"{sourceName}: magic: not a .npy file");
+            stream.ReadExactly(prefix.AsSpan(10, 2)); // versions 2-3: a 4-byte header length
+            read = 12;
         }
 
-        int headerLength;
-        if (pre[6] == 1)
-        {
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(pre[8..]);
-        }
-        else
-        {
-            Span<byte> two = stackalloc byte[2];
-            stream.ReadExactly(two);
-            headerLength = (int)(BinaryPrimitives.ReadUInt16LittleEndian(pre[8..]) | ((uint)BinaryPrimitives.ReadUInt16LittleEndian(two) << 16));
-        }
-
-        var headerBytes = new byte[headerLength];
-        stream.ReadExactly(headerBytes);
-        string header = Encoding.ASCII.GetString(headerBytes);
-        if (!header.Contains("'descr': '<f4'", StringComparison.Ordinal))
+        var head = new byte[Math.Max(read, HeaderEnd(prefix.AsSpan(0, read)))];
+        prefix.AsSpan(0, read).CopyTo(head);
+        stream.ReadExactly(head.AsSpan(read));
+        NpyHeader h = ParseHeader(head, sourceName);
+        if (h.ElementSize != 4)
         {
             throw new InvalidDataException($"{sourceName}: descr: only little-endian float32 ('<f4') is supported");
         }
 
-        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
+        var values = new float[h.Rows * h.Cols];
+        var bytes = new byte[values.Length * 4];
+        stream.ReadExactly(bytes);
+        for (int i = 0; i < values.Length; i++)
         {
-            throw new InvalidDataException($"{sourceName}: fortran_order: only C order is supported");
+            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
+        }
+
+        return (values, h.Rows, h.Cols);
+    }
+
+    /// <summary>
+    /// Where the header of a <c>.npy</c> file ends (the data start), from its first 10 (version 1) or 12 (versions 2–3)
+    /// bytes; the prefix length itself when they are not a <c>.npy</c> prefix (so <see cref="ParseHeader"/> names the problem).
+    /// </summary>
+    /// <param name="prefix">The file's first bytes.</param>
+    public static int HeaderEnd(ReadOnlySpan<byte> prefix)
+    {
+        if (prefix.Length < 10 || !prefix[..6].SequenceEqual(Magic))
+        {
+            return prefix.Length;
+        }
+
+        return prefix[6] == 1 ? 10 + BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..])
+            : prefix.Length >= 12 ? 12 + (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]), int.MaxValue - 12)
+            : prefix.Length;
+    }
+
+    /// <summary>
+    /// The one <c>.npy</c> header parser (versions 1–3): a 2-D C-order little-endian float32 (<c>'&lt;f4'</c>) or float64
+    /// (<c>'&lt;f8'</c>) array; <paramref name="bytes"/> are the file's first bytes, at least through the header
+    /// (<see cref="HeaderEnd"/>). Errors name the source and the field (magic, header, descr, fortran_order, shape).
+    /// </summary>
+    /// <param name="bytes">The file's first bytes.</param>
+    /// <param name="sourceName">Name used in error messages.</param>
+    /// <exception cref="InvalidDataException">Not such an array.</exception>
+    public static NpyHeader ParseHeader(ReadOnlySpan<byte> bytes, string sourceName)
+    {
+        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{sourceName}: magic: not a .npy file");
+        }
+
+        int major = bytes[6];
+        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]) : bytes.Length >= 12 ? (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]), int.MaxValue - 12) : -1;
+        int dataStart = (major == 1 ? 10 : 12) + headerLength;
+        if (major is < 1 or > 3 || headerLength < 0 || dataStart > bytes.Length)
+        {
+            throw new InvalidDataException($"{sourceName}: header: unsupported .npy version {major} or truncated header");
+        }
+
+        string header = Encoding.Latin1.GetString(bytes[(major == 1 ? 10 : 12)..dataStart]);
+        int width = header.Contains("'descr': '<f8'", StringComparison.Ordinal) ? 8 : header.Contains("'descr': '<f4'", StringComparison.Ordinal) ? 4
+            : throw new InvalidDataException($"{sourceName}: descr: only little-endian float32 ('<f4') or float64 ('<f8') matrices are read");
+        if (!header.Contains("'fortran_order': False", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{sourceName}: fortran_order: only C-order matrices are read");
         }
 
         int open = header.IndexOf("'shape': (", StringComparison.Ordinal);
@@ -103,19 +148,19 @@ public static class NpyFormat
         }
 
         string[] dims = header[(open + 10)..close].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (dims.Length != 2 || !int.TryParse(dims[0], CultureInfo.InvariantCulture, out int rows) || !int.TryParse(dims[1], CultureInfo.InvariantCulture, out int cols))
+        if (dims.Length != 2 || !int.TryParse(dims[0], CultureInfo.InvariantCulture, out int rows) || !int.TryParse(dims[1], CultureInfo.InvariantCulture, out int cols)
+            || rows < 0 || cols <= 0 || (long)rows * cols > int.MaxValue)
         {
-            throw new InvalidDataException($"{sourceName}: shape: expected 2 dimensions, found '{header[(open + 10)..close]}'");
+            throw new InvalidDataException($"{sourceName}: shape: expected a 2-D matrix (rows, columns), found '{header[(open + 10)..close]}'");
         }
 
-        var values = new float[rows * cols];
-        var bytes = new byte[values.Length * 4];
-        stream.ReadExactly(bytes);
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
-        }
-
-        return (values, rows, cols);
+        return new NpyHeader(dataStart, width, rows, cols);
     }
 }
+
+/// <summary>A parsed <c>.npy</c> header (<see cref="NpyFormat.ParseHeader"/>).</summary>
+/// <param name="DataStart">Byte offset of the data.</param>
+/// <param name="ElementSize">Bytes per value: 4 (float32) or 8 (float64).</param>
+/// <param name="Rows">First dimension.</param>
+/// <param name="Cols">Second dimension.</param>
+public readonly record struct NpyHeader(int DataStart, int ElementSize, int Rows, int Cols);

@@ -4,6 +4,7 @@ using Affect.Audio;
 using Affect.Features;
 using Affect.Features.IO;
 using Affect.Features.Parity;
+using Affect.Learning;
 
 namespace Affect.Cli;
 
@@ -57,21 +58,27 @@ internal static class FeaturesCommand
         foreach (string path in a.Positional)
         {
             output.Progress("lld", extracted.Count, a.Positional.Count);
-            var clip = AudioLoader.LoadMono(path);
+            var clip = StageProfile.Measure("read " + Path.GetFileName(path), () => AudioLoader.LoadMono(path));
 
             // Same sample scaling as SMILExtract's wave source, so the CSV can be diffed against it.
             var extractor = new LowLevelDescriptors(options with { InputGain = LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample) });
-            extracted.Add((Path.GetFileNameWithoutExtension(path), clip.DurationSeconds, RequireFrames(extractor.Extract(clip.Samples), path, clip.DurationSeconds)));
+            var lld = StageProfile.Measure("extract", () => extractor.Extract(clip.Samples));
+            extracted.Add((Path.GetFileNameWithoutExtension(path), clip.DurationSeconds, RequireFrames(lld, path, clip.DurationSeconds)));
         }
 
-        AtomicFile.WriteText(csv, writer =>
+        // AFFECT_PROFILE=1 prints the wall and CPU time of each stage (read, extract, write) on stderr.
+        StageProfile.Measure("write csv", () =>
         {
-            OpenSmileCsv.WriteHeader(writer, options.IncludeDeltas ? LldColumns.All : LldColumns.Lld);
-            foreach (var (name, seconds, m) in extracted)
+            AtomicFile.Write(csv, stream =>
             {
-                OpenSmileCsv.WriteRows(writer, name, m);
-                output.Detail(string.Create(CultureInfo.InvariantCulture, $"{name}: {seconds:F3} s, {m.Rows} frames"));
-            }
+                OpenSmileCsv.WriteHeader(stream, options.IncludeDeltas ? LldColumns.All : LldColumns.Lld);
+                foreach (var (name, seconds, m) in extracted)
+                {
+                    OpenSmileCsv.WriteRows(stream, name, m);
+                    output.Detail(string.Create(CultureInfo.InvariantCulture, $"{name}: {seconds:F3} s, {m.Rows} frames"));
+                }
+            });
+            return 0;
         });
         output.Progress("lld", extracted.Count, a.Positional.Count);
         output.Finish(new CommandSummary("completed", [("csv", Path.GetFullPath(csv))], [("files", extracted.Count), ("frames", extracted.Sum(e => e.Lld.Rows))]));

@@ -26,10 +26,11 @@ public sealed class LldStream
     private const int Chunk = 4096;
 
     private static readonly int[] Target = RawTargets();
+    private static readonly float[] NoVoicing = new float[2 * LldColumns.VoicingCount];
 
     private readonly SampleWindow samples = new();
     private readonly ShortFrameAnalyzer shortFrames;
-    private readonly VoicingStream voicing = new();
+    private readonly VoicingStream? voicing;
     private readonly FrameRing shortRaw = new(Raw, Capacity);
     private readonly FrameRing shortSmoothed = new(Raw, Capacity);
     private readonly FrameRing zcr = new(1, Capacity);
@@ -45,9 +46,12 @@ public sealed class LldStream
     private long emitted;
     private float[]? trailing;
 
-    internal LldStream(LowLevelDescriptorOptions options, IReadOnlyList<string> columnNames, ShortFrameAnalyzer.Tables tables)
+    // withVoicing false: the six voicing columns (and their deltas) stay 0 for the caller to fill in (LowLevelDescriptors
+    // computes them beside this stream on another thread).
+    internal LldStream(LowLevelDescriptorOptions options, IReadOnlyList<string> columnNames, ShortFrameAnalyzer.Tables tables, bool withVoicing = true)
     {
         shortFrames = new ShortFrameAnalyzer(tables);
+        voicing = withVoicing ? new VoicingStream() : null;
         gain = (float)options.InputGain;
         deltas = options.IncludeDeltas;
         ColumnNames = columnNames;
@@ -84,7 +88,7 @@ public sealed class LldStream
     public IReadOnlyList<float>? TrailingSpectralRow => trailing;
 
     /// <summary>After <see cref="Complete"/>: pitch frames decided before the end of input (see <see cref="LldMatrix.PitchFramesDecidedAtEnd"/>).</summary>
-    public int? PitchFramesDecidedAtEnd => IsCompleted ? voicing.DecidedAtEnd : null;
+    public int? PitchFramesDecidedAtEnd => IsCompleted ? voicing?.DecidedAtEnd : null;
 
     /// <summary>Feeds the next block of 16 kHz mono samples in [-1, 1] (the options' input gain is applied).</summary>
     /// <param name="block">Samples; any length, including 0.</param>
@@ -144,7 +148,7 @@ public sealed class LldStream
         return n;
     }
 
-    private long FirstSampleNeeded() => Math.Min(voicing.FirstSampleNeeded, Math.Min(shortNext, zcrNext) * Step);
+    private long FirstSampleNeeded() => Math.Min(voicing?.FirstSampleNeeded ?? long.MaxValue, Math.Min(shortNext, zcrNext) * Step);
 
     private void Pump()
     {
@@ -163,11 +167,11 @@ public sealed class LldStream
 
         if (IsCompleted)
         {
-            voicing.Complete(samples);
+            voicing?.Complete(samples);
         }
         else
         {
-            voicing.Advance(samples);
+            voicing?.Advance(samples);
         }
 
         long rows = IsCompleted ? LowLevelDescriptors.RowCount(end) : long.MaxValue;
@@ -187,13 +191,14 @@ public sealed class LldStream
         }
 
         long rowLowerBound = LowLevelDescriptors.RowCount(end);
-        while (emitted < voicing.RowsReady && (IsCompleted ? emitted < rows : emitted + 5 <= rowLowerBound))
+        long voicingReady = voicing?.RowsReady ?? long.MaxValue;
+        while (emitted < voicingReady && (IsCompleted ? emitted < rows : emitted + 5 <= rowLowerBound))
         {
             Emit(emitted, rows, shortCount);
             emitted++;
         }
 
-        if (shortNext - emitted >= Capacity - 8 || voicing.Backlog >= Capacity - 8)
+        if (shortNext - emitted >= Capacity - 8 || (voicing?.Backlog ?? 0) >= Capacity - 8)
         {
             throw new InvalidOperationException("LldStream: internal look-ahead exceeded the frame rings");
         }
@@ -246,7 +251,7 @@ public sealed class LldStream
         }
 
         row[LldColumns.ZeroCrossingRate] = ZcrSmoothed(r, rows);
-        ReadOnlySpan<float> v = voicing.Row(r);
+        ReadOnlySpan<float> v = voicing is null ? NoVoicing : voicing.Row(r);
         v[..LldColumns.VoicingCount].CopyTo(row[LldColumns.VoicingStart..]);
         if (deltas)
         {

@@ -54,6 +54,11 @@ public sealed class LowLevelDescriptors
     /// <param name="samples">Audio samples.</param>
     public LldMatrix Extract(ReadOnlySpan<float> samples)
     {
+        if (RowCount(samples.Length) >= ParallelMinRows)
+        {
+            return ExtractInParallel(samples);
+        }
+
         LldStream stream = CreateStream();
         stream.Write(samples);
         stream.Complete();
@@ -63,5 +68,47 @@ public sealed class LowLevelDescriptors
         stream.ReadRows(values, times);
         float[]? trailing = stream.TrailingSpectralRow is { } t ? [.. t] : null;
         return new LldMatrix(values, rows, ColumnNames, times, trailing) { PitchFramesDecidedAtEnd = stream.PitchFramesDecidedAtEnd };
+    }
+
+    // Signals of 3 s and more are split over threads; shorter ones are not worth the hand-off.
+    private const int ParallelMinRows = 300;
+
+    // The same bits as the sequential stream: the voicing group (its SHS frames in parallel blocks) runs beside the 20 ms
+    // and ZCR chain, which leaves the voicing columns empty, and is copied into them at the end.
+    private LldMatrix ExtractInParallel(ReadOnlySpan<float> samples)
+    {
+        int rows = RowCount(samples.Length);
+        var scaled = new float[samples.Length];
+        LowLevelDescriptorOptions.ApplyInputGain(samples, (float)Options.InputGain, scaled);
+        int width = ColumnNames.Count;
+        var values = new float[rows * width];
+        var times = new double[rows];
+        float[]? trailing = null;
+        float[] voicing = [];
+        int decided = 0;
+        Parallel.Invoke(
+            () => voicing = Voicing.VoicingDescriptors.ComputeParallel(scaled, rows, out decided),
+            () =>
+            {
+                // The samples are already scaled: gain 1 copies them unchanged.
+                var stream = new LldStream(Options with { InputGain = 1.0 }, ColumnNames, SharedTables, withVoicing: false);
+                stream.Write(scaled);
+                stream.Complete();
+                stream.ReadRows(values, times);
+                trailing = stream.TrailingSpectralRow is { } t ? [.. t] : null;
+            });
+        const int v = LldColumns.VoicingCount;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> source = voicing.AsSpan(r * Voicing.VoicingDescriptors.ColumnCount, 2 * v);
+            Span<float> row = values.AsSpan(r * width, width);
+            source[..v].CopyTo(row[LldColumns.VoicingStart..]);
+            if (Options.IncludeDeltas)
+            {
+                source[v..].CopyTo(row[(LldColumns.LldCount + LldColumns.VoicingStart)..]);
+            }
+        }
+
+        return new LldMatrix(values, rows, ColumnNames, times, trailing) { PitchFramesDecidedAtEnd = decided };
     }
 }

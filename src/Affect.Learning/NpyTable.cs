@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Affect.Audio;
 
 namespace Affect.Learning;
 
@@ -102,9 +103,7 @@ public static class NpyTable
         long length = file.Length;
         var prefix = new byte[(int)Math.Min(length, 12)];
         file.ReadExactly(prefix);
-        int headerEnd = prefix.Length >= 10 && prefix.AsSpan(0, 6).SequenceEqual(Magic)
-            ? prefix[6] == 1 ? 10 + BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8)) : prefix.Length >= 12 ? 12 + (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8)), int.MaxValue - 12) : prefix.Length
-            : prefix.Length;
+        int headerEnd = NpyFormat.HeaderEnd(prefix);
         var head = new byte[(int)Math.Min(length, Math.Max(headerEnd, prefix.Length))];
         prefix.CopyTo(head, 0);
         file.ReadExactly(head.AsSpan(prefix.Length));
@@ -137,46 +136,18 @@ public static class NpyTable
         return (values, rows, cols);
     }
 
-    // The header of a .npy of `length` bytes whose first bytes (at least through the header) are `bytes`: where the
-    // data start, the value width and the shape; errors name the file and the field.
+    // The header of a .npy of `length` bytes whose first bytes (at least through the header) are `bytes`, parsed by
+    // NpyFormat (the one .npy header parser): where the data start, the value width and the shape; then the data length.
     private static (int DataStart, int Width, int Rows, int Cols) Header(ReadOnlySpan<byte> bytes, long length, string source)
     {
-        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
+        NpyHeader h = NpyFormat.ParseHeader(bytes, source);
+        long expected = (long)h.Rows * h.Cols * h.ElementSize;
+        if (length - h.DataStart != expected)
         {
-            throw new InvalidDataException($"{source}: magic: not a NumPy .npy file");
+            throw new InvalidDataException($"{source}: data: {length - h.DataStart} bytes, the shape ({h.Rows}, {h.Cols}) needs {expected}");
         }
 
-        int major = bytes[6];
-        int headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]) : bytes.Length >= 12 ? (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]) : -1;
-        int dataStart = (major == 1 ? 10 : 12) + headerLength;
-        if (major is < 1 or > 3 || headerLength < 0 || dataStart > bytes.Length)
-        {
-            throw new InvalidDataException($"{source}: header: unsupported .npy version {major} or truncated header");
-        }
-
-        string header = Encoding.Latin1.GetString(bytes[(major == 1 ? 10 : 12)..dataStart]);
-        int width = header.Contains("'<f8'", StringComparison.Ordinal) ? 8 : header.Contains("'<f4'", StringComparison.Ordinal) ? 4
-            : throw new InvalidDataException($"{source}: descr: only little-endian float64 ('<f8') or float32 ('<f4') matrices are read");
-        if (!header.Contains("'fortran_order': False", StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{source}: fortran_order: only C-order matrices are read");
-        }
-
-        int open = header.IndexOf("'shape': (", StringComparison.Ordinal);
-        int close = open < 0 ? -1 : header.IndexOf(')', open);
-        var dims = open < 0 || close < 0 ? [] : header[(open + 10)..close].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (dims.Length != 2 || !int.TryParse(dims[0], out int rows) || !int.TryParse(dims[1], out int cols) || rows < 0 || cols <= 0)
-        {
-            throw new InvalidDataException($"{source}: shape: expected a 2-D matrix (rows, features)");
-        }
-
-        long expected = (long)rows * cols * width;
-        if (length - dataStart != expected)
-        {
-            throw new InvalidDataException($"{source}: data: {length - dataStart} bytes, the shape ({rows}, {cols}) needs {expected}");
-        }
-
-        return (dataStart, width, rows, cols);
+        return (h.DataStart, h.ElementSize, h.Rows, h.Cols);
     }
 
     private static string?[] Strings(JsonObject json, string key, string source, int count, bool nullable)

@@ -25,6 +25,34 @@ public class NpyFormatTests
         Assert.Contains("x.npy: magic", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", 8, null)]
+    [InlineData(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", 4, null)]
+    [InlineData(3, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", 8, null)]
+    [InlineData(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3, 2), }", 0, "h.npy: descr:")]
+    [InlineData(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (3, 2), }", 0, "h.npy: fortran_order:")]
+    [InlineData(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", 0, "h.npy: shape:")]
+    [InlineData(4, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", 0, "h.npy: header:")]
+    public void The_one_header_parser_reads_versions_1_to_3_and_names_the_bad_field(int version, string dict, int width, string? error)
+    {
+        // The same parser serves NpyFormat.Read (float32 artifacts) and Affect.Learning's NpyTable (float32/64 tables).
+        var header = new List<byte>([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', (byte)version, 0]);
+        string text = dict + "\n";
+        header.AddRange(version == 1 ? BitConverter.GetBytes((ushort)text.Length) : BitConverter.GetBytes((uint)text.Length));
+        header.AddRange(System.Text.Encoding.ASCII.GetBytes(text));
+        byte[] bytes = [.. header];
+        Assert.Equal(bytes.Length, NpyFormat.HeaderEnd(bytes.AsSpan(0, version == 1 ? 10 : 12)));
+        if (error is null)
+        {
+            Assert.Equal(new NpyHeader(bytes.Length, width, 3, 2), NpyFormat.ParseHeader(bytes, "h.npy"));
+        }
+        else
+        {
+            var e = Assert.Throws<InvalidDataException>(() => NpyFormat.ParseHeader(bytes, "h.npy"));
+            Assert.StartsWith(error, e.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void NumPy_loads_the_file_with_the_same_shape_and_values()
     {

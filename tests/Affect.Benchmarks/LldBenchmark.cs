@@ -102,9 +102,9 @@ public sealed class LldBenchmark : IBenchmark
 
         var ci = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(ci, $"input: {Path.GetFileName(wav)}, {seconds:F1} s, {rows} frames × 130"));
-        Console.WriteLine(string.Create(ci, $"single thread: min {single[0]:F3} s, median {median:F3} s, RTF {median / seconds:F5} (SMILExtract recorded RTF {SmileExtractLldRtf:F4}; speed relative to SMILExtract {SmileExtractLldRtf / (median / seconds):F2}×)"));
+        Console.WriteLine(string.Create(ci, $"Extract (voicing group beside the spectral chain, SHS frames on the thread pool; the stream below is one thread): min {single[0]:F3} s, median {median:F3} s, RTF {median / seconds:F5} (SMILExtract recorded RTF {SmileExtractLldRtf:F4}; speed relative to SMILExtract {SmileExtractLldRtf / (median / seconds):F2}×)"));
         Console.WriteLine(string.Create(ci, $"  process CPU time per extraction: min {cpu[0]:F3} s, median {cpu[cpu.Count / 2]:F3} s (wall/CPU shows how much the machine's load stretched the wall time)"));
-        Console.WriteLine(string.Create(ci, $"  streaming in 100 ms blocks: median {streamed[1]:F3} s"));
+        Console.WriteLine(string.Create(ci, $"  streaming in 100 ms blocks (one thread): median {streamed[1]:F3} s"));
         Console.WriteLine(string.Create(ci, $"  of which voicing group (Affect.Features.Voicing): median {voicingMedian:F3} s; other 59 LLDs + deltas ≈ {median - voicingMedian:F3} s (RTF {(median - voicingMedian) / seconds:F5})"));
         Console.WriteLine(string.Create(ci, $"all cores ({cores}): {copies} × {seconds:F0} s in {parallel:F3} s, aggregate RTF {parallel / (copies * seconds):F5}"));
         return Task.FromResult(0);

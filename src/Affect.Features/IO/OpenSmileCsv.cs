@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 
 namespace Affect.Features.IO;
@@ -53,19 +55,90 @@ public static class OpenSmileCsv
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(matrix);
         RequireCell(instanceName, nameof(instanceName));
-        var line = new StringBuilder(matrix.Columns * 14);
+        byte[] name = Encoding.UTF8.GetBytes(instanceName);
+        var line = new byte[RowBound(name.Length, matrix.Columns)];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(line.Length)];
         for (int r = 0; r < matrix.Rows; r++)
         {
-            line.Clear();
-            line.Append('\'').Append(instanceName).Append("';");
-            line.Append(matrix.FrameTimes[r].ToString("F6", CultureInfo.InvariantCulture));
-            foreach (float v in matrix.Row(r))
-            {
-                line.Append(';').Append(FormatValue(v));
-            }
+            int n = FormatRow(name, matrix.FrameTimes[r], matrix.Row(r), line);
+            int c = Encoding.UTF8.GetChars(line.AsSpan(0, n), chars);
+            writer.Write(chars.AsSpan(0, c));
+        }
+    }
 
-            line.Append('\n');
-            writer.Write(line);
+    /// <summary>Writes the header line as UTF-8 bytes.</summary>
+    /// <param name="stream">Destination.</param>
+    /// <param name="columnNames">Descriptor column names.</param>
+    public static void WriteHeader(Stream stream, IReadOnlyList<string> columnNames)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var text = new StringWriter();
+        WriteHeader(text, columnNames);
+        stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>
+    /// Writes the rows of one instance as UTF-8 bytes, the same bytes as the <see cref="TextWriter"/> overload: blocks of
+    /// rows are formatted in parallel (the text of a value does not depend on its neighbours) into pooled buffers and
+    /// written in order as soon as every earlier block is out, so the file is never held whole in memory.
+    /// </summary>
+    /// <param name="stream">Destination.</param>
+    /// <param name="instanceName">Instance name (written in single quotes).</param>
+    /// <param name="matrix">Descriptor matrix.</param>
+    public static void WriteRows(Stream stream, string instanceName, LldMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(matrix);
+        RequireCell(instanceName, nameof(instanceName));
+        byte[] name = Encoding.UTF8.GetBytes(instanceName);
+        const int BlockRows = 64;
+        int blocks = (matrix.Rows + BlockRows - 1) / BlockRows;
+        int bound = RowBound(name.Length, matrix.Columns);
+        var done = new (byte[]? Text, int Length)[blocks];
+        int next = 0;
+        bool failed = false;
+        var gate = new object();
+        try
+        {
+            Parallel.For(0, blocks, b =>
+            {
+                int first = b * BlockRows, end = Math.Min(matrix.Rows, first + BlockRows);
+                byte[] buffer = ArrayPool<byte>.Shared.Rent((end - first) * bound);
+                int n = 0;
+                for (int r = first; r < end; r++)
+                {
+                    n += FormatRow(name, matrix.FrameTimes[r], matrix.Row(r), buffer.AsSpan(n));
+                }
+
+                lock (gate)
+                {
+                    done[b] = (buffer, n);
+                    while (!failed && next < blocks && done[next].Text is { } text)
+                    {
+                        failed = true; // until the write returns: a failed write stops every later one
+                        stream.Write(text, 0, done[next].Length);
+                        failed = false;
+                        ArrayPool<byte>.Shared.Return(text);
+                        done[next] = default;
+                        next++;
+                    }
+                }
+            });
+        }
+        catch (AggregateException e)
+        {
+            // The stream's own failure (disk full: IOException), as a sequential writer would throw it.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        finally
+        {
+            foreach (var (text, _) in done)
+            {
+                if (text is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(text);
+                }
+            }
         }
     }
 
@@ -92,13 +165,150 @@ public static class OpenSmileCsv
     /// <param name="value">The value.</param>
     public static string FormatValue(float value)
     {
+        Span<byte> text = stackalloc byte[MaxValueBytes];
+        int n = FormatValue(value, text);
+        return Encoding.ASCII.GetString(text[..n]);
+    }
+
+    /// <summary>
+    /// <see cref="FormatValue(float)"/> as ASCII bytes into <paramref name="destination"/> (at least
+    /// <see cref="MaxValueBytes"/> long); returns the byte count. The common cases (a 7-digit <c>%e</c> mantissa away
+    /// from a rounding tie, an integer below 10¹⁵) are formatted from one scaled double; the rest by the runtime's
+    /// formatter, so the text is the same as <c>ToString("0.000000e+00")</c> / <c>ToString("F0")</c> for every value.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="destination">Destination bytes.</param>
+    public static int FormatValue(float value, Span<byte> destination)
+    {
         double v = value;
-        if (double.IsFinite(v) && Math.Floor(v) == v)
+        if (!double.IsFinite(v))
         {
-            return v.ToString("F0", CultureInfo.InvariantCulture);
+            return Ascii(double.IsNaN(v) ? "nan" : (v > 0 ? "inf" : "-inf"), destination);
         }
 
-        return double.IsFinite(v) ? v.ToString("0.000000e+00", CultureInfo.InvariantCulture) : (double.IsNaN(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+        double a = Math.Abs(v);
+        int pos = 0;
+        if (Math.Floor(v) == v)
+        {
+            if (a >= 1e15 || (v == 0 && double.IsNegative(v)))
+            {
+                return Fallback(v, "F0", destination);
+            }
+
+            if (v < 0)
+            {
+                destination[pos++] = (byte)'-';
+            }
+
+            ((long)a).TryFormat(destination[pos..], out int written, default, CultureInfo.InvariantCulture);
+            return pos + written;
+        }
+
+        if (a < 1e-30 || a >= 1e30)
+        {
+            return Fallback(v, "0.000000e+00", destination);
+        }
+
+        // a = s · 10^(k − 6) with s in [10⁶, 10⁷): k from the binary exponent (k_true or one less), one correction step.
+        int k = (int)Math.Floor(Math.ILogB(a) * 0.30102999566398120);
+        double s = a * PowersOfTen[6 - k + PowerOffset];
+        if (s >= 1e7)
+        {
+            k++;
+            s = a * PowersOfTen[6 - k + PowerOffset];
+        }
+
+        double floor = Math.Floor(s);
+        double fraction = s - floor;
+
+        // s carries a relative error of ~2⁻⁵², i.e. < 10⁻⁸ absolute: within 10⁻⁶ of a tie, or outside the range after the
+        // correction, the runtime decides (it rounds the exact value to 15 digits, then half-up to 7).
+        if (s < 1e6 || s >= 1e7 || Math.Abs(fraction - 0.5) < 1e-6)
+        {
+            return Fallback(v, "0.000000e+00", destination);
+        }
+
+        long m = (long)floor + (fraction > 0.5 ? 1 : 0);
+        if (m == 10_000_000)
+        {
+            m = 1_000_000;
+            k++;
+        }
+
+        if (v < 0)
+        {
+            destination[pos++] = (byte)'-';
+        }
+
+        destination[pos++] = (byte)('0' + (m / 1_000_000));
+        destination[pos++] = (byte)'.';
+        long rest = m % 1_000_000;
+        for (int d = 5; d >= 0; d--)
+        {
+            destination[pos + d] = (byte)('0' + (rest % 10));
+            rest /= 10;
+        }
+
+        pos += 6;
+        destination[pos++] = (byte)'e';
+        destination[pos++] = (byte)(k < 0 ? '-' : '+');
+        int e = Math.Abs(k);
+        if (e >= 100)
+        {
+            destination[pos++] = (byte)('0' + (e / 100));
+            e %= 100;
+        }
+
+        destination[pos++] = (byte)('0' + (e / 10));
+        destination[pos++] = (byte)('0' + (e % 10));
+        return pos;
+    }
+
+    /// <summary>Bytes <see cref="FormatValue(float, Span{byte})"/> may need for one value.</summary>
+    public const int MaxValueBytes = 64;
+
+    private const int PowerOffset = 40;
+
+    // 10^(i − 40), correctly rounded (parsed, not multiplied).
+    private static readonly double[] PowersOfTen = [.. Enumerable.Range(-PowerOffset, (2 * PowerOffset) + 1).Select(e => double.Parse("1e" + e.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))];
+
+    private static int RowBound(int nameBytes, int columns) => nameBytes + 3 + 32 + (columns * (MaxValueBytes + 1)) + 1;
+
+    // 'name';frameTime;v1;...;vn\n
+    private static int FormatRow(ReadOnlySpan<byte> name, double frameTime, ReadOnlySpan<float> row, Span<byte> destination)
+    {
+        int pos = 0;
+        destination[pos++] = (byte)'\'';
+        name.CopyTo(destination[pos..]);
+        pos += name.Length;
+        destination[pos++] = (byte)'\'';
+        destination[pos++] = (byte)';';
+        frameTime.TryFormat(destination[pos..], out int written, "F6", CultureInfo.InvariantCulture);
+        pos += written;
+        foreach (float v in row)
+        {
+            destination[pos++] = (byte)';';
+            pos += FormatValue(v, destination[pos..]);
+        }
+
+        destination[pos++] = (byte)'\n';
+        return pos;
+    }
+
+    private static int Fallback(double v, string format, Span<byte> destination)
+    {
+        v.TryFormat(destination, out int written, format, CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    private static int Ascii(string text, Span<byte> destination)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            destination[i] = (byte)text[i];
+        }
+
+        return text.Length;
     }
 
     /// <summary>Reads an LLD CSV file: every instance's rows, in file order.</summary>

@@ -51,9 +51,20 @@ public static class VoicingDescriptors
     /// </summary>
     /// <param name="samples">Mono samples at 16 kHz, full scale ±1.</param>
     /// <param name="rows">Number of output rows (≥ 0).</param>
-    public static float[] Compute(ReadOnlySpan<float> samples, int rows)
+    public static float[] Compute(ReadOnlySpan<float> samples, int rows) => Compute(samples, rows, null, out _);
+
+    /// <summary>
+    /// <see cref="Compute(ReadOnlySpan{float}, int)"/> with the SHS candidate analysis of the frames spread over the
+    /// thread pool (each frame's candidates depend on that frame alone, so the bits are the same); the Viterbi smoother,
+    /// the period analysis and the contour steps stay sequential. <paramref name="decided"/>: the frames the pitch
+    /// smoother had decided when the input ended (<see cref="EndOfInputHorizon"/>).
+    /// </summary>
+    internal static float[] ComputeParallel(float[] samples, int rows, out int decided) => Compute(samples, rows, samples, out decided);
+
+    private static float[] Compute(ReadOnlySpan<float> samples, int rows, float[]? parallelSource, out int decided)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        decided = 0;
         var output = new float[rows * ColumnCount];
         if (rows == 0)
         {
@@ -67,7 +78,7 @@ public static class VoicingDescriptors
         float[] energy = ArrayPool<float>.Shared.Rent(Math.Max(1, frames));
         try
         {
-            int decided = ComputeRaw(samples, frames, raw, cand, energy);
+            decided = ComputeRaw(samples, frames, raw, cand, energy, parallelSource);
             Smooth(raw, frames, rows, output, decided);
             ApplyDeltas(output, rows, decided);
         }
@@ -88,11 +99,12 @@ public static class VoicingDescriptors
         var raw = new float[frames * LldCount];
         var cand = new float[Math.Max(1, frames) * ShsPitchAnalyzer.CandidateCount * 3];
         var energy = new float[Math.Max(1, frames)];
-        ComputeRaw(samples, frames, raw, cand, energy);
+        ComputeRaw(samples, frames, raw, cand, energy, null);
         return raw;
     }
 
-    private static int ComputeRaw(ReadOnlySpan<float> samples, int frames, float[] raw, float[] cand, float[] energy)
+    // parallelSource: the same samples as an array, to analyse the SHS frames in parallel blocks; null for one thread.
+    private static int ComputeRaw(ReadOnlySpan<float> samples, int frames, float[] raw, float[] cand, float[] energy, float[]? parallelSource)
     {
         const int c = ShsPitchAnalyzer.CandidateCount;
         int block = frames * c;
@@ -102,11 +114,18 @@ public static class VoicingDescriptors
         float[] vFinal = ArrayPool<float>.Shared.Rent(Math.Max(1, frames));
         try
         {
-            var shs = new ShsPitchAnalyzer();
-            Span<float> score = stackalloc float[c];
-            for (int k = 0; k < frames; k++)
+            if (parallelSource is not null && frames >= 2 * ParallelBlock)
             {
-                energy[k] = (float)shs.Analyze(samples.Slice(k * FrameStep, FrameSize), f0.AsSpan(k * c, c), voicing.AsSpan(k * c, c), score);
+                AnalyzeFramesInParallel(parallelSource, frames, f0, voicing, energy);
+            }
+            else
+            {
+                var shs = new ShsPitchAnalyzer();
+                Span<float> score = stackalloc float[c];
+                for (int k = 0; k < frames; k++)
+                {
+                    energy[k] = (float)shs.Analyze(samples.Slice(k * FrameStep, FrameSize), f0.AsSpan(k * c, c), voicing.AsSpan(k * c, c), score);
+                }
             }
 
             int decided = ViterbiPitchSmoother.Run(f0, voicing, frames, f0Final, vFinal);
@@ -140,6 +159,30 @@ public static class VoicingDescriptors
             ArrayPool<float>.Shared.Return(f0Final);
             ArrayPool<float>.Shared.Return(vFinal);
         }
+    }
+
+    private const int ParallelBlock = 128;
+
+    // SHS candidates and frame energies of blocks of ParallelBlock frames, one analyser (scratch) per worker.
+    private static void AnalyzeFramesInParallel(float[] samples, int frames, float[] f0, float[] voicing, float[] energy)
+    {
+        const int c = ShsPitchAnalyzer.CandidateCount;
+        int blocks = (frames + ParallelBlock - 1) / ParallelBlock;
+        Parallel.For(
+            0,
+            blocks,
+            () => (Shs: new ShsPitchAnalyzer(), Score: new float[c]),
+            (b, _, worker) =>
+            {
+                int end = Math.Min(frames, (b + 1) * ParallelBlock);
+                for (int k = b * ParallelBlock; k < end; k++)
+                {
+                    energy[k] = (float)worker.Shs.Analyze(samples.AsSpan(k * FrameStep, FrameSize), f0.AsSpan(k * c, c), voicing.AsSpan(k * c, c), worker.Score);
+                }
+
+                return worker;
+            },
+            _ => { });
     }
 
     /// <summary>
