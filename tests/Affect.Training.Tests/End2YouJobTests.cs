@@ -225,7 +225,7 @@ public sealed class End2YouJobTests : IDisposable
     public async Task A_run_with_the_End2You_stage_trains_on_the_worker_and_reports_an_END2YOU_row_and_the_learners_plus_end2you_fusion()
     {
         var store = NewStore();
-        var corpusSpec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 2, MaxUtteranceSeconds = 4 };
+        var corpusSpec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 6, UtterancesPerSpeaker = 5, MinUtteranceSeconds = 1.5, MaxUtteranceSeconds = 3 };
         foreach (var f in SyntheticCorpusGenerator.Generate(corpusSpec).OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
         {
             await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
