@@ -39,9 +39,14 @@ internal static class DemoCommand
         var scale = CorpusCommand.ParseScale(args.Get("scale"));
 
         // Small BoAW codebooks keep the demo to about a minute; the paper's setting is 1000 words (affect run --boaw-size).
-        // auDeep runs at its documented defaults at paper scale, with small autoencoders (AuDeepOptions.Demo) in the demo.
+        // auDeep and End2You run at their documented defaults at paper scale, with small networks (AuDeepOptions.Demo,
+        // End2YouSpec.Demo) in the demo.
         var flags = SpecFlags.Parse(args, [.. Corpora.Select(c => c.Name)], scale == SyntheticScale.Paper ? null : new BoawSpec(Size: 100, Iterations: 30));
-        var experiment = flags with { AuDeep = scale == SyntheticScale.Paper ? new AuDeepOptions() : AuDeepOptions.Demo };
+        var experiment = flags with
+        {
+            AuDeep = scale == SyntheticScale.Paper ? new AuDeepOptions() : AuDeepOptions.Demo,
+            End2You = scale == SyntheticScale.Paper ? new End2YouSpec() : End2YouSpec.Demo,
+        };
         ulong seed = experiment.Seed;
         using var output = CommandOutput.For(args, "demo");
         args.RejectUnknown();

@@ -16,19 +16,22 @@ internal static class RunCommand
     public static CliCommand Command { get; } = new("run", """
         affect run --store CONN --corpus NAME [--corpus NAME ...] [--seed N] [--batch-size N] [--engine memory|azure-storage] [--boaw-size N]
             [--boaw-assignments N] [--learner kelm ...] [--no-worker] [--out DIR] [--retrain-train-devel] [--fusion-pool 100000] [--fusion-chunks 4]
-            [--egemaps] [--audeep] [--lstm-deadline SECONDS] [--quiet | --json]
+            [--egemaps] [--audeep] [--end2you] [--lstm-deadline SECONDS] [--quiet | --json]
             run the experiment orchestration over corpora already uploaded to a store (folder path or Azure connection string);
             the store and every corpus (corpora/NAME/manifest.json) are checked before anything is written;
             --egemaps also builds the EGEMAPS feature set (88 eGeMAPS v02 functionals) and runs every learner on it;
             --audeep adds the auDeep stage with auDeep's defaults (4 thresholds, 2 × 256 GRU units, 64 epochs; trained by the
             queue worker on the train partition) and the feature set AuDeep (Tables 2–3, fusion learners+audeep);
+            --end2you adds the End2You stage with End2You's defaults (raw audio, 40 ms frames, 2 convolutions, 256 GRU units,
+            up to 50 epochs chosen on devel; trained by the queue worker on the train partition): the END2YOU row of Table 2
+            and the fusion learners+end2you;
             --lstm-deadline fails the run when a queued LSTM job has no model after SECONDS (default 21600);
             the flags make the same spec (and run id) as the same settings in POST /api/runs or experiments/NAME.json;
             progress per stage with ETA on stderr; --quiet prints only the results path, --json one JSON summary on stdout
         """, RunAsync)
     {
         Options = ["store", "corpus", "seed", "batch-size", "engine", "out", "boaw-size", "boaw-assignments", "learner", "fusion-pool", "fusion-chunks", "lstm-deadline"],
-        Flags = ["no-worker", "retrain-train-devel", "egemaps", "audeep", .. CommandOutput.Flags],
+        Flags = ["no-worker", "retrain-train-devel", "egemaps", "audeep", "end2you", .. CommandOutput.Flags],
     };
 
     private static async Task<int> RunAsync(Arguments args, CancellationToken cancellationToken)

@@ -61,6 +61,12 @@ internal static class SpecFlags
             Group(json, "features")["eGeMaps"] = true;
         }
 
+        // --end2you: the End2You stage at its documented defaults (the spec's empty end2You record).
+        if (args.OffersFlag("end2you") && args.Flag("end2you"))
+        {
+            Group(json, "end2You");
+        }
+
         try
         {
             return ExperimentSpec.Parse(json.ToJsonString(), []);

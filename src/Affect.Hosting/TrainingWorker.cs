@@ -52,6 +52,12 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
     /// </summary>
     public IAuDeepJobRunner? AuDeepRunner { get; init; } = runner as IAuDeepJobRunner;
 
+    /// <summary>
+    /// The trainer of <see cref="End2YouTrainingJob"/>s (messages of kind <c>end2you</c> on the same queue); by default the
+    /// LSTM runner when it trains those too. A worker without one poisons such jobs at once.
+    /// </summary>
+    public IEnd2YouJobRunner? End2YouRunner { get; init; } = runner as IEnd2YouJobRunner;
+
     /// <summary>Default of <see cref="MaxAttempts"/>.</summary>
     public const int DefaultMaxAttempts = 3;
 
@@ -168,6 +174,33 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
                 await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
                 log?.Invoke($"{audeep.ModelKey}: trained the auDeep autoencoders of {audeep.Corpus}, wrote models/{AuDeepModelBlobs.Model(audeep.ModelKey)}");
                 await AnnounceAsync(audeep.ModelKey, audeep.ReplyTo, null, log, cancellationToken);
+                return JobOutcome.Trained;
+            }
+
+            if (StringProperty(received.Text, "kind") == End2YouTrainingJob.JobKind)
+            {
+                var end2you = JsonSerializer.Deserialize<End2YouTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
+                end2you.Validate();
+                if (end2you.ModelKey != End2YouTrainingJob.ComputeKey(end2you))
+                {
+                    throw new ArgumentException($"modelKey: '{end2you.ModelKey}' is not the content key of the job ({End2YouTrainingJob.ComputeKey(end2you)})");
+                }
+
+                what = $"{end2you.ModelKey} (End2You {end2you.Corpus})";
+                if (await store.GetInfoAsync(Containers.Models, End2YouModelBlobs.Model(end2you.ModelKey), cancellationToken) is not null)
+                {
+                    return await DropDuplicateAsync(lease, received, end2you.ModelKey, end2you.ReplyTo, log, cancellationToken);
+                }
+
+                var trainer = End2YouRunner ?? throw new ArgumentException($"kind: this worker has no {End2YouTrainingJob.JobKind} trainer");
+                foreach (var (name, bytes) in await trainer.RunAsync(end2you, store, cancellationToken))
+                {
+                    await PutAsync(name, bytes, cancellationToken);
+                }
+
+                await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
+                log?.Invoke($"{end2you.ModelKey}: trained the End2You model of {end2you.Corpus}, wrote models/{End2YouModelBlobs.Model(end2you.ModelKey)}");
+                await AnnounceAsync(end2you.ModelKey, end2you.ReplyTo, null, log, cancellationToken);
                 return JobOutcome.Trained;
             }
 

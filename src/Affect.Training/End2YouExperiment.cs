@@ -51,8 +51,11 @@ public sealed record End2YouOutcome(byte[] Model, End2YouMetrics Metrics, string
 /// </summary>
 public static class End2YouExperiment
 {
-    /// <summary>Runs the experiment; throws <see cref="ArgumentException"/> naming what is missing (no train/devel file, an unknown class).</summary>
-    public static End2YouOutcome Run(IReadOnlyList<End2YouUtterance> utterances, IReadOnlyList<string> classes, End2YouOptions options, Action<string>? progress = null)
+    /// <summary>
+    /// Runs the experiment; throws <see cref="ArgumentException"/> naming what is missing (no train/devel file, an unknown
+    /// class) and <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> stops the training.
+    /// </summary>
+    public static End2YouOutcome Run(IReadOnlyList<End2YouUtterance> utterances, IReadOnlyList<string> classes, End2YouOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(utterances);
         ArgumentNullException.ThrowIfNull(classes);
@@ -92,7 +95,7 @@ public static class End2YouExperiment
             throw new ArgumentException("label: every train file needs a class");
         }
 
-        var run = End2YouTrainer.Train(train, devel, classes.Count, options, progress);
+        var run = End2YouTrainer.Train(train, devel, classes.Count, options, progress, cancellationToken);
         byte[] onnx;
         using (var model = run.Model)
         {

@@ -48,33 +48,7 @@ public static class End2YouTrainer
     public static float[] Frame(ReadOnlySpan<float> waveform, End2YouOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var result = new float[options.Samples];
-        if (waveform.IsEmpty)
-        {
-            return result;
-        }
-
-        double mean = 0;
-        foreach (float v in waveform)
-        {
-            mean += v;
-        }
-
-        mean /= waveform.Length;
-        double variance = 0;
-        foreach (float v in waveform)
-        {
-            variance += (v - mean) * (v - mean);
-        }
-
-        double scale = 1 / Math.Sqrt((variance / waveform.Length) + 1e-12);
-        int n = Math.Min(waveform.Length, result.Length);
-        for (int i = 0; i < n; i++)
-        {
-            result[i] = (float)((waveform[i] - mean) * scale);
-        }
-
-        return result;
+        return Affect.Audio.StandardizedExcerpt.Of(waveform, options.Samples);
     }
 
     /// <summary>Class weights N / (K · n_k) of <paramref name="labels"/> (0 for a class absent from them).</summary>
@@ -115,8 +89,8 @@ public static class End2YouTrainer
         return present.Length == 0 ? 0 : present.Average(k => hits[k] / (double)totals[k]);
     }
 
-    /// <summary>Trains on <paramref name="train"/>, selecting the epoch by UAR on <paramref name="devel"/>.</summary>
-    public static End2YouTrainingResult Train(End2YouUtterances train, End2YouUtterances devel, int classes, End2YouOptions options, Action<string>? progress = null)
+    /// <summary>Trains on <paramref name="train"/>, selecting the epoch by UAR on <paramref name="devel"/>; <paramref name="cancellationToken"/> is checked before every batch (a worker's stop or deadline ends it).</summary>
+    public static End2YouTrainingResult Train(End2YouUtterances train, End2YouUtterances devel, int classes, End2YouOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(devel);
@@ -152,6 +126,7 @@ public static class End2YouTrainer
             int batches = 0;
             for (int start = 0; start < order.Length; start += options.BatchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 int n = Math.Min(options.BatchSize, order.Length - start);
                 var values = new float[n * train.Samples];

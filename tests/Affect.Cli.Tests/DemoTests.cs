@@ -29,7 +29,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.True(r2.ExitCode == 0, CliProcess.Describe(r2.Stdout, r2.Stderr));
         Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(Path.Combine(d2, "results.json")));
         string html = File.ReadAllText(Path.Combine(d1, "report.html"));
-        foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "audeep", "classify", "lstm", "crosstask", "discretize", "fusion", "report" })
+        foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "audeep", "classify", "end2you", "lstm", "crosstask", "discretize", "fusion", "report" })
         {
             Assert.Contains(stage, html);
         }
@@ -88,6 +88,13 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.Equal(5, results.RootElement.GetProperty("table3").GetProperty("rows").EnumerateArray()
             .Count(r => r.GetProperty("featureSet").GetString() == "AuDeep" && r.GetProperty("corpus").GetString() == "usoms"));
         Assert.Contains(results.RootElement.GetProperty("submissions").GetProperty("rows").EnumerateArray(), r => r.GetProperty("id").GetString() == "learners+audeep" && r.GetProperty("develUar").ValueKind == JsonValueKind.Number);
+
+        // The End2You stage (issue 20): the END2YOU row of Table 2 (the network's own learner name) and the fusion learners+end2you.
+        Assert.Contains("[end2you-train]", r1.Stderr);
+        var end2you = results.RootElement.GetProperty("table2").GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("featureSet").GetString() == "END2YOU");
+        Assert.Equal(("usoms", "cnn+gru"), (end2you.GetProperty("corpus").GetString(), end2you.GetProperty("learner").GetString()));
+        Assert.InRange(end2you.GetProperty("develUar").GetDouble(), 0, 1);
+        Assert.InRange(end2you.GetProperty("testUar").GetDouble(), 0, 1);
         Assert.Contains("Table 1", html);
         Assert.Contains("Table 3", html);
 
@@ -101,8 +108,8 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         }
 
         Assert.Equal(12, root.GetProperty("table1").GetProperty("rows").EnumerateArray().Count(r => r.GetProperty("paperTestCcAtBest").ValueKind == JsonValueKind.Number && r.GetProperty("train").ValueKind == JsonValueKind.String));
-        // Table 2's reproduced baselines: OSFUN, OSBOAW and AuDeep (the auDeep stage); END2YOU has no stage yet.
-        Assert.Equal(3, root.GetProperty("table2").GetProperty("rows").EnumerateArray().Count(r => r.GetProperty("develUar").ValueKind == JsonValueKind.Number));
+        // Table 2's reproduced baselines: OSFUN, OSBOAW, AuDeep (the auDeep stage) and END2YOU (the End2You stage).
+        Assert.Equal(4, root.GetProperty("table2").GetProperty("rows").EnumerateArray().Count(r => r.GetProperty("develUar").ValueKind == JsonValueKind.Number));
         Assert.Equal(12, root.GetProperty("crossTask").GetArrayLength());
         var table4 = root.GetProperty("table4").GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(6, table4.Count);
@@ -115,7 +122,7 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         }
 
         var submissions = root.GetProperty("submissions").GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(["learners-fused", "lstm-1", "lstm-2", "lstm-3", "lstm-3+learners", "lstm-3+learners-sf", "learners+audeep"], submissions.Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(["learners-fused", "lstm-1", "lstm-2", "lstm-3", "lstm-3+learners", "lstm-3+learners-sf", "learners+audeep", "learners+end2you"], submissions.Select(r => r.GetProperty("id").GetString()));
         foreach (var row in submissions)
         {
             Assert.InRange(row.GetProperty("develUar").GetDouble(), 0, 1);

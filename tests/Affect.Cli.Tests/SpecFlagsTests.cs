@@ -21,6 +21,16 @@ public sealed class SpecFlagsTests
     }
 
     [Fact]
+    public void End2you_flag_is_the_specs_empty_end2You_record()
+    {
+        var cli = Flags(RunCommand.Command, ["usoms"], "--end2you");
+        var http = RunRequests.ParseStartBody("""{"corpora":["usoms"],"end2You":{}}""", []);
+        Assert.Equal(new End2YouSpec(), cli.End2You);
+        Assert.Equal(RunRequests.RunIdFor(http), RunRequests.RunIdFor(cli));
+        Assert.Null(Flags(RunCommand.Command, ["usoms"]).End2You);
+    }
+
+    [Fact]
     public void Absent_flags_take_the_spec_defaults_of_an_empty_body()
     {
         var cli = Flags(RunCommand.Command, ["usoms"]);

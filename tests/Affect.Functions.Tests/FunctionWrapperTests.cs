@@ -64,6 +64,24 @@ public sealed class FunctionWrapperTests
     }
 
     [Fact]
+    public async Task End2You_wrappers_call_the_shared_activities()
+    {
+        var store = await StoreWithCorpusAsync();
+        using var services = new ServiceCollection().AddPipelineActivities(store).BuildServiceProvider();
+        var functions = ActivatorUtilities.CreateInstance<ExperimentFunctions>(services);
+        var end2you = ActivatorUtilities.CreateInstance<End2YouFunctions>(services);
+        var ingested = await functions.IngestCorpus(new IngestRequest("usoms"), CancellationToken.None);
+        var request = new End2YouTrainingRequest("usoms", 1, End2YouSpec.Demo, ingested.Record.Key, ingested.Record.Blob, null);
+
+        var ticket = await end2you.EnqueueEnd2YouTraining(request, CancellationToken.None);
+        Assert.True(ticket.Enqueued);
+        var status = await end2you.CheckEnd2YouModel(ticket.ModelKey, CancellationToken.None);
+        Assert.False(status.Exists);
+        Assert.Null(status.Poisoned);
+        Assert.Equal(ticket.ModelKey, (await end2you.EnqueueEnd2YouTraining(request, CancellationToken.None)).ModelKey);
+    }
+
+    [Fact]
     public async Task Run_starter_schedules_the_orchestration_once_per_spec_and_it_completes()
     {
         var store = await StoreWithCorpusAsync();

@@ -117,6 +117,9 @@ public static class SubmissionIds
     /// <summary>The fused learners and the same three learners on the auDeep representations (weighted fusion, six members); not in the paper.</summary>
     public const string LearnersAuDeep = "learners+audeep";
 
+    /// <summary>The fused learners and the End2You scores (weighted fusion, four members); not in the paper.</summary>
+    public const string LearnersEnd2You = "learners+end2you";
+
     /// <summary>What each system is, for the report.</summary>
     public static string Describe(string id) => id switch
     {
@@ -127,6 +130,7 @@ public static class SubmissionIds
         Final => "submission 3 fused with KELM, WKELM and WKPLS (weighted score fusion, four members)",
         FinalSimple => "submission 3 and the fused learners, simple fusion (Eq. 2); not in the paper",
         LearnersAuDeep => "KELM + WKELM + WKPLS on OSFUN+OSBOAW and on AuDeep, weighted score fusion (six members); not in the paper",
+        LearnersEnd2You => "KELM + WKELM + WKPLS on OSFUN+OSBOAW and the End2You model's scores, weighted score fusion (four members); not in the paper",
         _ => id,
     };
 }

@@ -24,6 +24,9 @@ public static class PipelineTasks
         Add<EnqueueAuDeepTrainingActivity, AuDeepTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueAuDeepTraining);
         Add<CheckAuDeepModelActivity, string, AuDeepModelStatus>(registry, TaskNames.CheckAuDeepModel);
         Add<ExtractAuDeepActivity, AuDeepExtractRequest, ArtifactRef>(registry, TaskNames.ExtractAuDeep);
+        Add<EnqueueEnd2YouTrainingActivity, End2YouTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueEnd2YouTraining);
+        Add<CheckEnd2YouModelActivity, string, End2YouModelStatus>(registry, TaskNames.CheckEnd2YouModel);
+        Add<ScoreEnd2YouActivity, End2YouScoreRequest, ArtifactRef>(registry, TaskNames.ScoreEnd2You);
         Add<BuildFeatureSetActivity, FeatureSetRequest, ArtifactRef>(registry, TaskNames.BuildFeatureSet);
         Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);
         Add<EnqueueLstmTrainingActivity, LstmTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueLstmTraining);
@@ -59,6 +62,9 @@ public static class PipelineTasks
         services.AddSingleton<EnqueueAuDeepTrainingActivity>();
         services.AddSingleton<CheckAuDeepModelActivity>();
         services.AddSingleton<ExtractAuDeepActivity>();
+        services.AddSingleton<EnqueueEnd2YouTrainingActivity>();
+        services.AddSingleton<CheckEnd2YouModelActivity>();
+        services.AddSingleton<ScoreEnd2YouActivity>();
         services.AddSingleton<BuildFeatureSetActivity>();
         services.AddSingleton<ClassifyActivity>();
         services.AddSingleton<CrossTaskPredictActivity>();

@@ -169,7 +169,10 @@ public static class ReportTables
             rows);
     }
 
-    /// <summary>Table 2: the SVM baseline (instance upsampling, C chosen on devel) on OSFUN and OSBOAW of each categorical corpus.</summary>
+    /// <summary>
+    /// Table 2: the SVM baseline (instance upsampling, C chosen on devel) on OSFUN, OSBOAW and AuDeep of each categorical
+    /// corpus, and the End2You model (END2YOU: our network's own learner name stands beside the paper's row).
+    /// </summary>
     public static ComparedTable<Table2Row> Table2(IReadOnlyList<ClassificationResult> classification)
     {
         ArgumentNullException.ThrowIfNull(classification);
@@ -177,16 +180,18 @@ public static class ReportTables
         var corpora = classification.Select(c => c.Corpus).Distinct(StringComparer.Ordinal).ToList();
         foreach (var p in PaperFigures.Table2)
         {
-            var runs = classification.Where(c => c.FeatureSet == p.FeatureSet && c.Learner == p.Learner).ToList();
+            bool end2you = p.FeatureSet == ScoreEnd2YouActivity.FeatureSet;
+            var runs = classification.Where(c => c.FeatureSet == p.FeatureSet && (end2you || c.Learner == p.Learner)).ToList();
             if (runs.Count == 0)
             {
                 string note = p.FeatureSet is "OSFUN" or "OSBOAW"
                     ? "the svm learner was not part of this run (spec.learners)"
+                    : end2you ? "the End2You stage was not part of this run (spec.end2You)"
                     : $"{p.FeatureSet} features are not built by this pipeline";
                 rows.Add(new Table2Row(corpora.Count == 1 ? corpora[0] : null, p.FeatureSet, p.Learner, null, null, null, Pct(p.Benchmark), Pct(p.Reproduced), note));
             }
 
-            rows.AddRange(runs.Select(r => new Table2Row(r.Corpus, p.FeatureSet, p.Learner, r.C, r.DevelUar, r.TestUar, Pct(p.Benchmark), Pct(p.Reproduced), null)));
+            rows.AddRange(runs.Select(r => new Table2Row(r.Corpus, p.FeatureSet, r.Learner, r.C, r.DevelUar, r.TestUar, Pct(p.Benchmark), Pct(p.Reproduced), null)));
         }
 
         return new ComparedTable<Table2Row>(
@@ -297,6 +302,11 @@ public static class ReportTables
             ids = ids.Append(SubmissionIds.LearnersAuDeep);
         }
 
+        if (submissions.Any(s => s.Id == SubmissionIds.LearnersEnd2You))
+        {
+            ids = ids.Append(SubmissionIds.LearnersEnd2You);
+        }
+
         foreach (string id in ids)
         {
             var paper = PaperFigures.Submissions.FirstOrDefault(p => p.Id == id);
@@ -347,7 +357,7 @@ public static class ReportTables
 
     private static string MethodOf(string id) => id switch
     {
-        SubmissionIds.Learners or SubmissionIds.Final or SubmissionIds.LearnersAuDeep => "wf",
+        SubmissionIds.Learners or SubmissionIds.Final or SubmissionIds.LearnersAuDeep or SubmissionIds.LearnersEnd2You => "wf",
         SubmissionIds.FinalSimple => "sf",
         _ => "thresholds",
     };

@@ -37,6 +37,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
         };
         var inputKeys = input.Corpora.Select(c => c.Record.Key).Concat(input.Summaries.Select(s => s.Key)).Concat(input.Llds.Select(l => l.Key))
             .Concat(input.Utterance.Classifications.Select(c => c.Metrics.Key))
+            .Concat(input.Utterance.End2You.Select(c => c.Metrics.Key))
             .Concat(input.Lstm.Select(c => c.Status.ModelKey + (c.Status.Exists ? string.Empty : "-failed")))
             .Concat(input.CrossTask.Select(c => c.Predictions.Key))
             .Concat(input.Discretization.Select(d => $"{d.Artifact.Key}/{d.Index}"))
@@ -81,6 +82,14 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 var m = await artifacts.ReadJsonAsync<ClassifyMetrics>(c.Metrics.Blob, ct);
                 classificationFigures.Add(new ClassificationFigure(c.Corpus, c.FeatureSet, c.Learner, m.Classes, m.TestConfusion, m.Grid));
                 table3.Add(new ClassificationResult(c.Corpus, c.FeatureSet, c.Learner, m.C, m.Factors, Round(m.DevelUar), Round(m.TestUar), Round(m.TestWar), c.Metrics.Key));
+            }
+
+            // The End2You scores are no learner × feature set of Table 3: they enter Table 2 (END2YOU) only.
+            var end2you = new List<ClassificationResult>();
+            foreach (var c in input.Utterance.End2You)
+            {
+                var m = await artifacts.ReadJsonAsync<ClassifyMetrics>(c.Metrics.Blob, ct);
+                end2you.Add(new ClassificationResult(c.Corpus, c.FeatureSet, c.Learner, null, null, Round(m.DevelUar), Round(m.TestUar), Round(m.TestWar), c.Metrics.Key));
             }
 
             var table1 = input.Lstm.Select(c => new LstmResult(
@@ -167,6 +176,11 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 stages.Insert(5, new("audeep", "auDeep: Mel spectrograms clipped below each threshold, one GRU autoencoder per threshold trained on train by the queue worker, ONNX Runtime representations (feature set AuDeep)", input.Utterance.AuDeep.Select(a => a.Key).ToList()));
             }
 
+            if (input.Utterance.End2You.Count > 0)
+            {
+                stages.Insert(stages.FindIndex(st => st.Name == "classify") + 1, new("end2you", "End2You: an end-to-end CNN + GRU over the raw audio trained on train (epoch chosen on devel) by the queue worker, ONNX Runtime class scores of devel and test (Table 2 END2YOU, fusion learners+end2you)", input.Utterance.End2You.Select(c => c.Metrics.Key).ToList()));
+            }
+
             var results = new RunResults(
                 3,
                 key,
@@ -176,7 +190,7 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 table3,
                 table1,
                 ReportTables.Table1(table1),
-                ReportTables.Table2(table3),
+                ReportTables.Table2([.. table3, .. end2you]),
                 ReportTables.Table3(table3),
                 table4,
                 submissions,

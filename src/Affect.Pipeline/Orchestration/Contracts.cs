@@ -96,6 +96,9 @@ public sealed record UtteranceResults(IReadOnlyList<ArtifactRef> Functionals, IR
 {
     /// <summary>The auDeep representation artifacts (one per spectrogram batch); empty when the run has no auDeep stage.</summary>
     public IReadOnlyList<ArtifactRef> AuDeep { get; init; } = [];
+
+    /// <summary>The End2You scores (one per categorical corpus, a classify-shaped artifact each); empty when the run has no End2You stage.</summary>
+    public IReadOnlyList<Classification> End2You { get; init; } = [];
 }
 
 /// <summary>A classification run of stage 10.</summary>
@@ -150,6 +153,15 @@ public static class TaskNames
 
     /// <summary>auDeep: representations of a spectrogram batch from the ONNX encoders (ONNX Runtime).</summary>
     public const string ExtractAuDeep = "ExtractAuDeep";
+
+    /// <summary>End2You: queues the end-to-end model's training job of a corpus (idempotent, like the LSTMs').</summary>
+    public const string EnqueueEnd2YouTraining = "EnqueueEnd2YouTraining";
+
+    /// <summary>End2You: whether a queued End2You model exists yet, or its give-up error.</summary>
+    public const string CheckEnd2YouModel = "CheckEnd2YouModel";
+
+    /// <summary>End2You: class scores of devel and test from the ONNX model (ONNX Runtime).</summary>
+    public const string ScoreEnd2You = "ScoreEnd2You";
 
     /// <summary>Stage 4: bag-of-audio-words codebook (train partition) and histograms of a corpus.</summary>
     public const string ComputeBoaw = "ComputeBoaw";

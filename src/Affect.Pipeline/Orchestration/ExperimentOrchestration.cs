@@ -34,10 +34,12 @@ public sealed partial class ExperimentOrchestration : TaskOrchestrator<Experimen
 
         var run = new ExperimentRun(context, input);
         var corpora = await run.IngestAsync();                                  // 1. ingest (Fig. 1), with an audio summary
+        var end2you = await run.QueueEnd2YouAsync(corpora);                     // End2You: queued now, trained from the raw audio meanwhile
         var llds = await run.ExtractLldsAsync(corpora);                         // 2. ComParE 2016 LLDs + deltas
         var utterance = await run.ComputeUtteranceFeaturesAsync(corpora, llds); // 3–4. functionals, BoAW
         utterance = await run.ComputeAuDeepAsync(utterance);                    // auDeep: spectrograms, queued autoencoders, ONNX Runtime
         var classified = await run.ClassifyAsync(corpora, utterance);           // 10. KELM/WKELM/KPLS/WKPLS/SVM (Tables 2–3)
+        classified = await run.ScoreEnd2YouAsync(classified, end2you);          // End2You: ONNX Runtime scores of devel/test (Table 2)
         var lstm = await run.TrainLstmsAsync(corpora, llds);                    // 5–7. labels, sequences, LSTMs (Table 1)
         var crossTask = await run.PredictCrossTaskAsync(corpora, llds, lstm);   // 8. cross-task prediction (Section 4.2)
         var discretized = await run.DiscretizeAsync(corpora, crossTask);        // 9. thresholds (Table 4)

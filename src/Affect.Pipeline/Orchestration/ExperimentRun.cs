@@ -34,7 +34,7 @@ public sealed partial class ExperimentOrchestration
     private sealed record Discretized(IReadOnlyList<Discretization> Systems, IReadOnlyDictionary<(string Corpus, string Role), Discretization> Blends);
 
     /// <summary>One run's state: its context, spec, and every activity output so far (in order, for the run record).</summary>
-    private sealed class ExperimentRun(TaskOrchestrationContext context, ExperimentSpec spec)
+    private sealed partial class ExperimentRun(TaskOrchestrationContext context, ExperimentSpec spec)
     {
         private readonly List<ArtifactRef> activities = [];
         private IReadOnlyList<ArtifactRef> summaries = [];
@@ -286,6 +286,13 @@ public sealed partial class ExperimentOrchestration
                 {
                     weighted.Add((corpus, SubmissionIds.LearnersAuDeep, [.. learners, .. audeep.Select(r => LearnerMember("audeep-" + r.First.Learner, r.Second, null))]));
                 }
+
+                // The End2You scores join them likewise (learners+end2you).
+                if (LearnersWithEnd2You(classified, corpus.Corpus, learners) is { } withEnd2You)
+                {
+                    weighted.Add((corpus, SubmissionIds.LearnersEnd2You, withEnd2You));
+                }
+
                 if (discretized.Blends.TryGetValue((corpus.Corpus, SemaineBlend), out var lstm3))
                 {
                     weighted.Add((corpus, SubmissionIds.Final, [LstmMember(SubmissionIds.Lstm3, lstm3, "train+devel"), .. learners]));

@@ -35,6 +35,14 @@ public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 
     [JsonIgnore]
     public bool AuDeepEnabled => AuDeep is { Enabled: true };
 
+    /// <summary>The End2You stage (the END2YOU row of Table 2 and the fusion <c>learners+end2you</c>); absent (null) or <c>enabled: false</c> skips it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public End2YouSpec? End2You { get; init; }
+
+    /// <summary>Whether the End2You stage runs.</summary>
+    [JsonIgnore]
+    public bool End2YouEnabled => End2You is { Enabled: true };
+
     /// <summary>
     /// The options of the JSON form: camelCase names, unknown fields refused, <c>null</c> refused for every group
     /// (absent means default). Also the canonical form run ids are hashed from (declaration order, no indentation).
@@ -121,6 +129,11 @@ public sealed record ExperimentSpec(IReadOnlyList<string> Corpora, ulong Seed = 
         if (AuDeep is not null)
         {
             problems.AddRange(AuDeep.Validate());
+        }
+
+        if (End2You is not null)
+        {
+            problems.AddRange(End2You.Validate());
         }
 
         return problems;

@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using Affect.Audio;
+using Affect.Corpora;
+using Affect.Pipeline.Activities;
+using Affect.Pipeline.Orchestration;
+using Affect.Pipeline.Storage;
+using Affect.Pipeline.Training;
+
+namespace Affect.Training;
+
+/// <summary>
+/// Trains an <see cref="End2YouTrainingJob"/> on the worker: the raw audio of the corpus's train and devel files read from
+/// <c>corpora/</c> at the ingested version (SHA-256 checked), mono 16 kHz; the model trained on train with the epoch
+/// chosen by devel UAR (<see cref="End2YouExperiment"/>), exported to ONNX. The classes and their order are the
+/// manifest's. A bad job or corpus (no train/devel file, an unknown label) is an <see cref="ArgumentException"/> naming
+/// the field, which the worker gives up on at once.
+/// </summary>
+public static class End2YouJobRunner
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, NewLine = "\n" };
+
+    /// <summary>Trains <paramref name="job"/>; returns <c>end2you.onnx</c>, <c>metrics.json</c> and last <c>end2you.json</c> as blobs under <c>models/</c>.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="store">The store with the ingest record and the corpus audio.</param>
+    /// <param name="threads">Torch intra-op threads (1 is bit-reproducible).</param>
+    /// <param name="log">Progress lines (epochs), or null.</param>
+    /// <param name="cancellationToken">Stops the training between batches (the worker's stop).</param>
+    public static async Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(End2YouTrainingJob job, IBlobStore store, int threads, Action<string>? log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(store);
+        job.Validate();
+        var record = await store.GetJsonAsync<CorpusRecord>(Containers.Artifacts, job.RecordBlob, MemoizedArtifacts.Json, cancellationToken);
+        if (record.Corpus != job.Corpus || record.Kind != "categorical")
+        {
+            throw new ArgumentException($"end2you training job {job.ModelKey}: recordBlob: {Containers.Artifacts}/{job.RecordBlob} is the {record.Kind} corpus '{record.Corpus}', not the categorical corpus '{job.Corpus}'");
+        }
+
+        byte[] manifestBytes = await CorpusFiles.ReadVerifiedAsync(store, record.ManifestBlob, record.ManifestSha256, cancellationToken);
+        var manifest = CorpusManifest.Parse(Encoding.UTF8.GetString(manifestBytes), $"{Containers.Corpora}/{record.ManifestBlob}");
+        var utterances = new List<End2YouUtterance>();
+        foreach (var file in record.Files.Where(f => f.Partition is "train" or "devel"))
+        {
+            var audio = await CorpusFiles.ReadVerifiedAsync(store, file.Audio, file.Sha256, cancellationToken);
+            var clip = AudioLoader.LoadMono(new MemoryStream(audio, writable: false), $"{Containers.Corpora}/{file.Audio}", AudioLoader.DefaultSampleRate);
+            utterances.Add(new End2YouUtterance(file.Id, file.Partition, file.Label, clip.Samples));
+        }
+
+        var p = job.Parameters;
+        var options = new End2YouOptions(p.FrameSamples, p.Frames, p.Conv1Channels, p.Conv1Kernel, p.Pool1, p.Conv2Channels, p.Conv2Kernel, p.Pool2, p.Units, p.Epochs, p.Patience, p.BatchSize, p.LearningRate, job.Seed, threads);
+        End2YouOutcome outcome;
+        try
+        {
+            outcome = End2YouExperiment.Run(utterances, manifest.Classes, options, line => log?.Invoke($"{job.ModelKey}: End2You {job.Corpus}: {line}"), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"end2you training job {job.ModelKey}: {Containers.Artifacts}/{job.RecordBlob}: {e.Message}", e);
+        }
+
+        var m = outcome.Metrics;
+        var description = new End2YouModelDescription(job.Corpus, m.Classes, End2YouModelBlobs.Onnx(job.ModelKey), options.Frames, options.FrameSamples, m.BestEpoch, m.DevelUar, "cpu");
+        return
+        [
+            (End2YouModelBlobs.Onnx(job.ModelKey), outcome.Model),
+            (LstmModelBlobs.Metrics(job.ModelKey), m.ToJsonBytes()),
+            (End2YouModelBlobs.Model(job.ModelKey), JsonSerializer.SerializeToUtf8Bytes(description, Json)),
+        ];
+    }
+}
