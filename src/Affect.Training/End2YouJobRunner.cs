@@ -4,7 +4,7 @@ using Affect.Audio;
 using Affect.Corpora;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Affect.Pipeline.Training;
 
 namespace Affect.Training;

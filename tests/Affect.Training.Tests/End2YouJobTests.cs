@@ -4,9 +4,9 @@ using Affect.Audio;
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
 using Affect.Pipeline.Activities;
-using Affect.Pipeline.Hosting;
+using Affect.Hosting;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Affect.Pipeline.Training;
 
 namespace Affect.Training.Tests;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Affect.Audio;
 using Affect.Learning;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence.Onnx;
 
@@ -28,7 +28,7 @@ public sealed class EnqueueEnd2YouTrainingActivity(IBlobStore store, ITrainingQu
     {
         ArgumentNullException.ThrowIfNull(input);
         var job = End2YouTrainingJob.Create(input.Corpus, input.Seed, input.Parameters, input.RecordKey, input.RecordBlob) with { ReplyTo = input.ReplyTo };
-        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, End2YouModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingWorker.Json), cancellationToken);
+        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, End2YouModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingMessages.Json), cancellationToken);
     }
 }
 

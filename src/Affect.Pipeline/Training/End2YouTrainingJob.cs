@@ -1,6 +1,6 @@
 using System.Globalization;
 using Affect.Pipeline.Orchestration;
-using Affect.Pipeline.Storage;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Training;
 
