@@ -262,7 +262,7 @@ public static class ReportFigures
 
     private static void LineChart(StringBuilder sb, string kind, string caption, string xLabel, string yLabel, double xmin, double xmax, double ymin, double ymax, IReadOnlyList<(string Name, List<(double X, double Y)> Points)> series, bool integerX, bool markers)
     {
-        const int W = 640, H = 300, L = 60, R = 10, T = 10, B = 40;
+        const int W = 640, H = 300, L = 60, R = 24, T = 10, B = 40;
         int legendRows = series.Count;
         int height = H + (16 * legendRows);
         double Px(double x) => L + ((x - xmin) / (xmax - xmin) * (W - L - R));
