@@ -9,7 +9,7 @@ internal static class ResultsCommand
     /// <summary><c>affect results download</c>.</summary>
     public static CliCommand Download { get; } = new("results download", """
         affect results download RUN --store CONN --out DIR
-            fetch a finished run's results.json, report.html, run.json and per-file scores (scores/CORPUS/SET/LEARNER/*.scores.csv)
+            fetch a finished run's results.json, report.html, run.json, timings.json and per-file scores (scores/CORPUS/SET/LEARNER/*.scores.csv)
             from a store into DIR (written whole or not at all)
         """, DownloadAsync)
     {

@@ -116,7 +116,7 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>Runs the orchestration on a local engine, showing its progress, and copies results.json and report.html to <paramref name="outDir"/>.</summary>
+    /// <summary>Runs the orchestration on a local engine, showing its progress, and copies results.json, report.html (with the run's timings) and timings.json to <paramref name="outDir"/>.</summary>
     /// <param name="store">The artifact store.</param>
     /// <param name="connection">The store's connection (its training queues live beside it).</param>
     /// <param name="engine">Which Durable Task engine.</param>
@@ -159,10 +159,31 @@ internal static class RunCommand
         {
             Directory.CreateDirectory(outDir);
             using var outputs = new AtomicFileSet();
-            foreach (var (blob, file) in new[] { (outcome.Results, "results.json"), (outcome.Report, "report.html") })
+            byte[] results = await store.GetBytesAsync(Containers.Artifacts, outcome.Results, cancellationToken);
+            await ArtifactIntegrity.RequireCommittedAsync(store, Containers.Artifacts, outcome.Results, results, cancellationToken);
+            var files = new List<(string File, byte[] Bytes)> { ("results.json", results) };
+
+            // The published report (the memoized one with this run's timings section) and timings.json, from runs/{runId}/.
+            string published = $"{runId}/{ReportBlobs.HtmlFile}";
+            if (await store.GetInfoAsync(Containers.Runs, published, cancellationToken) is not null)
             {
-                byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, blob, cancellationToken);
-                await ArtifactIntegrity.RequireCommittedAsync(store, Containers.Artifacts, blob, bytes, cancellationToken);
+                files.Add(("report.html", await store.GetBytesAsync(Containers.Runs, published, cancellationToken)));
+            }
+            else
+            {
+                byte[] html = await store.GetBytesAsync(Containers.Artifacts, outcome.Report, cancellationToken);
+                await ArtifactIntegrity.RequireCommittedAsync(store, Containers.Artifacts, outcome.Report, html, cancellationToken);
+                files.Add(("report.html", html));
+            }
+
+            string timings = $"{runId}/{RunTimings.FileName}";
+            if (await store.GetInfoAsync(Containers.Runs, timings, cancellationToken) is not null)
+            {
+                files.Add((RunTimings.FileName, await store.GetBytesAsync(Containers.Runs, timings, cancellationToken)));
+            }
+
+            foreach (var (file, bytes) in files)
+            {
                 string target = Path.Combine(outDir, file);
                 outputs.Stage(target, s => s.Write(bytes));
                 targets.Add(target);

@@ -81,7 +81,7 @@ public static class CorpusTransfer
     }
 
     /// <summary>
-    /// Fetches run <paramref name="runId"/>'s <c>results.json</c>, <c>report.html</c>, <c>run.json</c> and every
+    /// Fetches run <paramref name="runId"/>'s <c>results.json</c>, <c>report.html</c>, <c>run.json</c>, <c>timings.json</c> and every
     /// learner's and fused system's score CSVs (<c>scores/{corpus}/{feature set}/{learner}/devel|test.scores.csv</c>,
     /// <c>scores/{stage}/{key}/...</c>) into <paramref name="outDir"/>, built in a hidden sibling folder and renamed into place.
     /// </summary>
@@ -117,6 +117,13 @@ public static class CorpusTransfer
         foreach (string file in new[] { ReportBlobs.ResultsFile, ReportBlobs.HtmlFile, "run.json" })
         {
             files.Add((file, await store.GetBytesAsync(Containers.Runs, $"{runId}/{file}", cancellationToken)));
+        }
+
+        // Per-stage timings (runs published before timings.json existed have none).
+        string timings = $"{runId}/{RunTimings.FileName}";
+        if (await store.GetInfoAsync(Containers.Runs, timings, cancellationToken) is not null)
+        {
+            files.Add((RunTimings.FileName, await store.GetBytesAsync(Containers.Runs, timings, cancellationToken)));
         }
 
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

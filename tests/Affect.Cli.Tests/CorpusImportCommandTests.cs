@@ -65,6 +65,7 @@ public sealed class CorpusImportCommandTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(results, "results.json")), File.ReadAllBytes(Path.Combine(downloaded, "results.json")));
         Assert.True(File.Exists(Path.Combine(downloaded, "report.html")));
         Assert.True(File.Exists(Path.Combine(downloaded, "run.json")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(results, "timings.json")), File.ReadAllBytes(Path.Combine(downloaded, "timings.json")));
         string scores = Path.Combine(downloaded, "scores", "emodb", "OSFUN", "kelm", "test.scores.csv");
         Assert.True(File.Exists(scores), string.Join("\n", Directory.GetFiles(downloaded, "*", SearchOption.AllDirectories)));
         Assert.StartsWith("name,", File.ReadLines(scores).First(), StringComparison.Ordinal);

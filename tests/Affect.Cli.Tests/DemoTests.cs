@@ -29,6 +29,16 @@ public sealed partial class DemoTests(ReferenceDemo reference) : IClassFixture<R
         Assert.True(r2.ExitCode == 0, CliProcess.Describe(r2.Stdout, r2.Stderr));
         Assert.Equal(File.ReadAllBytes(Path.Combine(d1, "results.json")), File.ReadAllBytes(Path.Combine(d2, "results.json")));
         string html = File.ReadAllText(Path.Combine(d1, "report.html"));
+
+        // report.html differs between the two runs only in its per-stage timings section (from timings.json); without
+        // it, it is the memoized report artifact, byte for byte.
+        string WithoutTimings(string dir) => System.Text.RegularExpressions.Regex.Replace(
+            File.ReadAllText(Path.Combine(dir, "report.html")), "<h2 id=\"timings\">.*?</figure>\n", Affect.Pipeline.Activities.ReportHtml.TimingsPlaceholder, System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Contains("<h2 id=\"timings\">", html, StringComparison.Ordinal);
+        Assert.Equal(WithoutTimings(d1), WithoutTimings(d2));
+        string memoized = Directory.GetFiles(Path.Combine(d1, "store", "artifacts", "report"), "report.html", SearchOption.AllDirectories).Single();
+        Assert.Equal(File.ReadAllText(memoized), WithoutTimings(d1));
+        Assert.True(File.Exists(Path.Combine(d2, "timings.json")));
         foreach (string stage in new[] { "ingest", "audio-summary", "lld", "functionals", "boaw", "audeep", "classify", "end2you", "lstm", "crosstask", "discretize", "fusion", "report" })
         {
             Assert.Contains(stage, html);

@@ -20,8 +20,8 @@ namespace Affect.Pipeline.Activities;
 /// </summary>
 public sealed class DiscretizeActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<DiscretizeRequest, ArtifactRef>
 {
-    /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 1;
+    /// <summary>Version of this stage's code; bump it when its output changes (2: each three-class fit keeps its UAR surface).</summary>
+    public const int Version = 2;
 
     /// <summary>The stage's folder under <c>artifacts</c>.</summary>
     public const string Stage = "discretize";
@@ -139,17 +139,20 @@ public sealed class DiscretizeActivity(IBlobStore store, ActivityLog log) : IPip
             int[] predicted;
             ThresholdRule rule;
             double? weight = null;
+            double[] fitScores;
             if (blended)
             {
                 var blend = ThresholdSearch.FitBlend(fitRows.Select(i => first[i]).ToArray(), fitRows.Select(i => second![i]).ToArray(), fitTruth, classes.Count, direction);
                 rule = blend.Rule;
                 weight = blend.ArousalWeight;
                 predicted = blend.Classify(first, second);
+                fitScores = [.. fitRows.Select(i => ThresholdSearch.Blend(first[i], second![i], blend.ArousalWeight))];
             }
             else
             {
                 rule = ThresholdSearch.Fit(fitRows.Select(i => first[i]).ToArray(), fitTruth, classes.Count, direction);
                 predicted = rule.Classify(first);
+                fitScores = [.. fitRows.Select(i => first[i])];
             }
 
             var partitions = new SortedDictionary<string, PartitionMetrics>(StringComparer.Ordinal);
@@ -176,7 +179,12 @@ public sealed class DiscretizeActivity(IBlobStore store, ActivityLog log) : IPip
                 Round(rule.FitWar),
                 partitions,
                 develFile,
-                testFile));
+                testFile)
+            {
+                // The report's heat map of UAR over the (low, high) threshold pair; the chosen thresholds come from the
+                // exact search above, never from this grid.
+                UarSurface = classes.Count == 3 ? ThresholdSurface.Of(fitScores, fitTruth, rule.Direction) : null,
+            });
         }
 
         return new DiscretizedSystem(system.Name, [.. sources.Select(s => s.ModelKey)], [.. sources.Select(s => s.Target)], fits);
@@ -261,7 +269,15 @@ public sealed record DiscretizedSystem(string System, IReadOnlyList<string> Mode
 /// <param name="Partitions">WAR and UAR of every labelled partition.</param>
 /// <param name="DevelScores">File (beside the main file) of the devel code matrix.</param>
 /// <param name="TestScores">File of the test code matrix.</param>
-public sealed record DiscretizeFit(string FitOn, double? ArousalWeight, string Direction, IReadOnlyList<double> Thresholds, double FitUar, double FitWar, IReadOnlyDictionary<string, PartitionMetrics> Partitions, string DevelScores, string TestScores);
+public sealed record DiscretizeFit(string FitOn, double? ArousalWeight, string Direction, IReadOnlyList<double> Thresholds, double FitUar, double FitWar, IReadOnlyDictionary<string, PartitionMetrics> Partitions, string DevelScores, string TestScores)
+{
+    /// <summary>
+    /// Three classes: fit UAR over a grid of (low, high) threshold pairs in the chosen direction (on the blended score
+    /// for a blend), for the report's heat map; null otherwise, and left out of results.json.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ThresholdSurface? UarSurface { get; init; }
+}
 
 /// <summary>WAR and UAR of one partition.</summary>
 /// <param name="Count">Labelled utterances.</param>

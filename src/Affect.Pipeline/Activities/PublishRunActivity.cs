@@ -4,7 +4,10 @@ using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 
-/// <summary>Publishes a finished run under <c>runs/{runId}/</c>: its results.json and report.html, and a run.json record.</summary>
+/// <summary>
+/// Publishes a finished run under <c>runs/{runId}/</c>: its results.json (byte for byte the memoized artifact), its
+/// report.html with this run's per-stage timings section filled in, timings.json, and a run.json record.
+/// </summary>
 public sealed class PublishRunActivity(IBlobStore store) : IPipelineActivity<RunPublication, string>
 {
     /// <inheritdoc />
@@ -13,11 +16,16 @@ public sealed class PublishRunActivity(IBlobStore store) : IPipelineActivity<Run
         ArgumentNullException.ThrowIfNull(input);
         string prefix = $"{input.RunId}/";
         BlobName.Validate(Containers.Runs, prefix + ReportBlobs.ResultsFile);
-        foreach (var (source, file) in new[] { (input.Results, ReportBlobs.ResultsFile), (ReportBlobs.HtmlBlobFor(input.Results), ReportBlobs.HtmlFile) })
+        byte[] results = await store.GetBytesAsync(Containers.Artifacts, input.Results, cancellationToken);
+        await store.PutBytesAsync(Containers.Runs, prefix + ReportBlobs.ResultsFile, results, cancellationToken: cancellationToken);
+        byte[] html = await store.GetBytesAsync(Containers.Artifacts, ReportBlobs.HtmlBlobFor(input.Results), cancellationToken);
+        if (input.Timings is { } timings)
         {
-            byte[] bytes = await store.GetBytesAsync(Containers.Artifacts, source, cancellationToken);
-            await store.PutBytesAsync(Containers.Runs, prefix + file, bytes, cancellationToken: cancellationToken);
+            html = System.Text.Encoding.UTF8.GetBytes(ReportHtml.WithTimings(System.Text.Encoding.UTF8.GetString(html), timings));
+            await store.PutBytesAsync(Containers.Runs, prefix + RunTimings.FileName, MemoizedArtifacts.ToJsonBytes(timings), cancellationToken: cancellationToken);
         }
+
+        await store.PutBytesAsync(Containers.Runs, prefix + ReportBlobs.HtmlFile, html, cancellationToken: cancellationToken);
 
         var record = new RunRecord(
             input.RunId,
@@ -37,7 +45,11 @@ public sealed class PublishRunActivity(IBlobStore store) : IPipelineActivity<Run
 /// <param name="Spec">The run's spec.</param>
 /// <param name="Results">The results.json artifact blob.</param>
 /// <param name="Activities">Every activity output of the run.</param>
-public sealed record RunPublication(string RunId, ExperimentSpec Spec, string Results, IReadOnlyList<ArtifactRef> Activities);
+public sealed record RunPublication(string RunId, ExperimentSpec Spec, string Results, IReadOnlyList<ArtifactRef> Activities)
+{
+    /// <summary>The run's per-stage timings (written to timings.json and into the published report.html), or null.</summary>
+    public RunTimings? Timings { get; init; }
+}
 
 /// <summary>The content of <c>runs/{runId}/run.json</c>.</summary>
 /// <param name="RunId">The run id.</param>

@@ -1,12 +1,35 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Affect.Pipeline.Orchestration;
 
 namespace Affect.Pipeline.Activities;
 
 /// <summary>Renders <c>report.html</c> from a run's results: every table with this run's numbers beside the paper's.</summary>
 public static class ReportHtml
 {
+    /// <summary>
+    /// Where the published copy of the report (runs/{runId}/report.html, <c>--out DIR/report.html</c>) gets its per-stage
+    /// timings section (<see cref="ReportFigures.Timings"/>); the memoized report keeps the comment, so it stays
+    /// byte-identical across runs.
+    /// </summary>
+    public const string TimingsPlaceholder = "<!-- affect:timings -->";
+
+    /// <summary>The report with the timings section in place of <see cref="TimingsPlaceholder"/> (before the end of the body if it has none).</summary>
+    public static string WithTimings(string html, RunTimings timings)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        string section = ReportFigures.Timings(timings);
+        int at = html.IndexOf(TimingsPlaceholder, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return string.Concat(html.AsSpan(0, at), section, html.AsSpan(at + TimingsPlaceholder.Length));
+        }
+
+        int end = html.LastIndexOf("</body>", StringComparison.Ordinal);
+        return end < 0 ? html + section : string.Concat(html.AsSpan(0, end), section, html.AsSpan(end));
+    }
+
     /// <summary>The whole report as one self-contained HTML page (no scripts, no external resources).</summary>
     public static string Render(RunResults results) => Render(results, null);
 
@@ -43,6 +66,7 @@ public static class ReportHtml
         Fusion(sb, results.Fusion);
         CrossTask(sb, results.CrossTask);
         ReportFigures.Append(sb, results, figures);
+        sb.Append(TimingsPlaceholder).Append('\n');
         sb.Append("</body></html>\n");
         return sb.ToString();
     }

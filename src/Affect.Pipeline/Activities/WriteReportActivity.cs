@@ -11,8 +11,8 @@ namespace Affect.Pipeline.Activities;
 /// <summary>Stage 12: gathers every stage's artifacts into a deterministic <c>results.json</c> and a readable <c>report.html</c>.</summary>
 public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPipelineActivity<ReportRequest, ArtifactRef>
 {
-    /// <summary>Version of this stage's code; bump it when its output changes.</summary>
-    public const int Version = 4;
+    /// <summary>Version of this stage's code; bump it when its output changes (5: traces and threshold-surface figures, timings placeholder).</summary>
+    public const int Version = 5;
 
     private readonly MemoizedArtifacts artifacts = new(store, log);
 
@@ -136,7 +136,8 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
 
                 var system = a.Systems[d.Index];
                 discretized[(d.Corpus, d.System)] = system;
-                discretization.Add(new DiscretizationResult(d.Corpus, d.System, system.Targets, a.Classes, system.Fits, d.Artifact.Key));
+                // The UAR surfaces are figure data: drawn in report.html, kept out of results.json.
+                discretization.Add(new DiscretizationResult(d.Corpus, d.System, system.Targets, a.Classes, [.. system.Fits.Select(f => f with { UarSurface = null })], d.Artifact.Key));
             }
 
             var fusion = new List<FusionResult>();
@@ -149,6 +150,16 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
             }
 
             var table4 = ReportTables.Table4(input.CrossTask, discretized);
+            var thresholdFigures = new List<ThresholdFigure>();
+            foreach (var row in table4.Rows.Where(r => r.Corpus is not null && r.System is not null))
+            {
+                var fit = discretized.TryGetValue((row.Corpus!, row.System!), out var d) ? d.Fits.FirstOrDefault(f => f.FitOn == "train") : null;
+                if (fit?.UarSurface is { } surface)
+                {
+                    thresholdFigures.Add(new ThresholdFigure(row.Corpus!, row.Source, row.Dimension, row.System!, fit.FitOn, fit.Direction, fit.Thresholds, fit.FitUar, surface));
+                }
+            }
+
             var submissions = ReportTables.Submissions(input.Submissions, discretized, fusedByKey, input.Spec.Learners.RetrainOnTrainDevel);
 
             // A run without two dimensional corpora trains no LSTM (e.g. an imported categorical corpus alone): say so
@@ -201,7 +212,8 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
                 About = ResultsAbout.Describe(corpora, provenance, CodeVersion),
             };
             var json = MemoizedArtifacts.ToJsonBytes(results);
-            var html = Encoding.UTF8.GetBytes(ReportHtml.Render(results, new ReportFigureData(epochs, classificationFigures)));
+            var figures = new ReportFigureData(epochs, classificationFigures) { Traces = await TracesAsync(input.Lstm, ct), Thresholds = thresholdFigures };
+            var html = Encoding.UTF8.GetBytes(ReportHtml.Render(results, figures));
             return new ArtifactFiles(json, new Dictionary<string, byte[]> { [ReportBlobs.HtmlFile] = html });
         }, cancellationToken);
     }
@@ -261,6 +273,64 @@ public sealed class WriteReportActivity(IBlobStore store, ActivityLog log) : IPi
         return doc.RootElement.TryGetProperty("epochs", out var e) && e.ValueKind == System.Text.Json.JsonValueKind.Array
             ? [.. e.EnumerateArray().Select(x => x.TryGetProperty("validationPearson", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? Math.Round(v.GetDouble(), 6, MidpointRounding.ToEven) : double.NaN)]
             : [];
+    }
+
+    /// <summary>
+    /// Per test corpus of Table 1 and target: the first recording (manifest order) predicted by the model with the best
+    /// validation CC that was tested on it (ONNX Runtime on the stored stage-2 LLDs, speaker z-normalised over the test
+    /// corpus as in training) beside its gold standard (lag-corrected rater mean), both scaled by the model's scaler.
+    /// </summary>
+    private async Task<IReadOnlyList<TraceFigure>> TracesAsync(IReadOnlyList<LstmCell> lstm, CancellationToken ct)
+    {
+        var traces = new List<TraceFigure>();
+        var cells = lstm.Where(c => c.Status.Exists && c.Status.ModelBlob is not null && c.Request.TestCorpus is not null && c.Request.Sources is not null).ToList();
+        foreach (string test in cells.Select(c => c.Request.TestCorpus!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            foreach (string target in new[] { "arousal", "valence" })
+            {
+                LstmCell? best = null;
+                foreach (var c in cells.Where(c => c.Request.TestCorpus == test && c.Request.Target == target))
+                {
+                    if (best is null || (c.Status.ValidationPearson ?? double.NegativeInfinity) > (best.Status.ValidationPearson ?? double.NegativeInfinity))
+                    {
+                        best = c;
+                    }
+                }
+
+                var source = best?.Request.Sources!.FirstOrDefault(s => s.Corpus == test);
+                if (best is null || source is null)
+                {
+                    continue;
+                }
+
+                using var predictor = Sequence.LstmSequencePredictor.Load(await store.GetBytesAsync(Containers.Models, best.Status.ModelBlob!, ct), $"{Containers.Models}/{best.Status.ModelBlob}");
+                if (predictor.Info.FeatureExtractor != LstmCorpusSource.Features)
+                {
+                    continue;
+                }
+
+                var labels = new Sequence.LabelOptions((best.Request.Parameters ?? new LstmJobParameters()).LagSeconds);
+                var corpus = (await StoredSequenceCorpus.LoadAsync(store, source, target, labels, ct)).Scaled(predictor.Info.Scaler);
+                var recording = corpus.Recordings.FirstOrDefault(r => r.Labels is not null);
+                if (recording is null)
+                {
+                    continue;
+                }
+
+                var predicted = predictor.Predict([recording])[0];
+                int n = Math.Min(predicted.Length, recording.LabelFrames);
+                traces.Add(new TraceFigure(
+                    test,
+                    recording.Id,
+                    target,
+                    ExperimentOrchestration.SystemName(best.Request),
+                    recording.LabelRate,
+                    [.. predicted.Take(n).Select(v => Math.Round(v, 4, MidpointRounding.ToEven))],
+                    [.. recording.Labels!.Take(n).Select(v => Math.Round(v, 4, MidpointRounding.ToEven))]));
+            }
+        }
+
+        return traces;
     }
 
     private static double? Round(double? v) => v is { } x ? Math.Round(x, 6, MidpointRounding.ToEven) : null;

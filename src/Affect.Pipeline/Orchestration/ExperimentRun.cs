@@ -37,6 +37,7 @@ public sealed partial class ExperimentOrchestration
     private sealed partial class ExperimentRun(TaskOrchestrationContext context, ExperimentSpec spec)
     {
         private readonly List<ArtifactRef> activities = [];
+        private readonly List<StageTiming> timings = [];
         private IReadOnlyList<ArtifactRef> summaries = [];
         private IReadOnlyList<AudioSummaryBatch> batches = [];
 
@@ -350,13 +351,18 @@ public sealed partial class ExperimentOrchestration
             }
 
             context.SetCustomStatus(new RunProgress("report", 0, 1));
+            var reportStart = context.CurrentUtcDateTime;
             var report = await CallAsync<ArtifactRef>(
                 TaskNames.WriteReport,
                 new ReportRequest(spec, corpora, summaries, llds.InOrder, classified.Results, lstm, crossTask, discretized.Systems, fusion, submissions));
             activities.Add(report);
+            timings.Add(new StageTiming("report", 1, report.Reused ? 0 : 1, report.Reused ? 1 : 0, Seconds(reportStart)));
 
-            // Published under runs/{runId}/ (not memoized: the run record is per run).
-            await CallAsync<string>(TaskNames.PublishRun, new RunPublication(context.InstanceId, spec, report.Blob, activities));
+            // Published under runs/{runId}/ (not memoized: the run record and the timings are per run).
+            await CallAsync<string>(TaskNames.PublishRun, new RunPublication(context.InstanceId, spec, report.Blob, activities)
+            {
+                Timings = new RunTimings(context.InstanceId, Math.Round(timings.Sum(t => t.Seconds), 3), [.. timings]),
+            });
             context.SetCustomStatus(new RunProgress("done", 1, 1));
             return new ExperimentOutcome(report.Key, report.Blob, ReportBlobs.HtmlBlobFor(report.Blob), activities);
         }
@@ -427,6 +433,7 @@ public sealed partial class ExperimentOrchestration
         private async Task<T[]> FanOutAsync<T>(string stage, IEnumerable<Task<T>> work)
         {
             var tasks = work.ToList();
+            var start = context.CurrentUtcDateTime;
             context.SetCustomStatus(new RunProgress(stage, 0, tasks.Count));
             var pending = new List<Task<T>>(tasks);
             int done = 0;
@@ -443,7 +450,27 @@ public sealed partial class ExperimentOrchestration
                 context.SetCustomStatus(new RunProgress(stage, done, tasks.Count));
             }
 
-            return await Task.WhenAll(tasks);
+            var results = await Task.WhenAll(tasks);
+            if (results.Length > 0)
+            {
+                var reused = results.Select(r => ReusedOf(r)).ToList();
+                bool known = reused.All(r => r is not null);
+                timings.Add(new StageTiming(stage, results.Length, known ? reused.Count(r => r == false) : null, known ? reused.Count(r => r == true) : null, Seconds(start)));
+            }
+
+            return results;
         }
+
+        /// <summary>Seconds since <paramref name="start"/> on the orchestration's replay-safe clock (the same on every replay).</summary>
+        private double Seconds(DateTime start) => Math.Round((context.CurrentUtcDateTime - start).TotalSeconds, 3);
+
+        /// <summary>Whether an activity's output was reused (true) or computed (false); null where the output does not say.</summary>
+        private static bool? ReusedOf(object? output) => output switch
+        {
+            ArtifactRef a => a.Reused,
+            IngestedCorpus c => c.Record.Reused,
+            LstmTrainingTicket t => !t.Enqueued,
+            _ => null,
+        };
     }
 }

@@ -99,6 +99,8 @@ public sealed class CrossTaskPredictActivityTests : IDisposable
         Assert.NotEqual(first.Key, other.Key);
     }
 
+    private const int ThresholdSurfaceSteps = Affect.Learning.Discretization.ThresholdSurface.DefaultSteps;
+
     [Fact]
     public async Task Discretize_fits_the_threshold_search_per_fit_set_and_writes_the_Eq1_code_matrix()
     {
@@ -127,6 +129,14 @@ public sealed class CrossTaskPredictActivityTests : IDisposable
             var rule = Affect.Learning.Discretization.ThresholdSearch.Fit([.. rows.Select(i => all[i])], [.. rows.Select(i => truth[i])], 3);
             Assert.Equal(rule.Thresholds, fit.Thresholds);
             Assert.Null(fit.ArousalWeight);
+
+            // The report's heat map: fit UAR over the (low, high) grid, stored beside the thresholds of the exact search
+            // (which it never beats).
+            var surface = Affect.Learning.Discretization.ThresholdSurface.Of([.. rows.Select(i => all[i])], [.. rows.Select(i => truth[i])], rule.Direction);
+            Assert.NotNull(fit.UarSurface);
+            Assert.Equal(surface.Axis, fit.UarSurface.Axis);
+            Assert.Equal(surface.Uar.SelectMany(r => r), fit.UarSurface.Uar.SelectMany(r => r));
+            Assert.True(fit.UarSurface.Uar.SelectMany(r => r).OfType<double>().Max() <= fit.FitUar + 1e-6);
             var predicted = rule.Classify(all);
             foreach (string partition in new[] { "train", "devel", "test" })
             {
@@ -151,6 +161,7 @@ public sealed class CrossTaskPredictActivityTests : IDisposable
 
         Assert.Equal(DiscretizeActivity.ScoresFile(0, "train", "devel"), artifact.Systems[0].Fits[0].DevelScores);
         Assert.All(artifact.Systems[1].Fits, f => Assert.InRange(f.ArousalWeight!.Value, 0, 1));
+        Assert.All(artifact.Systems[1].Fits, f => Assert.Equal(ThresholdSurfaceSteps, f.UarSurface!.Axis.Count));
         Assert.Equal(["arousal", "valence"], artifact.Systems[1].Targets);
         Assert.True((await new DiscretizeActivity(store, log).RunAsync(request)).Reused);
     }

@@ -88,6 +88,18 @@ public sealed class InMemoryEngineTests
         Assert.Equal(
             await store.GetBytesAsync(Containers.Runs, "t-first/results.json"),
             await store.GetBytesAsync(Containers.Runs, "t-second/results.json"));
+
+        // Per-stage timings live beside results.json, not in it: the first run computed its stages, the second reused
+        // every activity; the published report.html carries them in its timings section.
+        var timings1 = await store.GetJsonAsync<RunTimings>(Containers.Runs, "t-first/" + RunTimings.FileName, MemoizedArtifacts.Json);
+        var timings2 = await store.GetJsonAsync<RunTimings>(Containers.Runs, "t-second/" + RunTimings.FileName, MemoizedArtifacts.Json);
+        Assert.Contains(timings1.Stages, t => t.Stage == "lld" && t.Computed > 0 && t.Reused == 0);
+        Assert.Equal(timings1.Stages.Select(t => t.Stage), timings2.Stages.Select(t => t.Stage));
+        Assert.All(timings2.Stages.Where(t => t.Computed is not null), t => Assert.Equal((0, t.Activities), (t.Computed, t.Reused)));
+        Assert.All(timings1.Stages, t => Assert.True(t.Seconds >= 0, t.ToString()));
+        string published = System.Text.Encoding.UTF8.GetString(await store.GetBytesAsync(Containers.Runs, "t-first/report.html"));
+        Assert.Contains("<h2 id=\"timings\">", published, StringComparison.Ordinal);
+        Assert.Equal(ReportHtml.WithTimings(html, timings1), published);
     }
 
     [Fact]
