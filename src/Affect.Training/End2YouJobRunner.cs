@@ -4,8 +4,8 @@ using Affect.Audio;
 using Affect.Corpora;
 using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 
 namespace Affect.Training;
 

@@ -3,11 +3,11 @@ using System.Text.Json;
 using Affect.Audio;
 using Affect.Corpora;
 using Affect.Corpora.Synthetic;
-using Affect.Pipeline.Activities;
 using Affect.Hosting;
+using Affect.Pipeline.Activities;
 using Affect.Pipeline.Orchestration;
-using Affect.Storage;
 using Affect.Pipeline.Training;
+using Affect.Storage;
 
 namespace Affect.Training.Tests;
 

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Affect.Audio;
 using Affect.Learning;
 using Affect.Pipeline.Orchestration;
-using Affect.Storage;
 using Affect.Pipeline.Training;
 using Affect.Sequence.Onnx;
+using Affect.Storage;
 
 namespace Affect.Pipeline.Activities;
 
