@@ -47,16 +47,15 @@ public enum JobOutcome
 public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrainingQueue poison, ILstmJobRunner runner)
 {
     /// <summary>
-    /// The trainer of <see cref="AuDeepTrainingJob"/>s (messages of kind <c>audeep</c> on the same queue); by default the
-    /// LSTM runner when it trains those too. A worker without one poisons such jobs at once.
+    /// The job kinds this worker trains besides the LSTMs (messages with a <c>kind</c> on the same queue), each with its
+    /// trainer: by default auDeep and End2You, trained by the LSTM runner when it trains those too. A kind without a
+    /// trainer is given up at once; a message of an unknown kind is read as an LSTM job (and fails as one).
     /// </summary>
-    public IAuDeepJobRunner? AuDeepRunner { get; init; } = runner as IAuDeepJobRunner;
-
-    /// <summary>
-    /// The trainer of <see cref="End2YouTrainingJob"/>s (messages of kind <c>end2you</c> on the same queue); by default the
-    /// LSTM runner when it trains those too. A worker without one poisons such jobs at once.
-    /// </summary>
-    public IEnd2YouJobRunner? End2YouRunner { get; init; } = runner as IEnd2YouJobRunner;
+    public IReadOnlyList<QueuedJobTrainer> Kinds { get; init; } =
+    [
+        QueuedJobTrainer.For(AuDeepTrainingJob.QueuedKind, runner as IQueuedJobRunner<AuDeepTrainingJob>),
+        QueuedJobTrainer.For(End2YouTrainingJob.QueuedKind, runner as IQueuedJobRunner<End2YouTrainingJob>),
+    ];
 
     /// <summary>Default of <see cref="MaxAttempts"/>.</summary>
     public const int DefaultMaxAttempts = 3;
@@ -150,57 +149,25 @@ public sealed class TrainingWorker(IBlobStore store, ITrainingQueue jobs, ITrain
         await using var lease = new VisibilityLease(jobs, received, Visibility, log);
         try
         {
-            if (StringProperty(received.Text, "kind") == AuDeepTrainingJob.JobKind)
+            string? kind = StringProperty(received.Text, "kind");
+            if (Kinds.FirstOrDefault(k => k.Kind.Name == kind) is { } trainer)
             {
-                var audeep = JsonSerializer.Deserialize<AuDeepTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
-                audeep.Validate();
-                if (audeep.ModelKey != AuDeepTrainingJob.ComputeKey(audeep))
+                var queued = trainer.Read(received.Text);
+                what = $"{queued.ModelKey} ({trainer.Kind.Title} {queued.Corpus})";
+                string done = trainer.Kind.ModelBlob(queued.ModelKey);
+                if (await store.GetInfoAsync(Containers.Models, done, cancellationToken) is not null)
                 {
-                    throw new ArgumentException($"modelKey: '{audeep.ModelKey}' is not the content key of the job ({AuDeepTrainingJob.ComputeKey(audeep)})");
+                    return await DropDuplicateAsync(lease, received, queued.ModelKey, queued.ReplyTo, log, cancellationToken);
                 }
 
-                what = $"{audeep.ModelKey} (auDeep {audeep.Corpus})";
-                if (await store.GetInfoAsync(Containers.Models, AuDeepModelBlobs.Model(audeep.ModelKey), cancellationToken) is not null)
-                {
-                    return await DropDuplicateAsync(lease, received, audeep.ModelKey, audeep.ReplyTo, log, cancellationToken);
-                }
-
-                var runner = AuDeepRunner ?? throw new ArgumentException($"kind: this worker has no {AuDeepTrainingJob.JobKind} trainer");
-                foreach (var (name, bytes) in await runner.RunAsync(audeep, store, cancellationToken))
+                foreach (var (name, bytes) in await trainer.RunAsync(queued, store, cancellationToken))
                 {
                     await PutAsync(name, bytes, cancellationToken);
                 }
 
                 await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
-                log?.Invoke($"{audeep.ModelKey}: trained the auDeep autoencoders of {audeep.Corpus}, wrote models/{AuDeepModelBlobs.Model(audeep.ModelKey)}");
-                await AnnounceAsync(audeep.ModelKey, audeep.ReplyTo, null, log, cancellationToken);
-                return JobOutcome.Trained;
-            }
-
-            if (StringProperty(received.Text, "kind") == End2YouTrainingJob.JobKind)
-            {
-                var end2you = JsonSerializer.Deserialize<End2YouTrainingJob>(received.Text, Json) ?? throw new JsonException("empty message");
-                end2you.Validate();
-                if (end2you.ModelKey != End2YouTrainingJob.ComputeKey(end2you))
-                {
-                    throw new ArgumentException($"modelKey: '{end2you.ModelKey}' is not the content key of the job ({End2YouTrainingJob.ComputeKey(end2you)})");
-                }
-
-                what = $"{end2you.ModelKey} (End2You {end2you.Corpus})";
-                if (await store.GetInfoAsync(Containers.Models, End2YouModelBlobs.Model(end2you.ModelKey), cancellationToken) is not null)
-                {
-                    return await DropDuplicateAsync(lease, received, end2you.ModelKey, end2you.ReplyTo, log, cancellationToken);
-                }
-
-                var trainer = End2YouRunner ?? throw new ArgumentException($"kind: this worker has no {End2YouTrainingJob.JobKind} trainer");
-                foreach (var (name, bytes) in await trainer.RunAsync(end2you, store, cancellationToken))
-                {
-                    await PutAsync(name, bytes, cancellationToken);
-                }
-
-                await jobs.DeleteAsync(await lease.StopAsync(), cancellationToken);
-                log?.Invoke($"{end2you.ModelKey}: trained the End2You model of {end2you.Corpus}, wrote models/{End2YouModelBlobs.Model(end2you.ModelKey)}");
-                await AnnounceAsync(end2you.ModelKey, end2you.ReplyTo, null, log, cancellationToken);
+                log?.Invoke($"{queued.ModelKey}: trained {trainer.Kind.Product} of {queued.Corpus}, wrote models/{done}");
+                await AnnounceAsync(queued.ModelKey, queued.ReplyTo, null, log, cancellationToken);
                 return JobOutcome.Trained;
             }
 

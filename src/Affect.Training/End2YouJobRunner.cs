@@ -13,7 +13,8 @@ namespace Affect.Training;
 /// Trains an <see cref="End2YouTrainingJob"/> on the worker: the raw audio of the corpus's train and devel files read from
 /// <c>corpora/</c> at the ingested version (SHA-256 checked), mono 16 kHz; the model trained on train with the epoch
 /// chosen by devel UAR (<see cref="End2YouExperiment"/>), exported to ONNX. The classes and their order are the
-/// manifest's. A bad job or corpus (no train/devel file, an unknown label) is an <see cref="ArgumentException"/> naming
+/// manifest's. It trains on the worker's device (<c>--device</c>: cpu, cuda or auto; cuda without a GPU fails before any
+/// audio is read, as for the LSTM and auDeep jobs). A bad job or corpus (no train/devel file, an unknown label) is an <see cref="ArgumentException"/> naming
 /// the field, which the worker gives up on at once.
 /// </summary>
 public static class End2YouJobRunner
@@ -24,13 +25,15 @@ public static class End2YouJobRunner
     /// <param name="job">The job.</param>
     /// <param name="store">The store with the ingest record and the corpus audio.</param>
     /// <param name="threads">Torch intra-op threads (1 is bit-reproducible).</param>
+    /// <param name="device">Torch device: cpu (bit-reproducible), cuda or auto.</param>
     /// <param name="log">Progress lines (epochs), or null.</param>
     /// <param name="cancellationToken">Stops the training between batches (the worker's stop).</param>
-    public static async Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(End2YouTrainingJob job, IBlobStore store, int threads, Action<string>? log, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(End2YouTrainingJob job, IBlobStore store, int threads, string device, Action<string>? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(store);
         job.Validate();
+        string used = LstmTrainer.ResolveDevice(device).type == TorchSharp.DeviceType.CUDA ? "cuda" : "cpu";
         var record = await store.GetJsonAsync<CorpusRecord>(Containers.Artifacts, job.RecordBlob, MemoizedArtifacts.Json, cancellationToken);
         if (record.Corpus != job.Corpus || record.Kind != "categorical")
         {
@@ -47,8 +50,7 @@ public static class End2YouJobRunner
             utterances.Add(new End2YouUtterance(file.Id, file.Partition, file.Label, clip.Samples));
         }
 
-        var p = job.Parameters;
-        var options = new End2YouOptions(p.FrameSamples, p.Frames, p.Conv1Channels, p.Conv1Kernel, p.Pool1, p.Conv2Channels, p.Conv2Kernel, p.Pool2, p.Units, p.Epochs, p.Patience, p.BatchSize, p.LearningRate, job.Seed, threads);
+        var options = new End2YouOptions(job.Parameters, job.Seed, threads, used);
         End2YouOutcome outcome;
         try
         {
@@ -60,7 +62,7 @@ public static class End2YouJobRunner
         }
 
         var m = outcome.Metrics;
-        var description = new End2YouModelDescription(job.Corpus, m.Classes, End2YouModelBlobs.Onnx(job.ModelKey), options.Frames, options.FrameSamples, m.BestEpoch, m.DevelUar, "cpu");
+        var description = new End2YouModelDescription(job.Corpus, m.Classes, End2YouModelBlobs.Onnx(job.ModelKey), options.Frames, options.FrameSamples, m.BestEpoch, m.DevelUar, used);
         return
         [
             (End2YouModelBlobs.Onnx(job.ModelKey), outcome.Model),

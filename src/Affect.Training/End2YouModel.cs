@@ -13,9 +13,7 @@ namespace Affect.Training;
 public sealed class End2YouModel : nn.Module<Tensor, Tensor>
 {
     private readonly Conv1d conv1;
-    private readonly MaxPool1d pool1;
     private readonly Conv1d conv2;
-    private readonly MaxPool1d pool2;
     private readonly GRU rnn;
     private readonly Linear classifier;
 
@@ -35,9 +33,7 @@ public sealed class End2YouModel : nn.Module<Tensor, Tensor>
         {
             torch.manual_seed(options.Seed);
             conv1 = nn.Conv1d(1, options.Conv1Channels, options.Conv1Kernel);
-            pool1 = nn.MaxPool1d(options.Pool1, options.Pool1);
             conv2 = nn.Conv1d(options.Conv1Channels, options.Conv2Channels, options.Conv2Kernel);
-            pool2 = nn.MaxPool1d(options.Pool2, options.Pool2);
             rnn = nn.GRU(options.FrameFeatures, options.Units, batchFirst: true);
             classifier = nn.Linear(options.Units, classes);
         }
@@ -63,17 +59,23 @@ public sealed class End2YouModel : nn.Module<Tensor, Tensor>
         }
 
         // On the CPU the convolutions and ReLU + max-pooling run Convolution1d and RectifiedMaxPool1d (bit-identical on
-        // every CPU, and as fast as PyTorch's oneDNN where libtorch's reproducible path is 4× slower); elsewhere libtorch's.
+        // every CPU, and as fast as PyTorch's oneDNN where libtorch's reproducible path is 4× slower); on CUDA (or any
+        // other device or type) libtorch's conv1d and max_pool1d.
         using var scope = NewDisposeScope();
         long batch = audio.shape[0], frames = audio.shape[1];
         var x = audio.reshape(batch * frames, 1, Options.FrameSamples);
         bool cpu = x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float32;
-        x = cpu ? RectifiedMaxPool1d.Apply(Convolution1d.Apply(x, conv1.weight!, conv1.bias), Options.Pool1) : pool1.forward(nn.functional.relu(conv1.forward(x)));
-        x = cpu ? RectifiedMaxPool1d.Apply(Convolution1d.Apply(x, conv2.weight!, conv2.bias), Options.Pool2) : pool2.forward(nn.functional.relu(conv2.forward(x)));
+        x = ConvolveRectifyPool(x, conv1, Options.Pool1, cpu);
+        x = ConvolveRectifyPool(x, conv2, Options.Pool2, cpu);
         var sequence = x.reshape(batch, frames, Options.FrameFeatures);
         var (output, _) = rnn.forward(sequence);
         return classifier.forward(output.mean([1])).MoveToOuterDisposeScope();
     }
+
+    /// <summary>max-pool(ReLU(conv(x))) with pooling size and stride <paramref name="pool"/>: the reproducible CPU kernels, or libtorch's.</summary>
+    private static Tensor ConvolveRectifyPool(Tensor x, Conv1d conv, int pool, bool cpu) => cpu
+        ? RectifiedMaxPool1d.Apply(Convolution1d.Apply(x, conv.weight!, conv.bias), pool)
+        : nn.functional.max_pool1d(nn.functional.relu(nn.functional.conv1d(x, conv.weight!, conv.bias)), pool, pool);
 
     /// <summary>Softmax class probabilities [batch, Classes] of audio [batch, frames, FrameSamples].</summary>
     public Tensor Probabilities(Tensor audio)

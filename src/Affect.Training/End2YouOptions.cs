@@ -1,55 +1,99 @@
+using System.Text.Json.Serialization;
+using Affect.Pipeline.Orchestration;
+
 namespace Affect.Training;
 
 /// <summary>
-/// Hyper-parameters of the End2You-style end-to-end model (<see cref="End2YouModel"/>). The defaults follow End2You's
-/// audio model as the ComParE 2018 baseline used it (Tzirakis, Zhang, Schuller, "End2You — the Imperial toolkit for
-/// multimodal profiling by end-to-end learning", 2018; the audio network of Tzirakis et al., IEEE JSTSP 2017): raw
-/// 16 kHz audio cut into 40 ms frames (640 samples); a convolution of 40 filters over 80 samples (5 ms) with max pooling
-/// 2, a second convolution of 40 filters over 40 samples with max pooling 10; a recurrent layer of 256 units over the
-/// frames; Adam at 0.0001. As there, utterance-level classification averages the recurrent outputs over the frames.
+/// One training of the End2You-style end-to-end model (<see cref="End2YouModel"/>): the sizes and schedule of an
+/// <see cref="End2YouSpec"/> — their one home, with End2You's defaults (Tzirakis, Zhang, Schuller, "End2You — the
+/// Imperial toolkit for multimodal profiling by end-to-end learning", 2018; the audio network of Tzirakis et al., IEEE
+/// JSTSP 2017: 40 ms frames of 640 samples, 40 filters over 80 samples with max pooling 2, 40 over 40 with pooling 10,
+/// 256 recurrent units, Adam at 0.0001) — plus the seed, threads and device of this run. Written flat (the spec's
+/// fields, then seed and threads) into <c>metrics.json</c>. Each size reads and (in <c>with</c>) writes the spec's.
 /// </summary>
-/// <param name="FrameSamples">Samples per frame (640 = 40 ms at 16 kHz).</param>
-/// <param name="Frames">Frames per utterance: audio is cut or zero-padded to this many frames (100 = 4 s).</param>
-/// <param name="Conv1Channels">Filters of the first convolution.</param>
-/// <param name="Conv1Kernel">Kernel length of the first convolution in samples.</param>
-/// <param name="Pool1">Max-pooling size (and stride) after the first convolution.</param>
-/// <param name="Conv2Channels">Filters of the second convolution.</param>
-/// <param name="Conv2Kernel">Kernel length of the second convolution.</param>
-/// <param name="Pool2">Max-pooling size (and stride) after the second convolution.</param>
-/// <param name="Units">GRU units.</param>
-/// <param name="Epochs">Passes over the training utterances (the epoch with the best devel UAR is kept).</param>
-/// <param name="Patience">Stop after this many epochs without a better devel UAR (0: run every epoch).</param>
-/// <param name="BatchSize">Utterances per step.</param>
-/// <param name="LearningRate">Adam learning rate.</param>
-/// <param name="Seed">Seed of the initial weights and the batch order.</param>
-/// <param name="Threads">Torch intra-op threads (1 = bit-reproducible).</param>
-public sealed record End2YouOptions(
-    int FrameSamples = 640,
-    int Frames = 100,
-    int Conv1Channels = 40,
-    int Conv1Kernel = 80,
-    int Pool1 = 2,
-    int Conv2Channels = 40,
-    int Conv2Kernel = 40,
-    int Pool2 = 10,
-    int Units = 256,
-    int Epochs = 50,
-    int Patience = 10,
-    int BatchSize = 16,
-    double LearningRate = 0.0001,
-    long Seed = 1,
-    int Threads = 1)
+public sealed record End2YouOptions
 {
-    /// <summary>Small sizes for <c>affect demo</c> and tests (seconds of CPU, not hours).</summary>
-    public static End2YouOptions Demo { get; } = new(
-        Frames: 25, Conv1Channels: 8, Conv1Kernel: 40, Pool1: 4, Conv2Channels: 8, Conv2Kernel: 10, Pool2: 8, Units: 16,
-        Epochs: 8, Patience: 0, BatchSize: 8, LearningRate: 0.003);
+    /// <summary>End2You's defaults (<see cref="End2YouSpec"/>), seed 1, one thread, on the CPU.</summary>
+    public End2YouOptions()
+        : this(new End2YouSpec())
+    {
+    }
+
+    /// <summary>A training of <paramref name="spec"/>'s sizes.</summary>
+    /// <param name="spec">Sizes and schedule (<see cref="End2YouSpec.Enabled"/> is ignored).</param>
+    /// <param name="seed">Seed of the initial weights and the batch order.</param>
+    /// <param name="threads">Torch intra-op threads (1 = bit-reproducible on the CPU).</param>
+    /// <param name="device">cpu (default; bit-reproducible), cuda, or auto (cuda when libtorch sees a GPU).</param>
+    public End2YouOptions(End2YouSpec spec, long seed = 1, int threads = 1, string device = "cpu")
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Spec = spec;
+        Seed = seed;
+        Threads = threads;
+        Device = device;
+    }
+
+    /// <summary>Small sizes for <c>affect demo</c> and tests (<see cref="End2YouSpec.Demo"/>: seconds of CPU, not hours).</summary>
+    public static End2YouOptions Demo { get; } = new(End2YouSpec.Demo);
+
+    /// <summary>The sizes and schedule.</summary>
+    [JsonIgnore]
+    public End2YouSpec Spec { get; init; }
+
+    /// <summary>Samples per frame (<see cref="End2YouSpec.FrameSamples"/>).</summary>
+    public int FrameSamples { get => Spec.FrameSamples; init => Spec = Spec with { FrameSamples = value }; }
+
+    /// <summary>Frames per utterance (<see cref="End2YouSpec.Frames"/>).</summary>
+    public int Frames { get => Spec.Frames; init => Spec = Spec with { Frames = value }; }
+
+    /// <summary>Filters of the first convolution.</summary>
+    public int Conv1Channels { get => Spec.Conv1Channels; init => Spec = Spec with { Conv1Channels = value }; }
+
+    /// <summary>Kernel of the first convolution, in samples.</summary>
+    public int Conv1Kernel { get => Spec.Conv1Kernel; init => Spec = Spec with { Conv1Kernel = value }; }
+
+    /// <summary>Max pooling (size and stride) after the first convolution.</summary>
+    public int Pool1 { get => Spec.Pool1; init => Spec = Spec with { Pool1 = value }; }
+
+    /// <summary>Filters of the second convolution.</summary>
+    public int Conv2Channels { get => Spec.Conv2Channels; init => Spec = Spec with { Conv2Channels = value }; }
+
+    /// <summary>Kernel of the second convolution.</summary>
+    public int Conv2Kernel { get => Spec.Conv2Kernel; init => Spec = Spec with { Conv2Kernel = value }; }
+
+    /// <summary>Max pooling after the second convolution.</summary>
+    public int Pool2 { get => Spec.Pool2; init => Spec = Spec with { Pool2 = value }; }
+
+    /// <summary>GRU units.</summary>
+    public int Units { get => Spec.Units; init => Spec = Spec with { Units = value }; }
+
+    /// <summary>Most passes over the training utterances (the epoch with the best devel UAR is kept).</summary>
+    public int Epochs { get => Spec.Epochs; init => Spec = Spec with { Epochs = value }; }
+
+    /// <summary>Stop after this many epochs without a better devel UAR (0: run every epoch).</summary>
+    public int Patience { get => Spec.Patience; init => Spec = Spec with { Patience = value }; }
+
+    /// <summary>Utterances per Adam step.</summary>
+    public int BatchSize { get => Spec.BatchSize; init => Spec = Spec with { BatchSize = value }; }
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get => Spec.LearningRate; init => Spec = Spec with { LearningRate = value }; }
+
+    /// <summary>Seed of the initial weights and the batch order.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Torch intra-op threads (1 = bit-reproducible).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>cpu, cuda or auto; bit-identity is promised on cpu only (not written to metrics.json: the model description records the device used).</summary>
+    [JsonIgnore]
+    public string Device { get; init; }
 
     /// <summary>Positions left after the first convolution (no padding) and its pooling.</summary>
-    public int Positions1 => (FrameSamples - Conv1Kernel + 1) / Pool1;
+    public int Positions1 => Spec.Positions1;
 
     /// <summary>Positions left after the second convolution and its pooling.</summary>
-    public int Positions2 => (Positions1 - Conv2Kernel + 1) / Pool2;
+    public int Positions2 => Spec.Positions2;
 
     /// <summary>Features per frame that the recurrent layer reads: Conv2Channels × <see cref="Positions2"/>.</summary>
     public int FrameFeatures => Conv2Channels * Positions2;
@@ -57,24 +101,23 @@ public sealed record End2YouOptions(
     /// <summary>Samples per utterance fed to the model: Frames × FrameSamples.</summary>
     public int Samples => Frames * FrameSamples;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting (the spec's fields as <c>options.frames: …</c>).</summary>
     public void Validate()
     {
-        if (FrameSamples < 1 || Frames < 1 || Conv1Channels < 1 || Conv1Kernel < 1 || Pool1 < 1 || Conv2Channels < 1
-            || Conv2Kernel < 1 || Pool2 < 1 || Units < 1 || Epochs < 1 || BatchSize < 1 || Threads < 1 || Patience < 0)
+        var problems = new List<string>(Spec.Validate("options"));
+        if (Threads < 1)
         {
-            throw new ArgumentException("End2You sizes, Epochs, BatchSize and Threads must be ≥ 1 (Patience ≥ 0)");
+            problems.Add($"options.threads: {Threads} must be at least 1");
         }
 
-        if (FrameSamples < Conv1Kernel || Positions1 < Conv2Kernel || Positions2 < 1)
+        if (Device is not ("cpu" or "cuda" or "auto"))
         {
-            throw new ArgumentException(
-                $"a frame of {FrameSamples} samples is too short for convolution {Conv1Kernel}, pooling {Pool1}, convolution {Conv2Kernel}, pooling {Pool2}");
+            problems.Add($"options.device: '{Device}' is not cpu, cuda or auto");
         }
 
-        if (!(LearningRate > 0))
+        if (problems.Count > 0)
         {
-            throw new ArgumentException($"LearningRate must be > 0, got {LearningRate}");
+            throw new ArgumentException(string.Join("; ", problems));
         }
     }
 }

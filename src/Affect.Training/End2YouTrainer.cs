@@ -34,10 +34,11 @@ public sealed record End2YouEpoch(int Epoch, double TrainLoss, double DevelUar);
 public sealed record End2YouTrainingResult(End2YouModel Model, IReadOnlyList<End2YouEpoch> Epochs, int BestEpoch, IReadOnlyList<double> ClassWeights);
 
 /// <summary>
-/// Trains <see cref="End2YouModel"/> on the CPU: Adam, cross-entropy weighted per class inversely to its train frequency
+/// Trains <see cref="End2YouModel"/> on the options' device (the CPU by default): Adam, cross-entropy weighted per class inversely to its train frequency
 /// (w_k = N / (K · n_k)), batches in a seeded SplitMix64 order (<see cref="LstmTrainer.EpochOrder"/>), the weights of the
 /// epoch with the best devel UAR kept (early stopping after <see cref="End2YouOptions.Patience"/> epochs without one).
-/// Same data and seed ⇒ bit-identical weights (one intra-op thread, <see cref="TorchRuntime.EnsureLoaded"/>'s pins).
+/// Same data and seed ⇒ bit-identical weights on the CPU (one intra-op thread, <see cref="TorchRuntime.EnsureLoaded"/>'s
+/// pins); on CUDA the weights start the same (drawn on the CPU) and libtorch's kernels run, without that promise.
 /// </summary>
 public static class End2YouTrainer
 {
@@ -89,7 +90,11 @@ public static class End2YouTrainer
         return present.Length == 0 ? 0 : present.Average(k => hits[k] / (double)totals[k]);
     }
 
-    /// <summary>Trains on <paramref name="train"/>, selecting the epoch by UAR on <paramref name="devel"/>; <paramref name="cancellationToken"/> is checked before every batch (a worker's stop or deadline ends it).</summary>
+    /// <summary>
+    /// Trains on <paramref name="train"/>, selecting the epoch by UAR on <paramref name="devel"/>, on
+    /// <see cref="End2YouOptions.Device"/> (cuda without a GPU: an <see cref="InvalidOperationException"/> before any
+    /// work); <paramref name="cancellationToken"/> is checked before every batch (a worker's stop or deadline ends it).
+    /// </summary>
     public static End2YouTrainingResult Train(End2YouUtterances train, End2YouUtterances devel, int classes, End2YouOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -108,11 +113,12 @@ public static class End2YouTrainer
             throw new ArgumentException($"every train utterance needs a class in [0, {classes})");
         }
 
-        TorchRuntime.EnsureLoaded();
+        var device = LstmTrainer.ResolveDevice(options.Device);
         torch.set_num_threads(options.Threads);
         var model = new End2YouModel(classes, options);
+        model.to(device);
         var weights = ClassWeights(train.Labels, classes);
-        using var weightTensor = torch.tensor(weights.Select(w => (float)w).ToArray());
+        using var weightTensor = torch.tensor(weights.Select(w => (float)w).ToArray()).to(device);
         using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
         var history = new List<End2YouEpoch>();
         Dictionary<string, float[]>? best = null;
@@ -137,8 +143,8 @@ public static class End2YouTrainer
                     labels[i] = train.Labels[order[start + i]];
                 }
 
-                var x = torch.tensor(values, [n, options.Frames, options.FrameSamples]);
-                var y = torch.tensor(labels);
+                var x = torch.tensor(values, [n, options.Frames, options.FrameSamples]).to(device);
+                var y = torch.tensor(labels).to(device);
                 optimizer.zero_grad();
                 var loss = nn.functional.cross_entropy(model.forward(x), y, weight: weightTensor);
                 loss.backward();
@@ -171,7 +177,7 @@ public static class End2YouTrainer
 
     /// <summary>
     /// Class probabilities [Count × Classes] (row after row) of <paramref name="utterances"/>, whose length may be any
-    /// whole number of frames.
+    /// whole number of frames, computed on the model's device.
     /// </summary>
     public static float[] Predict(End2YouModel model, End2YouUtterances utterances, int batchSize = 64)
     {
@@ -186,13 +192,14 @@ public static class End2YouTrainer
 
         int frames = utterances.Samples / options.FrameSamples;
         var result = new float[utterances.Count * model.Classes];
+        var device = model.parameters().First().device;
         using var noGrad = torch.no_grad();
         for (int start = 0; start < utterances.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
             int n = Math.Min(batchSize, utterances.Count - start);
-            var x = torch.tensor(utterances.Values.AsSpan(start * utterances.Samples, n * utterances.Samples).ToArray(), [n, frames, options.FrameSamples]);
-            model.Probabilities(x).data<float>().ToArray().CopyTo(result, start * model.Classes);
+            var x = torch.tensor(utterances.Values.AsSpan(start * utterances.Samples, n * utterances.Samples).ToArray(), [n, frames, options.FrameSamples]).to(device);
+            model.Probabilities(x).cpu().data<float>().ToArray().CopyTo(result, start * model.Classes);
         }
 
         return result;

@@ -23,7 +23,7 @@ namespace Affect.Training;
 /// per clip threshold on the train-partition spectrograms the run stored, each exported as an ONNX encoder; and
 /// <see cref="End2YouTrainingJob"/>s from the corpus audio (<see cref="End2YouJobRunner"/>).
 /// </remarks>
-public sealed class TorchJobRunner(int threads, Action<string>? log, string device = "cpu", Func<string, IFrameFeatureExtractor>? extractorFor = null) : ILstmJobRunner, IAuDeepJobRunner, IEnd2YouJobRunner
+public sealed class TorchJobRunner(int threads, Action<string>? log, string device = "cpu", Func<string, IFrameFeatureExtractor>? extractorFor = null) : ILstmJobRunner, IQueuedJobRunner<AuDeepTrainingJob>, IQueuedJobRunner<End2YouTrainingJob>
 {
     // One cache per front-end for the worker's lifetime: the 12 jobs of Table 1 share three corpora.
     private readonly Dictionary<string, IFrameFeatureExtractor> extractors = new(StringComparer.Ordinal);
@@ -103,9 +103,9 @@ public sealed class TorchJobRunner(int threads, Action<string>? log, string devi
     }
 
     /// <inheritdoc />
-    /// <remarks>The End2You trainer runs on the CPU whatever the worker's device (<see cref="End2YouJobRunner"/>).</remarks>
+    /// <remarks>On the worker's device, as the LSTM and auDeep jobs (<see cref="End2YouJobRunner"/>).</remarks>
     public Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(End2YouTrainingJob job, IBlobStore store, CancellationToken cancellationToken) =>
-        End2YouJobRunner.RunAsync(job, store, threads, log, cancellationToken);
+        End2YouJobRunner.RunAsync(job, store, threads, device, log, cancellationToken);
 
     private static System.Text.Json.JsonSerializerOptions Json { get; } = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true, NewLine = "\n" };
 }

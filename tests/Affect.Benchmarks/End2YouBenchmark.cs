@@ -1,4 +1,5 @@
 using System.Globalization;
+using Affect.Pipeline.Orchestration;
 using Affect.Sequence.Onnx;
 using Affect.Training;
 using TorchSharp;
@@ -24,7 +25,7 @@ public sealed class End2YouBenchmark : IBenchmark
     {
         int count = (int)BenchmarkRun.Option(args, "--utterances", 32);
         int threads = (int)BenchmarkRun.Option(args, "--threads", 1);
-        var options = new End2YouOptions(Frames: (int)BenchmarkRun.Option(args, "--frames", 50), Threads: threads, Seed: 1);
+        var options = new End2YouOptions(new End2YouSpec(Frames: (int)BenchmarkRun.Option(args, "--frames", 50)), seed: 1, threads: threads);
         options.Validate();
         const int Classes = 3, Chunk = 64;
         var random = new SplitMix64(11);

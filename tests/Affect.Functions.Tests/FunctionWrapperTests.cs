@@ -58,7 +58,7 @@ public sealed class FunctionWrapperTests
         Assert.Equal(SpectrogramsActivity.Stage, spectrograms.Stage);
         Assert.False(spectrograms.Reused);
         Assert.True((await audeep.ComputeSpectrograms(new SpectrogramsBatch("usoms", ingested.Record.Key, ingested.Record.Blob, 0, 2, options), CancellationToken.None)).Reused);
-        var status = await audeep.CheckAuDeepModel("0123456789abcdef", CancellationToken.None);
+        var status = await ActivatorUtilities.CreateInstance<QueuedTrainingFunctions>(services).CheckAuDeepModel("0123456789abcdef", CancellationToken.None);
         Assert.False(status.Exists);
         Assert.Null(status.Poisoned);
     }
@@ -69,7 +69,7 @@ public sealed class FunctionWrapperTests
         var store = await StoreWithCorpusAsync();
         using var services = new ServiceCollection().AddPipelineActivities(store).BuildServiceProvider();
         var functions = ActivatorUtilities.CreateInstance<ExperimentFunctions>(services);
-        var end2you = ActivatorUtilities.CreateInstance<End2YouFunctions>(services);
+        var end2you = ActivatorUtilities.CreateInstance<QueuedTrainingFunctions>(services);
         var ingested = await functions.IngestCorpus(new IngestRequest("usoms"), CancellationToken.None);
         var request = new End2YouTrainingRequest("usoms", 1, End2YouSpec.Demo, ingested.Record.Key, ingested.Record.Blob, null);
 

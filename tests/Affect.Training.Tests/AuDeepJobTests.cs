@@ -14,39 +14,28 @@ namespace Affect.Training.Tests;
 /// <summary>
 /// The auDeep stage as a queued job: spectrograms stored by the pipeline's activity, the autoencoders trained by the real
 /// worker (TorchSharp) from a folder queue, the ONNX encoders run with ONNX Runtime by the extraction activity, and the
-/// whole stage inside a small orchestration run with its rows in the report.
+/// whole stage inside a small orchestration run with its rows in the report. The scaffold and the facts every queued
+/// kind holds are <see cref="QueuedJobTests"/>'s.
 /// </summary>
-public sealed class AuDeepJobTests : IDisposable
+public sealed class AuDeepJobTests : QueuedJobTests
 {
     internal static readonly AuDeepOptions Small = new(Thresholds: [-30, -60], Units: 8, Layers: 1, Epochs: 2, BatchSize: 8, LearningRate: 0.01, ChunkSeconds: 1.5, MelBands: 16);
 
-    private readonly List<DirectoryInfo> roots = [];
+    /// <inheritdoc />
+    protected override QueuedJobKind Kind => AuDeepTrainingJob.QueuedKind;
 
-    public void Dispose() => roots.ForEach(r => r.Delete(recursive: true));
+    /// <inheritdoc />
+    protected override async Task<LstmTrainingTicket> EnqueueAsync(IBlobStore store, ITrainingQueue jobs) =>
+        await new EnqueueAuDeepTrainingActivity(store, jobs).RunAsync(Request((await PrepareAsync(store)).Spectrograms));
 
-    private FolderBlobStore NewStore()
-    {
-        var root = Directory.CreateTempSubdirectory("affect-audeep-test-");
-        roots.Add(root);
-        return new FolderBlobStore(root.FullName);
-    }
-
-    private static (FolderTrainingQueue Jobs, FolderTrainingQueue Poison) Queues(FolderBlobStore store) =>
-        (new FolderTrainingQueue(Path.Combine(store.Root, TrainingQueues.FolderName), TrainingQueueNames.Jobs),
-         new FolderTrainingQueue(Path.Combine(store.Root, TrainingQueues.FolderName), TrainingQueueNames.Poison));
+    /// <inheritdoc />
+    protected override CheckQueuedModelActivity Check(IBlobStore store) => new CheckAuDeepModelActivity(store);
 
     /// <summary>A small categorical corpus (6 speakers × 4 utterances of 2–3 s) uploaded and ingested, its spectrograms stored in two batches.</summary>
     internal static async Task<(IngestedCorpus Corpus, IReadOnlyList<ArtifactRef> Spectrograms)> PrepareAsync(IBlobStore store)
     {
-        var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3) with { Speakers = 6, UtterancesPerSpeaker = 4, MinUtteranceSeconds = 2, MaxUtteranceSeconds = 3 };
-        foreach (var f in SyntheticCorpusGenerator.Generate(spec).OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
-        {
-            await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
-        }
-
-        var log = new ActivityLog();
-        var corpus = await new IngestCorpusActivity(store, log).RunAsync(new IngestRequest("usoms"));
-        var activity = new SpectrogramsActivity(store, log);
+        var corpus = await IngestAsync(store, SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3) with { Speakers = 6, UtterancesPerSpeaker = 4, MinUtteranceSeconds = 2, MaxUtteranceSeconds = 3 });
+        var activity = new SpectrogramsActivity(store, new ActivityLog());
         int half = corpus.FileCount / 2;
         var spectrograms = new[]
         {
@@ -60,14 +49,9 @@ public sealed class AuDeepJobTests : IDisposable
         new("usoms", seed, new AuDeepJobParameters(Small.Units, Small.Layers, Small.Epochs, Small.BatchSize, Small.LearningRate, Small.KeepProbability, Small.BidirectionalEncoder), [.. spectrograms.Select(s => s.Blob)], null);
 
     /// <summary>Queues the job, drains the queue with the real worker and returns the model's key, encoder bytes and extracted features.</summary>
-    private static async Task<(string Key, IReadOnlyList<byte[]> Encoders, byte[] Features, IReadOnlyList<JobOutcome> Outcomes)> TrainAndExtractAsync(FolderBlobStore store, IReadOnlyList<ArtifactRef> spectrograms)
+    private async Task<(string Key, IReadOnlyList<byte[]> Encoders, byte[] Features, IReadOnlyList<JobOutcome> Outcomes)> TrainAndExtractAsync(FolderBlobStore store, IReadOnlyList<ArtifactRef> spectrograms)
     {
-        var (jobs, poison) = Queues(store);
-        var ticket = await new EnqueueAuDeepTrainingActivity(store, jobs).RunAsync(Request(spectrograms));
-        Assert.True(ticket.Enqueued);
-        var outcomes = await new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null)).DrainAsync();
-        var status = await new CheckAuDeepModelActivity(store).RunAsync(ticket.ModelKey);
-        Assert.True(status.Exists, status.Poisoned);
+        var (ticket, status, outcomes) = await TrainAsync(store, jobs => new EnqueueAuDeepTrainingActivity(store, jobs).RunAsync(Request(spectrograms)));
         var model = await store.GetJsonAsync<AuDeepModel>(Containers.Models, status.ModelBlob!, MemoizedArtifacts.Json);
         var encoders = new List<byte[]>();
         foreach (string encoder in model.Encoders)
@@ -127,10 +111,7 @@ public sealed class AuDeepJobTests : IDisposable
         Assert.Contains(values, v => v != 0);
         Assert.All(values, v => Assert.InRange(v, -1f, 1f));
 
-        // Once the model exists, enqueueing again queues nothing.
-        var (jobs, _) = Queues(store);
-        Assert.False((await new EnqueueAuDeepTrainingActivity(store, jobs).RunAsync(Request(spectrograms))).Enqueued);
-        Assert.Equal(0, await jobs.CountAsync());
+        await AssertQueuedOnceAsync(store, jobs => new EnqueueAuDeepTrainingActivity(store, jobs).RunAsync(Request(spectrograms)));
     }
 
     [Fact]
@@ -157,39 +138,11 @@ public sealed class AuDeepJobTests : IDisposable
         Assert.NotEqual(a.Encoders[0], await first.GetBytesAsync(Containers.Models, model.Encoders[0]));
     }
 
-    private sealed class LstmOnlyRunner : ILstmJobRunner
-    {
-        public Task<LstmJobOutput> RunAsync(LstmTrainingJob job, IBlobStore store, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("this runner trains LSTMs only");
-    }
-
-    [Fact]
-    public async Task A_worker_without_an_auDeep_trainer_gives_the_job_up_at_once_and_the_run_reads_why()
-    {
-        var store = NewStore();
-        var (_, spectrograms) = await PrepareAsync(store);
-        var (jobs, poison) = Queues(store);
-        var ticket = await new EnqueueAuDeepTrainingActivity(store, jobs).RunAsync(Request(spectrograms));
-
-        var outcomes = await new TrainingWorker(store, jobs, poison, new LstmOnlyRunner()).DrainAsync();
-
-        Assert.Equal([JobOutcome.Poisoned], outcomes);
-        var status = await new CheckAuDeepModelActivity(store).RunAsync(ticket.ModelKey);
-        Assert.False(status.Exists);
-        Assert.Contains("kind: this worker has no audeep trainer", status.Poisoned, StringComparison.Ordinal);
-        Assert.Equal(1, await poison.CountAsync());
-    }
-
     [Fact]
     public async Task A_run_with_the_auDeep_stage_trains_on_the_worker_and_reports_AuDeep_rows_in_Tables_2_and_3_and_the_fusion()
     {
         var store = NewStore();
-        var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 3, MaxUtteranceSeconds = 6 };
-        foreach (var f in SyntheticCorpusGenerator.Generate(spec).OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
-        {
-            await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
-        }
-
+        var corpus = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 3, MaxUtteranceSeconds = 6 };
         var experiment = new ExperimentSpec(["usoms"], 5)
         {
             Features = new(BatchSize: 100),
@@ -199,20 +152,7 @@ public sealed class AuDeepJobTests : IDisposable
             Fusion = new(Pool: 2000),
             AuDeep = Small,
         };
-        var (jobs, poison) = Queues(store);
-        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog(), trainingQueue: jobs);
-        using var stop = new CancellationTokenSource();
-        var worker = Task.Run(() => new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null)).RunAsync(TimeSpan.FromMilliseconds(100), drain: false, null, stop.Token));
-        ExperimentOutcome outcome;
-        try
-        {
-            outcome = await PipelineRunner.RunAsync(host.Client, experiment, "audeep-1");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await worker;
-        }
+        var outcome = await RunWithWorkerAsync(store, corpus, experiment, "audeep-1");
 
         Assert.Contains(outcome.Activities, a => a.Stage == SpectrogramsActivity.Stage);
         Assert.Contains(outcome.Activities, a => a.Stage == AuDeepTrainingJob.Stage && !a.Reused);

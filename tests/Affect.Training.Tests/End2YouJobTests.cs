@@ -14,53 +14,36 @@ namespace Affect.Training.Tests;
 /// <summary>
 /// The End2You stage as a queued job: the real worker trains the model (TorchSharp) from the corpus audio in the store,
 /// the scoring activity runs its ONNX model with ONNX Runtime on devel and test, and a small orchestration run shows the
-/// END2YOU row of Table 2 and the fusion learners+end2you. All on synthetic corpora.
+/// END2YOU row of Table 2 and the fusion learners+end2you. All on synthetic corpora. The scaffold and the facts every
+/// queued kind holds are <see cref="QueuedJobTests"/>'s.
 /// </summary>
-public sealed class End2YouJobTests : IDisposable
+public sealed class End2YouJobTests : QueuedJobTests
 {
     // 10 frames of 40 ms (0.4 s), tiny convolutions, 3 epochs: seconds of CPU.
     internal static readonly End2YouSpec Small = new(
         Frames: 10, Conv1Channels: 4, Conv1Kernel: 40, Pool1: 4, Conv2Channels: 4, Conv2Kernel: 10, Pool2: 8, Units: 8,
         Epochs: 3, Patience: 0, BatchSize: 8, LearningRate: 0.003);
 
-    private readonly List<DirectoryInfo> roots = [];
+    /// <inheritdoc />
+    protected override QueuedJobKind Kind => End2YouTrainingJob.QueuedKind;
 
-    public void Dispose() => roots.ForEach(r => r.Delete(recursive: true));
+    /// <inheritdoc />
+    protected override async Task<LstmTrainingTicket> EnqueueAsync(IBlobStore store, ITrainingQueue jobs) =>
+        await new EnqueueEnd2YouTrainingActivity(store, jobs).RunAsync(Request(await PrepareAsync(store)));
 
-    private FolderBlobStore NewStore()
-    {
-        var root = Directory.CreateTempSubdirectory("affect-end2you-test-");
-        roots.Add(root);
-        return new FolderBlobStore(root.FullName);
-    }
-
-    private static (FolderTrainingQueue Jobs, FolderTrainingQueue Poison) Queues(FolderBlobStore store) =>
-        (new FolderTrainingQueue(Path.Combine(store.Root, TrainingQueues.FolderName), TrainingQueueNames.Jobs),
-         new FolderTrainingQueue(Path.Combine(store.Root, TrainingQueues.FolderName), TrainingQueueNames.Poison));
+    /// <inheritdoc />
+    protected override CheckQueuedModelActivity Check(IBlobStore store) => new CheckEnd2YouModelActivity(store);
 
     /// <summary>A small synthetic categorical corpus uploaded and ingested.</summary>
-    private static async Task<IngestedCorpus> PrepareAsync(IBlobStore store, int speakers = 6, int utterances = 4)
-    {
-        var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3) with { Speakers = speakers, UtterancesPerSpeaker = utterances, MinUtteranceSeconds = 1, MaxUtteranceSeconds = 2 };
-        foreach (var f in SyntheticCorpusGenerator.Generate(spec).OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
-        {
-            await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
-        }
-
-        return await new IngestCorpusActivity(store, new ActivityLog()).RunAsync(new IngestRequest("usoms"));
-    }
+    private static Task<IngestedCorpus> PrepareAsync(IBlobStore store) =>
+        IngestAsync(store, SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 3) with { Speakers = 6, UtterancesPerSpeaker = 4, MinUtteranceSeconds = 1, MaxUtteranceSeconds = 2 });
 
     private static End2YouTrainingRequest Request(IngestedCorpus corpus, long seed = 4) => new("usoms", seed, Small, corpus.Record.Key, corpus.Record.Blob, null);
 
     /// <summary>Queues the job, drains the queue with the real worker, scores devel and test; returns the model key, ONNX bytes and score files.</summary>
-    private static async Task<(string Key, byte[] Onnx, string Devel, string Test, ClassifyMetrics Metrics, IReadOnlyList<JobOutcome> Outcomes)> TrainAndScoreAsync(FolderBlobStore store, IngestedCorpus corpus)
+    private async Task<(string Key, byte[] Onnx, string Devel, string Test, ClassifyMetrics Metrics, IReadOnlyList<JobOutcome> Outcomes)> TrainAndScoreAsync(FolderBlobStore store, IngestedCorpus corpus)
     {
-        var (jobs, poison) = Queues(store);
-        var ticket = await new EnqueueEnd2YouTrainingActivity(store, jobs).RunAsync(Request(corpus));
-        Assert.True(ticket.Enqueued);
-        var outcomes = await new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null)).DrainAsync();
-        var status = await new CheckEnd2YouModelActivity(store).RunAsync(ticket.ModelKey);
-        Assert.True(status.Exists, status.Poisoned);
+        var (ticket, status, outcomes) = await TrainAsync(store, jobs => new EnqueueEnd2YouTrainingActivity(store, jobs).RunAsync(Request(corpus)));
         var scored = await new ScoreEnd2YouActivity(store, new ActivityLog()).RunAsync(new End2YouScoreRequest("usoms", corpus.Record.Key, corpus.Record.Blob, ticket.ModelKey, status.ModelBlob!));
         string folder = scored.Blob[..(scored.Blob.LastIndexOf('/') + 1)];
         return (
@@ -101,17 +84,13 @@ public sealed class End2YouJobTests : IDisposable
             utterances.Add(new End2YouUtterance(f.Id, f.Partition, f.Label, clip.Samples));
         }
 
-        var p = Small;
-        var options = new End2YouOptions(p.FrameSamples, p.Frames, p.Conv1Channels, p.Conv1Kernel, p.Pool1, p.Conv2Channels, p.Conv2Kernel, p.Pool2, p.Units, p.Epochs, p.Patience, p.BatchSize, p.LearningRate, Seed: 4);
+        var options = new End2YouOptions(Small, seed: 4);
         var direct = End2YouExperiment.Run(utterances, manifest.Classes, options);
         Assert.Equal(direct.Model, onnx);
         Assert.Equal(direct.DevelScores, devel);
         Assert.Equal(direct.TestScores, test);
 
-        // Once the model exists, enqueueing again queues nothing.
-        var (jobs, _) = Queues(store);
-        Assert.False((await new EnqueueEnd2YouTrainingActivity(store, jobs).RunAsync(Request(corpus))).Enqueued);
-        Assert.Equal(0, await jobs.CountAsync());
+        await AssertQueuedOnceAsync(store, jobs => new EnqueueEnd2YouTrainingActivity(store, jobs).RunAsync(Request(corpus)));
     }
 
     [Fact]
@@ -132,29 +111,6 @@ public sealed class End2YouJobTests : IDisposable
         // Another seed or other sizes are another model.
         Assert.NotEqual(a.Key, End2YouTrainingJob.Create("usoms", 5, Small, corpus.Record.Key, corpus.Record.Blob).ModelKey);
         Assert.NotEqual(a.Key, End2YouTrainingJob.Create("usoms", 4, Small with { Units = 9 }, corpus.Record.Key, corpus.Record.Blob).ModelKey);
-    }
-
-    private sealed class LstmOnlyRunner : ILstmJobRunner
-    {
-        public Task<LstmJobOutput> RunAsync(LstmTrainingJob job, IBlobStore store, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("this runner trains LSTMs only");
-    }
-
-    [Fact]
-    public async Task A_worker_without_an_End2You_trainer_gives_the_job_up_at_once_and_the_run_reads_why()
-    {
-        var store = NewStore();
-        var corpus = await PrepareAsync(store);
-        var (jobs, poison) = Queues(store);
-        var ticket = await new EnqueueEnd2YouTrainingActivity(store, jobs).RunAsync(Request(corpus));
-
-        var outcomes = await new TrainingWorker(store, jobs, poison, new LstmOnlyRunner()).DrainAsync();
-
-        Assert.Equal([JobOutcome.Poisoned], outcomes);
-        var status = await new CheckEnd2YouModelActivity(store).RunAsync(ticket.ModelKey);
-        Assert.False(status.Exists);
-        Assert.Contains("kind: this worker has no end2you trainer", status.Poisoned, StringComparison.Ordinal);
-        Assert.Equal(1, await poison.CountAsync());
     }
 
     [Fact]
@@ -194,7 +150,7 @@ public sealed class End2YouJobTests : IDisposable
     [Fact]
     public void Cancellation_stops_the_training_between_batches()
     {
-        var options = new End2YouOptions(FrameSamples: 160, Frames: 4, Conv1Channels: 2, Conv1Kernel: 20, Pool1: 4, Conv2Channels: 2, Conv2Kernel: 5, Pool2: 4, Units: 4, Epochs: 5, Patience: 0, BatchSize: 4);
+        var options = new End2YouOptions(new End2YouSpec(FrameSamples: 160, Frames: 4, Conv1Channels: 2, Conv1Kernel: 20, Pool1: 4, Conv2Channels: 2, Conv2Kernel: 5, Pool2: 4, Units: 4, Epochs: 5, Patience: 0, BatchSize: 4));
         var random = new SplitMix64(1);
         float[] Wave() => [.. Enumerable.Range(0, options.Samples).Select(_ => (float)((random.Next() / (double)ulong.MaxValue) - 0.5))];
         var utterances = Enumerable.Range(0, 12).Select(i => new End2YouUtterance($"u{i}", i < 8 ? "train" : "devel", i % 2 == 0 ? "a" : "b", Wave())).ToList();
@@ -210,15 +166,59 @@ public sealed class End2YouJobTests : IDisposable
     }
 
     [Fact]
-    public void The_spec_defaults_and_demo_sizes_are_the_trainers()
+    public void The_trainer_takes_its_sizes_from_the_spec_and_writes_them_to_metrics_json_as_before()
     {
-        static object Sizes(int frameSamples, int frames, int c1, int k1, int p1, int c2, int k2, int p2, int units, int epochs, int patience, int batch, double lr) =>
-            (frameSamples, frames, c1, k1, p1, c2, k2, p2, units, epochs, patience, batch, lr);
-        static object OfSpec(End2YouSpec s) => Sizes(s.FrameSamples, s.Frames, s.Conv1Channels, s.Conv1Kernel, s.Pool1, s.Conv2Channels, s.Conv2Kernel, s.Pool2, s.Units, s.Epochs, s.Patience, s.BatchSize, s.LearningRate);
-        static object OfOptions(End2YouOptions o) => Sizes(o.FrameSamples, o.Frames, o.Conv1Channels, o.Conv1Kernel, o.Pool1, o.Conv2Channels, o.Conv2Kernel, o.Pool2, o.Units, o.Epochs, o.Patience, o.BatchSize, o.LearningRate);
+        Assert.Equal(new End2YouSpec(), new End2YouOptions().Spec);
+        Assert.Equal(End2YouSpec.Demo, End2YouOptions.Demo.Spec);
+        Assert.Equal((640, 100, 256, 16000), (new End2YouOptions().FrameSamples, new End2YouOptions().Frames, new End2YouOptions().Units, End2YouOptions.Demo.Samples));
 
-        Assert.Equal(OfOptions(new End2YouOptions()), OfSpec(new End2YouSpec()));
-        Assert.Equal(OfOptions(End2YouOptions.Demo), OfSpec(End2YouSpec.Demo));
+        // metrics.json keeps the flat layout written before the options were built from the spec (no "spec", no "device").
+        var metrics = new End2YouMetrics(["a", "b"], End2YouOptions.Demo with { Seed = 7, Device = "auto" }, [1.0, 1.0], [new End2YouEpoch(1, 0.5, 0.5)], 1, 0.5, null, new SortedDictionary<string, int> { ["train"] = 1 });
+        string options = """
+              "options": {
+                "frameSamples": 640,
+                "frames": 25,
+                "conv1Channels": 8,
+                "conv1Kernel": 40,
+                "pool1": 4,
+                "conv2Channels": 8,
+                "conv2Kernel": 10,
+                "pool2": 8,
+                "units": 16,
+                "epochs": 8,
+                "patience": 0,
+                "batchSize": 8,
+                "learningRate": 0.003,
+                "seed": 7,
+                "threads": 1,
+                "positions1": 150,
+                "positions2": 17,
+                "frameFeatures": 136,
+                "samples": 16000
+              },
+            """;
+        Assert.Contains(options.ReplaceLineEndings("\n"), Encoding.UTF8.GetString(metrics.ToJsonBytes()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_options_are_named_and_cuda_without_a_GPU_fails_clearly_before_any_work()
+    {
+        var error = Assert.Throws<ArgumentException>(() => (End2YouOptions.Demo with { Threads = 0, Device = "tpu" }).Validate());
+        Assert.Contains("options.threads: 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.device: 'tpu'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("options.units: 0 is outside", Assert.Throws<ArgumentException>(() => new End2YouOptions(End2YouSpec.Demo with { Units = 0 }).Validate()).Message, StringComparison.Ordinal);
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return;   // the CUDA path itself needs a GPU machine
+        }
+
+        // The worker's --device cuda: the job fails before its (here missing) ingest record is read, as LSTM and auDeep jobs do.
+        var job = End2YouTrainingJob.Create("usoms", 1, Small, "0123456789abcdef", "ingest/0123456789abcdef/record.json");
+        var cuda = await Assert.ThrowsAsync<InvalidOperationException>(() => new TorchJobRunner(1, null, "cuda").RunAsync(job, NewStore(), CancellationToken.None));
+        Assert.Contains("Device cuda was asked for, but libtorch sees no CUDA GPU", cuda.Message, StringComparison.Ordinal);
+        var options = new End2YouOptions(new End2YouSpec(FrameSamples: 160, Frames: 2, Conv1Channels: 2, Conv1Kernel: 20, Pool1: 4, Conv2Channels: 2, Conv2Kernel: 5, Pool2: 4, Units: 4, Epochs: 1, BatchSize: 2), device: "cuda");
+        var utterances = new End2YouUtterances(2, options.Samples, new float[2 * options.Samples], [0, 1]);
+        Assert.Contains("no CUDA GPU", Assert.Throws<InvalidOperationException>(() => End2YouTrainer.Train(utterances, utterances, 2, options)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,11 +226,6 @@ public sealed class End2YouJobTests : IDisposable
     {
         var store = NewStore();
         var corpusSpec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 6, UtterancesPerSpeaker = 5, MinUtteranceSeconds = 1.5, MaxUtteranceSeconds = 3 };
-        foreach (var f in SyntheticCorpusGenerator.Generate(corpusSpec).OrderBy(f => f.RelativePath == "manifest.json" ? 1 : 0))
-        {
-            await store.PutBytesAsync(Containers.Corpora, $"usoms/{f.RelativePath}", f.Content);
-        }
-
         var experiment = new ExperimentSpec(["usoms"], 5)
         {
             Features = new(BatchSize: 100),
@@ -240,20 +235,7 @@ public sealed class End2YouJobTests : IDisposable
             Fusion = new(Pool: 2000),
             End2You = Small,
         };
-        var (jobs, poison) = Queues(store);
-        await using var host = await DurableEngineHost.StartAsync(DurableEngineOptions.InMemory, store, new ActivityLog(), trainingQueue: jobs);
-        using var stop = new CancellationTokenSource();
-        var worker = Task.Run(() => new TrainingWorker(store, jobs, poison, new TorchJobRunner(1, null)).RunAsync(TimeSpan.FromMilliseconds(100), drain: false, null, stop.Token));
-        ExperimentOutcome outcome;
-        try
-        {
-            outcome = await PipelineRunner.RunAsync(host.Client, experiment, "end2you-1");
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await worker;
-        }
+        var outcome = await RunWithWorkerAsync(store, corpusSpec, experiment, "end2you-1");
 
         Assert.Contains(outcome.Activities, a => a.Stage == End2YouTrainingJob.Stage && !a.Reused);
         Assert.Contains(outcome.Activities, a => a.Stage == ScoreEnd2YouActivity.Stage);

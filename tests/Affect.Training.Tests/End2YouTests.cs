@@ -9,8 +9,9 @@ public sealed class End2YouTests(ITestOutputHelper output)
 {
     // 10 ms frames at 16 kHz, 10 frames per utterance: small enough for seconds of CPU.
     private static readonly End2YouOptions Small = new(
-        FrameSamples: 160, Frames: 10, Conv1Channels: 4, Conv1Kernel: 20, Pool1: 4, Conv2Channels: 4, Conv2Kernel: 5, Pool2: 4,
-        Units: 8, Epochs: 12, Patience: 0, BatchSize: 6, LearningRate: 0.01, Seed: 3);
+        new(FrameSamples: 160, Frames: 10, Conv1Channels: 4, Conv1Kernel: 20, Pool1: 4, Conv2Channels: 4, Conv2Kernel: 5, Pool2: 4,
+            Units: 8, Epochs: 12, Patience: 0, BatchSize: 6, LearningRate: 0.01),
+        seed: 3);
 
     // Per class a tone (250, 1000, 3000 Hz) with seeded noise and phase; class 0 twice as frequent as the others.
     private static End2YouUtterances Tones(int perClass, int seed, End2YouOptions options)

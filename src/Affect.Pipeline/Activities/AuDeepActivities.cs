@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Affect.Audio;
 using Affect.Features.AuDeep;
 using Affect.Features.IO;
@@ -124,43 +123,18 @@ public sealed class SpectrogramsActivity(IBlobStore store, ActivityLog log) : IP
 /// <param name="Parameters">Hyper-parameters.</param>
 /// <param name="SpectrogramBlobs">The corpus's <see cref="SpectrogramsActivity"/> artifacts (main blobs), in record order.</param>
 /// <param name="ReplyTo">The orchestration instance to tell when the job ends.</param>
-public sealed record AuDeepTrainingRequest(string Corpus, long Seed, AuDeepJobParameters Parameters, IReadOnlyList<string> SpectrogramBlobs, string? ReplyTo);
-
-/// <summary>
-/// Queues an <see cref="AuDeepTrainingJob"/> on <c>lstm-training</c> (the LSTM worker's queue: no new moving part on
-/// Azure) unless its model exists; once per key, as <see cref="QueuedTraining.EnqueueOnceAsync"/> describes.
-/// </summary>
-public sealed class EnqueueAuDeepTrainingActivity(IBlobStore store, ITrainingQueue queue) : IPipelineActivity<AuDeepTrainingRequest, LstmTrainingTicket>
+public sealed record AuDeepTrainingRequest(string Corpus, long Seed, AuDeepJobParameters Parameters, IReadOnlyList<string> SpectrogramBlobs, string? ReplyTo) : IQueuedTrainingRequest<AuDeepTrainingJob>
 {
     /// <inheritdoc />
-    public async Task<LstmTrainingTicket> RunAsync(AuDeepTrainingRequest input, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var job = AuDeepTrainingJob.Create(input.Corpus, input.Seed, input.Parameters, input.SpectrogramBlobs) with { ReplyTo = input.ReplyTo };
-        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, AuDeepModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingMessages.Json), cancellationToken);
-    }
+    public AuDeepTrainingJob ToJob() => AuDeepTrainingJob.Create(Corpus, Seed, Parameters, SpectrogramBlobs) with { ReplyTo = ReplyTo };
 }
 
-/// <summary>Output of <see cref="CheckAuDeepModelActivity"/>.</summary>
-/// <param name="ModelKey">The model key asked about.</param>
-/// <param name="Exists">Whether <c>models/{key}/audeep.json</c> exists.</param>
-/// <param name="ModelBlob">Its blob name in <c>models</c> when it exists.</param>
-/// <param name="Poisoned">The worker's give-up message (<c>error.json</c>), or null.</param>
-public sealed record AuDeepModelStatus(string ModelKey, bool Exists, string? ModelBlob, string? Poisoned);
+/// <summary>Queues an <see cref="AuDeepTrainingJob"/> (see <see cref="EnqueueQueuedJobActivity{TRequest, TJob}"/>).</summary>
+public sealed class EnqueueAuDeepTrainingActivity(IBlobStore store, ITrainingQueue queue)
+    : EnqueueQueuedJobActivity<AuDeepTrainingRequest, AuDeepTrainingJob>(store, queue, AuDeepTrainingJob.QueuedKind);
 
-/// <summary>Whether a queued auDeep model exists, or the job's give-up error (read once its completion event arrives, or at the deadline).</summary>
-public sealed class CheckAuDeepModelActivity(IBlobStore store) : IPipelineActivity<string, AuDeepModelStatus>
-{
-    /// <inheritdoc />
-    public async Task<AuDeepModelStatus> RunAsync(string input, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(input);
-        string blob = AuDeepModelBlobs.Model(input);
-        return await store.GetInfoAsync(Containers.Models, blob, cancellationToken) is not null
-            ? new AuDeepModelStatus(input, true, blob, null)
-            : new AuDeepModelStatus(input, false, null, await QueuedTraining.ReadErrorAsync(store, input, cancellationToken));
-    }
-}
+/// <summary>Whether a queued auDeep model (<c>models/{key}/audeep.json</c>) exists, or the job's give-up error.</summary>
+public sealed class CheckAuDeepModelActivity(IBlobStore store) : CheckQueuedModelActivity(store, AuDeepTrainingJob.QueuedKind);
 
 /// <summary>Input of <see cref="ExtractAuDeepActivity"/>.</summary>
 /// <param name="Corpus">The corpus.</param>

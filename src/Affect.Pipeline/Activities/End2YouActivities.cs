@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Affect.Audio;
 using Affect.Learning;
 using Affect.Pipeline.Orchestration;
@@ -15,43 +14,18 @@ namespace Affect.Pipeline.Activities;
 /// <param name="RecordKey">Key of the corpus's ingest record.</param>
 /// <param name="RecordBlob">Blob of the ingest record.</param>
 /// <param name="ReplyTo">The orchestration instance to tell when the job ends.</param>
-public sealed record End2YouTrainingRequest(string Corpus, long Seed, End2YouSpec Parameters, string RecordKey, string RecordBlob, string? ReplyTo);
-
-/// <summary>
-/// Queues an <see cref="End2YouTrainingJob"/> on <c>lstm-training</c> (the LSTM worker's queue: no new moving part on
-/// Azure) unless its model exists; once per key, as <see cref="QueuedTraining.EnqueueOnceAsync"/> describes.
-/// </summary>
-public sealed class EnqueueEnd2YouTrainingActivity(IBlobStore store, ITrainingQueue queue) : IPipelineActivity<End2YouTrainingRequest, LstmTrainingTicket>
+public sealed record End2YouTrainingRequest(string Corpus, long Seed, End2YouSpec Parameters, string RecordKey, string RecordBlob, string? ReplyTo) : IQueuedTrainingRequest<End2YouTrainingJob>
 {
     /// <inheritdoc />
-    public async Task<LstmTrainingTicket> RunAsync(End2YouTrainingRequest input, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var job = End2YouTrainingJob.Create(input.Corpus, input.Seed, input.Parameters, input.RecordKey, input.RecordBlob) with { ReplyTo = input.ReplyTo };
-        return await QueuedTraining.EnqueueOnceAsync(store, queue, job.ModelKey, End2YouModelBlobs.Model(job.ModelKey), input.ReplyTo, JsonSerializer.Serialize(job, TrainingMessages.Json), cancellationToken);
-    }
+    public End2YouTrainingJob ToJob() => End2YouTrainingJob.Create(Corpus, Seed, Parameters, RecordKey, RecordBlob) with { ReplyTo = ReplyTo };
 }
 
-/// <summary>Output of <see cref="CheckEnd2YouModelActivity"/>.</summary>
-/// <param name="ModelKey">The model key asked about.</param>
-/// <param name="Exists">Whether <c>models/{key}/end2you.json</c> exists.</param>
-/// <param name="ModelBlob">Its blob name in <c>models</c> when it exists.</param>
-/// <param name="Poisoned">The worker's give-up message (<c>error.json</c>), or null.</param>
-public sealed record End2YouModelStatus(string ModelKey, bool Exists, string? ModelBlob, string? Poisoned);
+/// <summary>Queues an <see cref="End2YouTrainingJob"/> (see <see cref="EnqueueQueuedJobActivity{TRequest, TJob}"/>).</summary>
+public sealed class EnqueueEnd2YouTrainingActivity(IBlobStore store, ITrainingQueue queue)
+    : EnqueueQueuedJobActivity<End2YouTrainingRequest, End2YouTrainingJob>(store, queue, End2YouTrainingJob.QueuedKind);
 
-/// <summary>Whether a queued End2You model exists, or the job's give-up error (read once its completion event arrives, or at the deadline).</summary>
-public sealed class CheckEnd2YouModelActivity(IBlobStore store) : IPipelineActivity<string, End2YouModelStatus>
-{
-    /// <inheritdoc />
-    public async Task<End2YouModelStatus> RunAsync(string input, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(input);
-        string blob = End2YouModelBlobs.Model(input);
-        return await store.GetInfoAsync(Containers.Models, blob, cancellationToken) is not null
-            ? new End2YouModelStatus(input, true, blob, null)
-            : new End2YouModelStatus(input, false, null, await QueuedTraining.ReadErrorAsync(store, input, cancellationToken));
-    }
-}
+/// <summary>Whether a queued End2You model (<c>models/{key}/end2you.json</c>) exists, or the job's give-up error.</summary>
+public sealed class CheckEnd2YouModelActivity(IBlobStore store) : CheckQueuedModelActivity(store, End2YouTrainingJob.QueuedKind);
 
 /// <summary>Input of <see cref="ScoreEnd2YouActivity"/>.</summary>
 /// <param name="Corpus">The categorical corpus.</param>

@@ -22,10 +22,10 @@ public static class PipelineTasks
         Add<BoawActivity, BoawRequest, ArtifactRef>(registry, TaskNames.ComputeBoaw);
         Add<SpectrogramsActivity, SpectrogramsBatch, ArtifactRef>(registry, TaskNames.ComputeSpectrograms);
         Add<EnqueueAuDeepTrainingActivity, AuDeepTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueAuDeepTraining);
-        Add<CheckAuDeepModelActivity, string, AuDeepModelStatus>(registry, TaskNames.CheckAuDeepModel);
+        Add<CheckAuDeepModelActivity, string, QueuedModelStatus>(registry, TaskNames.CheckAuDeepModel);
         Add<ExtractAuDeepActivity, AuDeepExtractRequest, ArtifactRef>(registry, TaskNames.ExtractAuDeep);
         Add<EnqueueEnd2YouTrainingActivity, End2YouTrainingRequest, LstmTrainingTicket>(registry, TaskNames.EnqueueEnd2YouTraining);
-        Add<CheckEnd2YouModelActivity, string, End2YouModelStatus>(registry, TaskNames.CheckEnd2YouModel);
+        Add<CheckEnd2YouModelActivity, string, QueuedModelStatus>(registry, TaskNames.CheckEnd2YouModel);
         Add<ScoreEnd2YouActivity, End2YouScoreRequest, ArtifactRef>(registry, TaskNames.ScoreEnd2You);
         Add<BuildFeatureSetActivity, FeatureSetRequest, ArtifactRef>(registry, TaskNames.BuildFeatureSet);
         Add<ClassifyActivity, ClassifyInput, ArtifactRef>(registry, TaskNames.Classify);

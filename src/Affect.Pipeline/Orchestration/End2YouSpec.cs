@@ -9,8 +9,8 @@ namespace Affect.Pipeline.Orchestration;
 /// over frames, class scores — trained by the queued training worker on the train partition (class-balanced
 /// cross-entropy, Adam, seeded; the epoch with the best devel UAR kept, as End2You selects it), exported to ONNX and run
 /// with ONNX Runtime on devel and test: the END2YOU row of Table 2 and the member <c>end2you</c> of the fusion
-/// <c>learners+end2you</c>. Defaults are End2You's audio model (those of <c>Affect.Training.End2YouOptions</c>, a test
-/// keeps both equal); <see cref="Demo"/> holds the small sizes of <c>affect demo</c>.
+/// <c>learners+end2you</c>. Defaults are End2You's audio model, here only (the trainer's <c>Affect.Training.End2YouOptions</c>
+/// is built from this record); <see cref="Demo"/> holds the small sizes of <c>affect demo</c>.
 /// </summary>
 /// <param name="Enabled">Run the stage (a spec without this record does not).</param>
 /// <param name="FrameSamples">Samples per frame (640 = 40 ms at 16 kHz).</param>
@@ -42,7 +42,7 @@ public sealed record End2YouSpec(
     int BatchSize = 16,
     double LearningRate = 0.0001)
 {
-    /// <summary>The small sizes of <c>affect demo</c> (those of <c>End2YouOptions.Demo</c>): 25 frames (1 s), 8 + 8 filters, 16 GRU units, 8 epochs.</summary>
+    /// <summary>The small sizes of <c>affect demo</c> (and of <c>End2YouOptions.Demo</c>): 25 frames (1 s), 8 + 8 filters, 16 GRU units, 8 epochs.</summary>
     public static End2YouSpec Demo { get; } = new(
         Frames: 25, Conv1Channels: 8, Conv1Kernel: 40, Pool1: 4, Conv2Channels: 8, Conv2Kernel: 10, Pool2: 8, Units: 16,
         Epochs: 8, Patience: 0, BatchSize: 8, LearningRate: 0.003);

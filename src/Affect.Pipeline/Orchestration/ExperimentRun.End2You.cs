@@ -47,7 +47,7 @@ public sealed partial class ExperimentOrchestration
                 return classified;
             }
 
-            var models = await FanOutAsync("end2you-train", jobs.Requests.Zip(jobs.Tickets).Select(p => AwaitJobAsync<End2YouModelStatus>(
+            var models = await FanOutAsync("end2you-train", jobs.Requests.Zip(jobs.Tickets).Select(p => AwaitJobAsync<QueuedModelStatus>(
                 p.Second, $"End2You model of {p.First.Corpus}", TaskNames.CheckEnd2YouModel, s => (s.Exists, s.Poisoned))));
             activities.AddRange(jobs.Tickets.Zip(models).Select(p => new ArtifactRef(End2YouTrainingJob.Stage, p.First.ModelKey, p.Second.ModelBlob ?? string.Empty, Reused: !p.First.Enqueued)));
             var scored = await FanOutAsync("end2you", jobs.Requests.Zip(models).Select(p => CallAsync<ArtifactRef>(

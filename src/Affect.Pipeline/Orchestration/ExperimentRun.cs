@@ -112,7 +112,7 @@ public sealed partial class ExperimentOrchestration
             var requests = features.Categorical.Select(c => new AuDeepTrainingRequest(
                 c.Corpus, (long)spec.Seed, parameters, [.. byCorpus.Where(s => s.Corpus == c.Corpus).Select(s => s.Batch.Blob)], context.InstanceId)).ToList();
             var tickets = await FanOutAsync("audeep-queue", requests.Select(r => CallAsync<LstmTrainingTicket>(TaskNames.EnqueueAuDeepTraining, r)));
-            var models = await FanOutAsync("audeep-train", requests.Zip(tickets).Select(p => AwaitJobAsync<AuDeepModelStatus>(
+            var models = await FanOutAsync("audeep-train", requests.Zip(tickets).Select(p => AwaitJobAsync<QueuedModelStatus>(
                 p.Second, $"auDeep autoencoders of {p.First.Corpus}", TaskNames.CheckAuDeepModel, s => (s.Exists, s.Poisoned))));
             activities.AddRange(tickets.Zip(models).Select(p => new ArtifactRef(AuDeepTrainingJob.Stage, p.First.ModelKey, p.Second.ModelBlob ?? string.Empty, Reused: !p.First.Enqueued)));
             var modelOf = requests.Zip(models).ToDictionary(p => p.First.Corpus, p => p.Second, StringComparer.Ordinal);

@@ -48,10 +48,13 @@ public sealed record AuDeepJobParameters(
 /// <param name="Seed">Seed of the weights, the batch order and the dropout masks.</param>
 /// <param name="Parameters">Hyper-parameters.</param>
 /// <param name="SpectrogramBlobs">Blobs (in <c>artifacts</c>) of the corpus's <see cref="SpectrogramArtifact"/>s; their names carry the artifacts' content keys.</param>
-public sealed record AuDeepTrainingJob(string ModelKey, string Corpus, long Seed, AuDeepJobParameters Parameters, IReadOnlyList<string> SpectrogramBlobs)
+public sealed record AuDeepTrainingJob(string ModelKey, string Corpus, long Seed, AuDeepJobParameters Parameters, IReadOnlyList<string> SpectrogramBlobs) : IQueuedTrainingJob
 {
     /// <summary>The <c>kind</c> of an auDeep message; a message without one is an <see cref="LstmTrainingJob"/>.</summary>
     public const string JobKind = "audeep";
+
+    /// <summary>The auDeep kind of queued job (message kind, log names, done marker <see cref="AuDeepModelBlobs.Model"/>).</summary>
+    public static QueuedJobKind<AuDeepTrainingJob> QueuedKind { get; } = new(JobKind, "auDeep", "the auDeep autoencoders", ComputeKey, AuDeepModelBlobs.Model);
 
     /// <summary>Version of the auDeep training stage; bump it when the trainer's output changes.</summary>
     public const int Version = 1;
@@ -164,11 +167,4 @@ public static class AuDeepModelBlobs
     /// <summary>The feature names of the concatenated representation: <c>audeep_{N}dB_{j}</c>.</summary>
     public static IReadOnlyList<string> FeatureNames(IReadOnlyList<double> thresholds, int size) =>
         [.. thresholds.SelectMany(t => Enumerable.Range(0, size).Select(j => string.Create(CultureInfo.InvariantCulture, $"audeep_{-t:0.##}dB_{j}")))];
-}
-
-/// <summary>Trains auDeep jobs (the TorchSharp trainer lives outside the pipeline).</summary>
-public interface IAuDeepJobRunner
-{
-    /// <summary>Trains <paramref name="job"/> from the spectrograms in <paramref name="store"/>; returns the blobs to write under <c>models/</c>, the done marker (<see cref="AuDeepModelBlobs.Model"/>) last.</summary>
-    Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(AuDeepTrainingJob job, IBlobStore store, CancellationToken cancellationToken);
 }

@@ -17,10 +17,13 @@ namespace Affect.Pipeline.Training;
 /// <param name="Parameters">Hyper-parameters (<see cref="End2YouSpec.Enabled"/> is ignored).</param>
 /// <param name="RecordKey">Content key of the corpus's ingest record (hashed into <paramref name="ModelKey"/>).</param>
 /// <param name="RecordBlob">Blob (in <c>artifacts</c>) of that record: the files, partitions, labels and audio hashes.</param>
-public sealed record End2YouTrainingJob(string ModelKey, string Corpus, long Seed, End2YouSpec Parameters, string RecordKey, string RecordBlob)
+public sealed record End2YouTrainingJob(string ModelKey, string Corpus, long Seed, End2YouSpec Parameters, string RecordKey, string RecordBlob) : IQueuedTrainingJob
 {
     /// <summary>The <c>kind</c> of an End2You message.</summary>
     public const string JobKind = "end2you";
+
+    /// <summary>The End2You kind of queued job (message kind, log names, done marker <see cref="End2YouModelBlobs.Model"/>).</summary>
+    public static QueuedJobKind<End2YouTrainingJob> QueuedKind { get; } = new(JobKind, "End2You", "the End2You model", ComputeKey, End2YouModelBlobs.Model);
 
     /// <summary>Version of the End2You training stage; bump it when the trainer's output changes.</summary>
     public const int Version = 1;
@@ -103,11 +106,4 @@ public static class End2YouModelBlobs
 
     /// <summary>The ONNX model.</summary>
     public static string Onnx(string key) => $"{key}/end2you.onnx";
-}
-
-/// <summary>Trains End2You jobs (the TorchSharp trainer lives outside the pipeline).</summary>
-public interface IEnd2YouJobRunner
-{
-    /// <summary>Trains <paramref name="job"/> from the corpus audio in <paramref name="store"/>; returns the blobs to write under <c>models/</c>, the done marker (<see cref="End2YouModelBlobs.Model"/>) last.</summary>
-    Task<IReadOnlyList<(string Name, byte[] Bytes)>> RunAsync(End2YouTrainingJob job, IBlobStore store, CancellationToken cancellationToken);
 }
