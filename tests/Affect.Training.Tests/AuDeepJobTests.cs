@@ -143,16 +143,7 @@ public sealed class AuDeepJobTests : QueuedJobTests
     {
         var store = NewStore();
         var corpus = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 9, UtterancesPerSpeaker = 6, MinUtteranceSeconds = 3, MaxUtteranceSeconds = 6 };
-        var experiment = new ExperimentSpec(["usoms"], 5)
-        {
-            Features = new(BatchSize: 100),
-            Boaw = new(Size: 16, Iterations: 5),
-            Learners = new(Names: ["kelm", "wkelm", "wkpls", "svm"]),
-            Lstm = new(Enabled: false),
-            Fusion = new(Pool: 2000),
-            AuDeep = Small,
-        };
-        var outcome = await RunWithWorkerAsync(store, corpus, experiment, "audeep-1");
+        var outcome = await RunWithWorkerAsync(store, corpus, SmallRun("kelm", "wkelm", "wkpls", "svm") with { AuDeep = Small }, "audeep-1");
 
         Assert.Contains(outcome.Activities, a => a.Stage == SpectrogramsActivity.Stage);
         Assert.Contains(outcome.Activities, a => a.Stage == AuDeepTrainingJob.Stage && !a.Reused);

@@ -226,16 +226,7 @@ public sealed class End2YouJobTests : QueuedJobTests
     {
         var store = NewStore();
         var corpusSpec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, 7) with { Speakers = 6, UtterancesPerSpeaker = 5, MinUtteranceSeconds = 1.5, MaxUtteranceSeconds = 3 };
-        var experiment = new ExperimentSpec(["usoms"], 5)
-        {
-            Features = new(BatchSize: 100),
-            Boaw = new(Size: 16, Iterations: 5),
-            Learners = new(Names: ["kelm", "wkelm", "wkpls"]),
-            Lstm = new(Enabled: false),
-            Fusion = new(Pool: 2000),
-            End2You = Small,
-        };
-        var outcome = await RunWithWorkerAsync(store, corpusSpec, experiment, "end2you-1");
+        var outcome = await RunWithWorkerAsync(store, corpusSpec, SmallRun("kelm", "wkelm", "wkpls") with { End2You = Small }, "end2you-1");
 
         Assert.Contains(outcome.Activities, a => a.Stage == End2YouTrainingJob.Stage && !a.Reused);
         Assert.Contains(outcome.Activities, a => a.Stage == ScoreEnd2YouActivity.Stage);

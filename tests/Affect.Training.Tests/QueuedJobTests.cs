@@ -78,6 +78,16 @@ public abstract class QueuedJobTests : IDisposable
         Assert.Equal(0, await jobs.CountAsync());
     }
 
+    /// <summary>A small run over <c>usoms</c> (seed 5) with <paramref name="learners"/>, no LSTMs, a 2000-matrix fusion pool; the kind's stage is added with <c>with</c>.</summary>
+    protected static ExperimentSpec SmallRun(params string[] learners) => new(["usoms"], 5)
+    {
+        Features = new(BatchSize: 100),
+        Boaw = new(Size: 16, Iterations: 5),
+        Learners = new(Names: learners),
+        Lstm = new(Enabled: false),
+        Fusion = new(Pool: 2000),
+    };
+
     /// <summary>Runs <paramref name="experiment"/> on the in-memory Durable engine with the real worker draining the folder queue beside it.</summary>
     protected static async Task<ExperimentOutcome> RunWithWorkerAsync(FolderBlobStore store, SyntheticCorpusSpec corpus, ExperimentSpec experiment, string runId)
     {

@@ -10,7 +10,6 @@ public sealed class AuDeepOptionsTests
     public void An_empty_record_takes_auDeeps_documented_defaults()
     {
         var spec = RunRequests.ParseStartBody("""{"corpora":["usoms"],"auDeep":{}}""", []);
-        Assert.True(spec.AuDeepEnabled);
         var options = spec.AuDeep!;
         Assert.Equal([-30.0, -45, -60, -75], options.ThresholdsOrDefault);
         Assert.Equal((256, 2, 64, 256, 0.001, 0.8), (options.Units, options.Layers, options.Epochs, options.BatchSize, options.LearningRate, options.KeepProbability));

@@ -9,7 +9,6 @@ public sealed class End2YouSpecTests
     public void An_empty_record_takes_End2Yous_documented_defaults_and_round_trips()
     {
         var spec = RunRequests.ParseStartBody("""{"corpora":["usoms"],"end2You":{}}""", []);
-        Assert.True(spec.End2YouEnabled);
         var o = spec.End2You!;
         Assert.Equal((640, 100, 40, 80, 2, 40, 40, 10), (o.FrameSamples, o.Frames, o.Conv1Channels, o.Conv1Kernel, o.Pool1, o.Conv2Channels, o.Conv2Kernel, o.Pool2));
         Assert.Equal((256, 50, 10, 16, 0.0001), (o.Units, o.Epochs, o.Patience, o.BatchSize, o.LearningRate));
