@@ -43,7 +43,7 @@ public sealed record End2YouOptions(
     /// <summary>Small sizes for <c>affect demo</c> and tests (seconds of CPU, not hours).</summary>
     public static End2YouOptions Demo { get; } = new(
         Frames: 25, Conv1Channels: 8, Conv1Kernel: 40, Pool1: 4, Conv2Channels: 8, Conv2Kernel: 10, Pool2: 8, Units: 16,
-        Epochs: 8, Patience: 0, BatchSize: 8, LearningRate: 0.003);
+        Epochs: 8, Patience: 0, BatchSize: 8, LearningRate: 0.01);
 
     /// <summary>Positions left after the first convolution (no padding) and its pooling.</summary>
     public int Positions1 => (FrameSamples - Conv1Kernel + 1) / Pool1;
