@@ -24,7 +24,10 @@ public sealed class End2YouLearningTests(ITestOutputHelper output)
     {
         var spec = SyntheticCorpusSpec.Default(SyntheticCorpusKind.Usoms, seed) with
         {
-            Speakers = 12, UtterancesPerSpeaker = 8, MinUtteranceSeconds = 1, MaxUtteranceSeconds = 2,
+            Speakers = 12,
+            UtterancesPerSpeaker = 8,
+            MinUtteranceSeconds = 1,
+            MaxUtteranceSeconds = 2,
         };
         var plan = SyntheticCorpusGenerator.Plan(spec);
         var wavs = SyntheticCorpusGenerator.Generate(spec).ToDictionary(f => f.RelativePath, f => f.Content);
