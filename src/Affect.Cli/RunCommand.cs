@@ -151,6 +151,7 @@ internal static class RunCommand
             await worker;
         }
 
+        await ShowUnseenStagesAsync(store, runId, output, cancellationToken);
         int reused = outcome.Activities.Count(a => a.Reused);
         output.Line($"run {runId}: completed; {outcome.Activities.Count - reused} activities computed, {reused} reused");
         output.Line($"  results: {Containers.Runs}/{runId}/results.json (artifact {Containers.Artifacts}/{outcome.Results})");
@@ -194,6 +195,25 @@ internal static class RunCommand
         }
 
         return (outcome, runId, targets);
+    }
+
+    /// <summary>
+    /// Shows, from the run's <c>timings.json</c>, each stage the status poller never saw (a stage can pass between two
+    /// polls on a busy machine), so the progress lists every stage of the run once.
+    /// </summary>
+    private static async Task ShowUnseenStagesAsync(IBlobStore store, string runId, CommandOutput output, CancellationToken cancellationToken)
+    {
+        string blob = $"{runId}/{RunTimings.FileName}";
+        if (await store.GetInfoAsync(Containers.Runs, blob, cancellationToken) is null)
+        {
+            return;
+        }
+
+        var timings = await store.GetJsonAsync<RunTimings>(Containers.Runs, blob, cancellationToken: cancellationToken);
+        foreach (var stage in timings.Stages.Where(s => s.Activities > 0 && !output.Clock.Seen(s.Stage)))
+        {
+            output.Progress(output.Clock.Record(stage.Stage, stage.Activities, TimeSpan.FromSeconds(stage.Seconds)));
+        }
     }
 
     /// <summary>

@@ -57,6 +57,34 @@ public sealed class StageClock(TimeProvider time)
         }
     }
 
+    /// <summary>Whether <paramref name="stage"/> has been reported (a poller can miss a stage that passed between two polls).</summary>
+    public bool Seen(string stage)
+    {
+        lock (gate)
+        {
+            return started.ContainsKey(stage);
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="stage"/> as finished after <paramref name="took"/>, from a record of the run (its timings)
+    /// rather than from a report: for a stage no poll saw. Returns its progress (every item done).
+    /// </summary>
+    public StageProgress Record(string stage, int items, TimeSpan took)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        lock (gate)
+        {
+            started.TryAdd(stage, time.GetTimestamp());
+            if (!finished.Exists(f => f.Stage == stage))
+            {
+                finished.Add((stage, took));
+            }
+        }
+
+        return new StageProgress(stage, items, items, took, TimeSpan.Zero);
+    }
+
     /// <summary>The progress of <paramref name="stage"/> after <paramref name="done"/> of <paramref name="total"/> items.</summary>
     public StageProgress Report(string stage, int done, int total)
     {

@@ -40,6 +40,25 @@ public sealed class StageProgressTests
     }
 
     [Fact]
+    public void A_stage_no_poll_saw_is_recorded_from_the_run_timings_once_with_its_own_duration()
+    {
+        var time = new DrivenTime();
+        var clock = new StageClock(time);
+        clock.Follow(new RunProgress("lld", 0, 8));
+        time.Advance(TimeSpan.FromSeconds(3));
+        clock.Follow(new RunProgress("report", 0, 1)); // end2you-train passed between two polls
+        Assert.True(clock.Seen("lld"));
+        Assert.False(clock.Seen("end2you-train"));
+
+        var recorded = clock.Record("end2you-train", 1, TimeSpan.FromSeconds(12.5));
+        Assert.Equal(new StageProgress("end2you-train", 1, 1, TimeSpan.FromSeconds(12.5), TimeSpan.Zero), recorded);
+        Assert.True(recorded.Finished);
+        Assert.True(clock.Seen("end2you-train"));
+        clock.Record("end2you-train", 1, TimeSpan.FromSeconds(99)); // recorded once
+        Assert.Equal([("lld", TimeSpan.FromSeconds(3)), ("end2you-train", TimeSpan.FromSeconds(12.5))], clock.Finished);
+    }
+
+    [Fact]
     public void A_stage_of_no_items_is_complete_and_counts_beyond_the_total_are_clamped()
     {
         var clock = new StageClock(new DrivenTime());
