@@ -34,8 +34,6 @@ internal static partial class ManagedCli
             return 1;
         }
 
-        Console.Out.Flush();
-        Console.Error.Flush();
         var native = new nint[argv.Length + 1];
         for (int i = 0; i < argv.Length; i++)
         {

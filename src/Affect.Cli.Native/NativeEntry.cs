@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Affect.Audio;
@@ -27,6 +28,23 @@ internal static class NativeEntry
             return ManagedCli.Forward(args);
         }
 
+        // As in the managed CLI (AffectCommand.RunAsync): the first SIGINT/SIGTERM is reported and the command, which
+        // is not cancellable, finishes (so no temporary CSV is left behind); a second one ends the process at once.
+        bool signalled = false;
+        void Stop(PosixSignalContext context)
+        {
+            if (signalled)
+            {
+                return;
+            }
+
+            signalled = true;
+            context.Cancel = true;
+            Console.Error.WriteLine($"affect: {(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT")} received, stopping (send it again to end at once)");
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
             return RunLld(lld);
