@@ -52,12 +52,14 @@ public sealed class DurableEngineHost : IAsyncDisposable
     private readonly IHost sidecar;
     private readonly IHost worker;
     private readonly GrpcChannel channel;
+    private readonly IOrchestrationService service;
 
     private readonly CancellationTokenSource stopRelay = new();
     private readonly Task relay;
 
-    private DurableEngineHost(IHost sidecar, IHost worker, GrpcChannel channel, ITrainingQueue? completions)
+    private DurableEngineHost(IHost sidecar, IHost worker, GrpcChannel channel, IOrchestrationService service, ITrainingQueue? completions)
     {
+        this.service = service;
         this.sidecar = sidecar;
         this.worker = worker;
         this.channel = channel;
@@ -86,6 +88,12 @@ public sealed class DurableEngineHost : IAsyncDisposable
         ITrainingQueue? trainingQueue = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // AFFECT_ENGINE_LOG=FILE: the engine's whole log, for a run that stalls.
+        if (loggerFactory is null && Environment.GetEnvironmentVariable("AFFECT_ENGINE_LOG") is { Length: > 0 } logPath)
+        {
+            loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new EngineLogFile(logPath)));
+        }
+
         loggerFactory ??= LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("DurableTask", LogLevel.Error).AddFilter("Microsoft.DurableTask", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Error)
             .AddFilter("Grpc", LogLevel.Error).AddFilter("Microsoft.Hosting", LogLevel.Error).AddFilter("Dapr", LogLevel.Error));
@@ -155,7 +163,7 @@ public sealed class DurableEngineHost : IAsyncDisposable
 
         // The training worker's completions (a model or an error written) become the external events the orchestration waits on.
         var jobs = trainingQueue ?? PipelineTasks.DefaultTrainingQueue(store);
-        return new DurableEngineHost(sidecar, worker, channel, jobs is MissingTrainingQueue ? null : TrainingWorker.CompletionsBeside(jobs));
+        return new DurableEngineHost(sidecar, worker, channel, service, jobs is MissingTrainingQueue ? null : TrainingWorker.CompletionsBeside(jobs));
     }
 
     /// <summary>Settings of the Azure Storage engine for a local service: short visibility timeouts and a stable worker id.</summary>
@@ -208,6 +216,20 @@ public sealed class DurableEngineHost : IAsyncDisposable
         }
 
         sidecar.Dispose();
+
+        // The sidecar's dispatcher waits without end for activities the stopped worker will never answer, so its host
+        // never stops the orchestration service. Stopped here, so this host's engine no longer listens on the task hub:
+        // otherwise it keeps taking control-queue messages it will never process, and a host started again on the same
+        // hub (an in-process restart) stalls until they time out, over and over. What it held reappears after the
+        // queues' visibility timeout.
+        using var serviceTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await service.StopAsync(isForced: true).WaitAsync(serviceTimeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static int FreeLoopbackPort()
@@ -229,4 +251,35 @@ internal sealed class EmbeddedHostLifetime : IHostLifetime
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Appends every log line of the engine, at every level, to one file (<c>AFFECT_ENGINE_LOG</c>): a stalled run's record.</summary>
+internal sealed class EngineLogFile(string path) : ILoggerProvider
+{
+    private static readonly object Gate = new();
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new Category(path, categoryName);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private sealed class Category(string path, string name) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            string line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {name}: {formatter(state, exception)}{(exception is null ? string.Empty : $" ({exception.GetType().Name}: {exception.Message})")}{Environment.NewLine}";
+            lock (Gate)
+            {
+                File.AppendAllText(path, line);
+            }
+        }
+    }
 }

@@ -58,6 +58,15 @@ public sealed class LocalServiceTests(AzuriteFixture azurite)
         }
 
         Assert.Contains(firstLog.Entries, e => e.Stage == "ingest");
+
+        // The stopped service's engine no longer holds the task hub: its partition lease is not renewed any more (a host
+        // that kept listening would take the resumed run's control-queue messages and never process them).
+        var partitions = new Azure.Data.Tables.TableClient(azurite.ConnectionString, hub + "Partitions");
+        var leaseBefore = await partitions.GetEntityAsync<Azure.Data.Tables.TableEntity>(string.Empty, hub + "-control-00");
+        await Task.Delay(TimeSpan.FromSeconds(12)); // longer than the engine's 10-s lease renewal interval
+        var leaseAfter = await partitions.GetEntityAsync<Azure.Data.Tables.TableEntity>(string.Empty, hub + "-control-00");
+        Assert.Equal(leaseBefore.Value.ETag, leaseAfter.Value.ETag);
+
         var secondLog = new ActivityLog();
         await using (var service = await LocalService.StartAsync(store, engine, 0, secondLog))
         {
