@@ -36,6 +36,8 @@ internal static class FeaturesCommand
         Options = ["reference", "markdown"],
     };
 
+    // src/Affect.Cli.Native (the published Native AOT entry) runs this command too, with the same output; a change here
+    // goes there as well (NativeEntryTests compares the two).
     private static int RunLld(Arguments a)
     {
         string csv = a.Require("csv");

@@ -1,0 +1,3 @@
+using Affect.Cli.Native;
+
+return NativeEntry.Run(args);
