@@ -188,7 +188,7 @@ public sealed class End2YouJobTests : QueuedJobTests
                 "epochs": 8,
                 "patience": 0,
                 "batchSize": 8,
-                "learningRate": 0.003,
+                "learningRate": 0.01,
                 "seed": 7,
                 "threads": 1,
                 "positions1": 150,
