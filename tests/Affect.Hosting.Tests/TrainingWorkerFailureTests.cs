@@ -82,7 +82,9 @@ public sealed class TrainingWorkerFailureTests(AzuriteFixture azurite) : IDispos
     public async Task Visibility_renewal_keeps_a_long_job_from_a_second_worker(string kind)
     {
         var (store, jobs, poison) = kind == "azure" ? Azure() : Folder();
-        var visibility = TimeSpan.FromSeconds(1);
+        // 3 s: the lease renews every 1.5 s, which leaves a busy CI machine 1.5 s of slack per renewal (1 s left it 0.5 s,
+        // and a late renewal let the second worker take the job).
+        var visibility = TimeSpan.FromSeconds(3);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int started = 0;
         var runner = new DelegateRunner(async (_, ct) =>
@@ -104,9 +106,9 @@ public sealed class TrainingWorkerFailureTests(AzuriteFixture azurite) : IDispos
             await Task.Delay(20);
         }
 
-        // The job runs for 4 visibility timeouts; a second worker polls all the while and must find nothing.
+        // The job runs for 3 visibility timeouts; a second worker polls all the while and must find nothing.
         var polls = new List<JobOutcome>();
-        var until = DateTime.UtcNow + 4 * visibility;
+        var until = DateTime.UtcNow + 3 * visibility;
         while (DateTime.UtcNow < until)
         {
             polls.Add(await second.ProcessNextAsync());
