@@ -8,7 +8,10 @@ internal static class CliProcess
 {
     public static string AffectDll => Path.Combine(AppContext.BaseDirectory, "affect.dll");
 
-    public static ProcessStartInfo StartInfo(params string[] args)
+    public static ProcessStartInfo StartInfo(params string[] args) => StartInfoOf(AffectDll, args);
+
+    /// <summary>Runs <paramref name="dll"/> (an entry built beside the tests) on the runtime with <paramref name="args"/>.</summary>
+    public static ProcessStartInfo StartInfoOf(string dll, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -16,7 +19,7 @@ internal static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(AffectDll);
+        psi.ArgumentList.Add(dll);
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);
@@ -25,9 +28,12 @@ internal static class CliProcess
         return psi;
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunOfAsync(AffectDll, args);
+
+    /// <summary>Runs <paramref name="dll"/> to its end (at most 5 minutes) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunOfAsync(string dll, params string[] args)
     {
-        using var p = Process.Start(StartInfo(args))!;
+        using var p = Process.Start(StartInfoOf(dll, args))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));

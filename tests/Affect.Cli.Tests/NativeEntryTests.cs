@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Affect.Audio;
@@ -106,21 +105,8 @@ public sealed partial class NativeEntryTests : IDisposable
         Assert.Null(LldInvocation.Parse(["features", "functionals", "a.wav", "--csv", "o.csv"]));
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunNativeAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "affect-native.dll"));
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunNativeAsync(params string[] args) =>
+        CliProcess.RunOfAsync(Path.Combine(AppContext.BaseDirectory, "affect-native.dll"), args);
 
     // Durations (elapsed, ETA, "completed in") differ between two runs; everything else must not.
     private static string Timeless(string text) => Duration().Replace(text, "T");
