@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Affect.Audio;
 
@@ -111,6 +113,12 @@ public sealed class WavSampleReader : IDisposable
             return;
         }
 
+        if (bits == 16 && channels == 1 && BitConverter.IsLittleEndian)
+        {
+            DecodeMono16(MemoryMarshal.Cast<byte, short>(bytes[..(2 * mono.Length)]), mono);
+            return;
+        }
+
         // 8-bit PCM is unsigned with 128 as zero; the wider PCM formats are signed two's complement.
         double scale = 1.0 / ((double)(1L << (bits - 1)) * channels);
         int pos = 0;
@@ -129,6 +137,28 @@ public sealed class WavSampleReader : IDisposable
             }
 
             mono[f] = (float)(sum * scale);
+        }
+    }
+
+    // Mono 16-bit PCM, the common case: s / 2¹⁵ is exact in float, so the vector path gives the general loop's bits.
+    private static void DecodeMono16(ReadOnlySpan<short> pcm, Span<float> mono)
+    {
+        const float Scale = 1f / 32768f;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<float>(Scale);
+            for (; i <= pcm.Length - Vector<short>.Count; i += Vector<short>.Count)
+            {
+                Vector.Widen(new Vector<short>(pcm[i..]), out Vector<int> low, out Vector<int> high);
+                (Vector.ConvertToSingle(low) * scale).CopyTo(mono[i..]);
+                (Vector.ConvertToSingle(high) * scale).CopyTo(mono[(i + Vector<int>.Count)..]);
+            }
+        }
+
+        for (; i < pcm.Length; i++)
+        {
+            mono[i] = pcm[i] * Scale;
         }
     }
 

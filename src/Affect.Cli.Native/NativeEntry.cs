@@ -76,7 +76,7 @@ internal static class NativeEntry
             progress.Report(extracted.Count, lld.Inputs.Count);
             var clip = AudioLoader.LoadMono(path);
             var extractor = new LowLevelDescriptors(options with { InputGain = LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample) });
-            var m = extractor.Extract(clip.Samples);
+            var m = extractor.ExtractInPlace(clip.Samples); // the clip is not used again: no copy of the signal
             if (m.Rows == 0)
             {
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: duration: {clip.DurationSeconds:F3} s is shorter than one 60 ms LLD frame"));

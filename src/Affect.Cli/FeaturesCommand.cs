@@ -64,7 +64,7 @@ internal static class FeaturesCommand
 
             // Same sample scaling as SMILExtract's wave source, so the CSV can be diffed against it.
             var extractor = new LowLevelDescriptors(options with { InputGain = LowLevelDescriptorOptions.OpenSmileGainFor(clip.SourceBitsPerSample) });
-            var lld = StageProfile.Measure("extract", () => extractor.Extract(clip.Samples));
+            var lld = StageProfile.Measure("extract", () => extractor.ExtractInPlace(clip.Samples)); // the clip is not used again: no copy of the signal
             extracted.Add((Path.GetFileNameWithoutExtension(path), clip.DurationSeconds, RequireFrames(lld, path, clip.DurationSeconds)));
         }
 

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Affect.Features;
 
 /// <summary>Options of <see cref="LowLevelDescriptors"/>.</summary>
@@ -44,24 +46,41 @@ public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int Sa
         }
         else if (gain == (float)OpenSmilePcm16Gain)
         {
-            for (int i = 0; i < samples.Length; i++)
-            {
-                destination[i] = samples[i] * 32768f / 32767f;
-            }
+            MultiplyDivide(samples, 32768f, 32767f, destination);
         }
         else if (gain == (float)OpenSmilePcm24Gain)
         {
-            for (int i = 0; i < samples.Length; i++)
-            {
-                destination[i] = samples[i] * 8388608f / 8388352f;
-            }
+            MultiplyDivide(samples, 8388608f, 8388352f, destination);
         }
         else
         {
-            for (int i = 0; i < samples.Length; i++)
+            MultiplyDivide(samples, gain, 1f, destination);
+        }
+    }
+
+    // destination[i] = samples[i] · multiplier / divisor in float, element by element (so any vector width gives the
+    // same bits); x / 1f is x.
+    private static void MultiplyDivide(ReadOnlySpan<float> samples, float multiplier, float divisor, Span<float> destination)
+    {
+        if (destination.Length < samples.Length)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} samples (expected at least {samples.Length})", nameof(destination));
+        }
+
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var m = new Vector<float>(multiplier);
+            var d = new Vector<float>(divisor);
+            for (; i <= samples.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                destination[i] = samples[i] * gain;
+                (new Vector<float>(samples[i..]) * m / d).CopyTo(destination[i..]);
             }
+        }
+
+        for (; i < samples.Length; i++)
+        {
+            destination[i] = samples[i] * multiplier / divisor;
         }
     }
 

@@ -70,16 +70,47 @@ public sealed class LowLevelDescriptors
         return new LldMatrix(values, rows, ColumnNames, times, trailing) { PitchFramesDecidedAtEnd = stream.PitchFramesDecidedAtEnd };
     }
 
+    /// <summary>
+    /// <see cref="Extract"/> for a signal the caller no longer needs: on the parallel path (3 s and more) the input gain
+    /// is applied to <paramref name="samples"/> in place instead of to a copy, which saves allocating and touching a
+    /// second signal-sized array. Same bits as <see cref="Extract"/>.
+    /// </summary>
+    /// <param name="samples">Audio samples; their contents are unspecified afterwards.</param>
+    public LldMatrix ExtractInPlace(float[] samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (RowCount(samples.Length) < ParallelMinRows)
+        {
+            return Extract(samples);
+        }
+
+        if (Options.InputGain != 1.0)
+        {
+            LowLevelDescriptorOptions.ApplyInputGain(samples, (float)Options.InputGain, samples);
+        }
+
+        return ExtractScaled(samples);
+    }
+
     // Signals of 3 s and more are split over threads; shorter ones are not worth the hand-off.
     private const int ParallelMinRows = 300;
+
+    // Samples written to the 20 ms chain between two reads of its final rows (1 s at 16 kHz).
+    private const int DrainBlock = 16_000;
 
     // The same bits as the sequential stream: the voicing group (its SHS frames in parallel blocks) runs beside the 20 ms
     // and ZCR chain, which leaves the voicing columns empty, and is copied into them at the end.
     private LldMatrix ExtractInParallel(ReadOnlySpan<float> samples)
     {
-        int rows = RowCount(samples.Length);
         var scaled = new float[samples.Length];
         LowLevelDescriptorOptions.ApplyInputGain(samples, (float)Options.InputGain, scaled);
+        return ExtractScaled(scaled);
+    }
+
+    // ExtractInParallel over samples the input gain has already been applied to.
+    private LldMatrix ExtractScaled(float[] scaled)
+    {
+        int rows = RowCount(scaled.Length);
         int width = ColumnNames.Count;
         var values = new float[rows * width];
         var times = new double[rows];
@@ -91,10 +122,18 @@ public sealed class LowLevelDescriptors
             () =>
             {
                 // The samples are already scaled: gain 1 copies them unchanged.
+                // Rows are moved out as they become final, straight into the matrix, so the stream's queue stays a few
+                // blocks long instead of growing (and being copied) to the whole matrix.
                 var stream = new LldStream(Options with { InputGain = 1.0 }, ColumnNames, SharedTables, withVoicing: false);
-                stream.Write(scaled);
+                int read = 0;
+                for (int start = 0; start < scaled.Length; start += DrainBlock)
+                {
+                    stream.Write(scaled.AsSpan(start, Math.Min(DrainBlock, scaled.Length - start)));
+                    read += stream.ReadRows(values.AsSpan(read * width), times.AsSpan(read));
+                }
+
                 stream.Complete();
-                stream.ReadRows(values, times);
+                stream.ReadRows(values.AsSpan(read * width), times.AsSpan(read));
                 trailing = stream.TrailingSpectralRow is { } t ? [.. t] : null;
             });
         const int v = LldColumns.VoicingCount;

@@ -48,6 +48,17 @@ public sealed class WavReaderTests
     }
 
     [Fact]
+    public void Pcm16MonoDecodesEveryValueExactly()
+    {
+        // Mono 16-bit takes a vectorised path: every one of the 65536 values, plus a tail shorter than a vector, must
+        // be s / 2^15 exactly, as the general decoder gives it (also across the reader's 64 KiB buffer boundary).
+        long[] values = [.. Enumerable.Range(0, 65536 + 13).Select(i => (long)(short)(i * 40503))];
+        byte[] bytes = new TestWav { Bits = 16, Data = TestWav.Int(16, values) }.ToBytes();
+        float[] expected = [.. values.Select(v => (float)(v / 32768.0))];
+        Assert.Equal(expected, ReadBytes(bytes).Samples);
+    }
+
+    [Fact]
     public void Pcm24IsSignedAndExact()
     {
         long[] values = [-8388608, -1, 0, 1, 12345, 8388607];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text;
 
@@ -200,6 +201,11 @@ public static class OpenSmileCsv
                 destination[pos++] = (byte)'-';
             }
 
+            if (a < 1e9)
+            {
+                return pos + WriteDigits((uint)a, destination[pos..]);
+            }
+
             ((long)a).TryFormat(destination[pos..], out int written, default, CultureInfo.InvariantCulture);
             return pos + written;
         }
@@ -210,7 +216,8 @@ public static class OpenSmileCsv
         }
 
         // a = s · 10^(k − 6) with s in [10⁶, 10⁷): k from the binary exponent (k_true or one less), one correction step.
-        int k = (int)Math.Floor(Math.ILogB(a) * 0.30102999566398120);
+        // a is normal here, so its biased exponent field less 1023 is Math.ILogB(a).
+        int k = DecimalExponentGuess[(int)(BitConverter.DoubleToUInt64Bits(a) >> 52) - 1023 - MinBinaryExponent];
         double s = a * PowersOfTen[6 - k + PowerOffset];
         if (s >= 1e7)
         {
@@ -228,7 +235,7 @@ public static class OpenSmileCsv
             return Fallback(v, "0.000000e+00", destination);
         }
 
-        long m = (long)floor + (fraction > 0.5 ? 1 : 0);
+        int m = (int)floor + (fraction > 0.5 ? 1 : 0);
         if (m == 10_000_000)
         {
             m = 1_000_000;
@@ -240,29 +247,63 @@ public static class OpenSmileCsv
             destination[pos++] = (byte)'-';
         }
 
-        destination[pos++] = (byte)('0' + (m / 1_000_000));
-        destination[pos++] = (byte)'.';
-        long rest = m % 1_000_000;
-        for (int d = 5; d >= 0; d--)
-        {
-            destination[pos + d] = (byte)('0' + (rest % 10));
-            rest /= 10;
-        }
-
-        pos += 6;
-        destination[pos++] = (byte)'e';
-        destination[pos++] = (byte)(k < 0 ? '-' : '+');
+        // d.dddddde±XX: the lead digit, then three digit pairs, then the exponent (two digits, three from 100).
+        int lead = m / 1_000_000;
+        int rest = m - (lead * 1_000_000);
+        Span<byte> text = destination.Slice(pos, 15);
+        text[0] = (byte)('0' + lead);
+        text[1] = (byte)'.';
+        int high = rest / 10_000;
+        int low = rest - (high * 10_000);
+        WritePair(high, text[2..]);
+        WritePair(low / 100, text[4..]);
+        WritePair(low % 100, text[6..]);
+        text[8] = (byte)'e';
+        text[9] = (byte)(k < 0 ? '-' : '+');
         int e = Math.Abs(k);
         if (e >= 100)
         {
-            destination[pos++] = (byte)('0' + (e / 100));
-            e %= 100;
+            text[10] = (byte)('0' + (e / 100));
+            WritePair(e % 100, text[11..]);
+            return pos + 13;
         }
 
-        destination[pos++] = (byte)('0' + (e / 10));
-        destination[pos++] = (byte)('0' + (e % 10));
-        return pos;
+        WritePair(e, text[10..]);
+        return pos + 12;
     }
+
+    // "00" … "99": two ASCII digits per pair.
+    private static ReadOnlySpan<byte> DigitPairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WritePair(int pair, Span<byte> destination)
+    {
+        destination[1] = DigitPairs[(2 * pair) + 1];
+        destination[0] = DigitPairs[2 * pair];
+    }
+
+    // The decimal digits of n, as UInt32.ToString writes them; returns the count.
+    private static int WriteDigits(uint n, Span<byte> destination)
+    {
+        int count = 1;
+        for (uint rest = n; rest >= 10; rest /= 10)
+        {
+            count++;
+        }
+
+        for (int i = count - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (n % 10));
+            n /= 10;
+        }
+
+        return count;
+    }
+
+    // ⌊e · log₁₀2⌋ for the binary exponents of 1e-30 ≤ a < 1e30, as the general formula Math.Floor(e · 0.30103…) gives it.
+    private const int MinBinaryExponent = -100;
+
+    private static readonly int[] DecimalExponentGuess = [.. Enumerable.Range(MinBinaryExponent, 201).Select(e => (int)Math.Floor(e * 0.30102999566398120))];
 
     /// <summary>Bytes <see cref="FormatValue(float, Span{byte})"/> may need for one value.</summary>
     public const int MaxValueBytes = 64;

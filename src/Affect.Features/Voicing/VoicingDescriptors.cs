@@ -110,13 +110,12 @@ public static class VoicingDescriptors
         int block = frames * c;
         float[] f0 = ArrayPool<float>.Shared.Rent(Math.Max(1, block));
         float[] voicing = ArrayPool<float>.Shared.Rent(Math.Max(1, block));
-        float[] f0Final = ArrayPool<float>.Shared.Rent(Math.Max(1, frames));
-        float[] vFinal = ArrayPool<float>.Shared.Rent(Math.Max(1, frames));
         try
         {
+            var tail = new FrameFinisher(f0, voicing, energy, raw);
             if (parallelSource is not null && frames >= 2 * ParallelBlock)
             {
-                AnalyzeFramesInParallel(parallelSource, frames, f0, voicing, energy);
+                AnalyzeFramesInParallel(parallelSource, frames, tail);
             }
             else
             {
@@ -126,14 +125,122 @@ public static class VoicingDescriptors
                 {
                     energy[k] = (float)shs.Analyze(samples.Slice(k * FrameStep, FrameSize), f0.AsSpan(k * c, c), voicing.AsSpan(k * c, c), score);
                 }
+
+                tail.Advance(samples, frames);
             }
 
-            int decided = ViterbiPitchSmoother.Run(f0, voicing, frames, f0Final, vFinal);
-            var perturbation = new PeriodPerturbationAnalyzer(FrameSize);
-            Span<float> pert = stackalloc float[4];
-            for (int k = 0; k < frames; k++)
+            return tail.Finish(samples);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(f0);
+            ArrayPool<float>.Shared.Return(voicing);
+        }
+    }
+
+    private const int ParallelBlock = 128;
+
+    // SHS candidates and frame energies in blocks of ParallelBlock frames taken in frame order by every worker (one
+    // analyser per worker). Whichever worker finds the next blocks in order complete smooths and period-analyses them
+    // (FrameFinisher, sequential by nature), so that work overlaps the remaining SHS blocks instead of following them.
+    private static void AnalyzeFramesInParallel(float[] samples, int frames, FrameFinisher tail)
+    {
+        const int c = ShsPitchAnalyzer.CandidateCount;
+        int blocks = (frames + ParallelBlock - 1) / ParallelBlock;
+        var complete = new int[blocks];
+        int taken = -1;
+        int finished = 0; // blocks handed to the finisher; read and written under `tail`'s lock
+        Parallel.For(0, Math.Min(blocks, Environment.ProcessorCount), _ =>
+        {
+            var shs = new ShsPitchAnalyzer();
+            Span<float> score = stackalloc float[c];
+            int b;
+            while ((b = Interlocked.Increment(ref taken)) < blocks)
             {
-                float f = f0Final[k], v = vFinal[k];
+                int end = Math.Min(frames, (b + 1) * ParallelBlock);
+                for (int k = b * ParallelBlock; k < end; k++)
+                {
+                    tail.Energy[k] = (float)shs.Analyze(samples.AsSpan(k * FrameStep, FrameSize), tail.F0.AsSpan(k * c, c), tail.Voicing.AsSpan(k * c, c), score);
+                }
+
+                Volatile.Write(ref complete[b], 1);
+                FinishReadyBlocks();
+            }
+        });
+
+        // Every block is complete now; a hand-over that raced with the last worker's check is picked up here.
+        FinishReadyBlocks();
+
+        void FinishReadyBlocks()
+        {
+            while (Monitor.TryEnter(tail))
+            {
+                try
+                {
+                    int start = finished;
+                    while (finished < blocks && Volatile.Read(ref complete[finished]) == 1)
+                    {
+                        finished++;
+                    }
+
+                    if (finished == start)
+                    {
+                        return;
+                    }
+
+                    tail.Advance(samples, Math.Min(frames, finished * ParallelBlock));
+                }
+                finally
+                {
+                    Monitor.Exit(tail);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The sequential part of the voicing branch, fed frames in order as their SHS candidates are known: the Viterbi
+    /// smoother, the RMS gate and the period analysis (jitter, shimmer, HNR), written to the raw frames × 6 matrix.
+    /// </summary>
+    private sealed class FrameFinisher(float[] f0, float[] voicing, float[] energy, float[] raw)
+    {
+        private readonly ViterbiPitchSmoother smoother = new();
+        private readonly PeriodPerturbationAnalyzer perturbation = new(FrameSize);
+        private int pushed;
+        private int taken;
+
+        public float[] F0 => f0;
+
+        public float[] Voicing => voicing;
+
+        public float[] Energy => energy;
+
+        // Pushes frames up to `frames` (exclusive) and analyses every frame the smoother has decided.
+        public void Advance(ReadOnlySpan<float> samples, int frames)
+        {
+            const int c = ShsPitchAnalyzer.CandidateCount;
+            for (; pushed < frames; pushed++)
+            {
+                smoother.Push(f0.AsSpan(pushed * c, c), voicing.AsSpan(pushed * c, c));
+                TakeDecisions(samples);
+            }
+        }
+
+        // Flushes the smoother, analyses the remaining frames and returns the frames decided before the flush.
+        public int Finish(ReadOnlySpan<float> samples)
+        {
+            int decidedBeforeFlush = taken;
+            smoother.Flush();
+            TakeDecisions(samples);
+            return decidedBeforeFlush;
+        }
+
+        private void TakeDecisions(ReadOnlySpan<float> samples)
+        {
+            Span<float> pert = stackalloc float[4];
+            while (smoother.TryTakeDecision(out float f, out float v))
+            {
+                int k = taken++;
                 if (!(energy[k] >= EnergyThreshold))
                 {
                     f = 0f;
@@ -149,40 +256,7 @@ public static class VoicingDescriptors
                 raw[o + 4] = pert[2];
                 raw[o + 5] = pert[3];
             }
-
-            return decided;
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(f0);
-            ArrayPool<float>.Shared.Return(voicing);
-            ArrayPool<float>.Shared.Return(f0Final);
-            ArrayPool<float>.Shared.Return(vFinal);
-        }
-    }
-
-    private const int ParallelBlock = 128;
-
-    // SHS candidates and frame energies of blocks of ParallelBlock frames, one analyser (scratch) per worker.
-    private static void AnalyzeFramesInParallel(float[] samples, int frames, float[] f0, float[] voicing, float[] energy)
-    {
-        const int c = ShsPitchAnalyzer.CandidateCount;
-        int blocks = (frames + ParallelBlock - 1) / ParallelBlock;
-        Parallel.For(
-            0,
-            blocks,
-            () => (Shs: new ShsPitchAnalyzer(), Score: new float[c]),
-            (b, _, worker) =>
-            {
-                int end = Math.Min(frames, (b + 1) * ParallelBlock);
-                for (int k = b * ParallelBlock; k < end; k++)
-                {
-                    energy[k] = (float)worker.Shs.Analyze(samples.AsSpan(k * FrameStep, FrameSize), f0.AsSpan(k * c, c), voicing.AsSpan(k * c, c), worker.Score);
-                }
-
-                return worker;
-            },
-            _ => { });
     }
 
     /// <summary>

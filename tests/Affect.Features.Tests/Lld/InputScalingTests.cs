@@ -73,6 +73,51 @@ public sealed class InputScalingTests
         Assert.Equal(mono16.Values, stereo16.Values);
     }
 
+    [Theory]
+    [InlineData(LowLevelDescriptorOptions.OpenSmilePcm16Gain)] // equal to OpenSmilePcm24Gain: both are 1 + 1/32767
+    [InlineData(1.0)]
+    [InlineData(0.37)]
+    public void Gain_is_applied_element_by_element_in_place_and_out_of_place(double gain)
+    {
+        // The vectorised gain must give the scalar formula's bits for every length (vector tails) and in place.
+        var random = new Random(11);
+        foreach (int length in new[] { 0, 1, 7, 8, 9, 31, 1000, 1003 })
+        {
+            float[] x = [.. Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+            float g = (float)gain;
+            float[] expected = [.. x.Select(v => g == (float)LowLevelDescriptorOptions.OpenSmilePcm16Gain ? v * 32768f / 32767f : v * g)];
+            var outOfPlace = new float[length];
+            LowLevelDescriptorOptions.ApplyInputGain(x, g, outOfPlace);
+            Assert.Equal(expected, outOfPlace);
+            LowLevelDescriptorOptions.ApplyInputGain(x, g, x);
+            Assert.Equal(expected, x);
+        }
+    }
+
+    [Theory]
+    [InlineData(4.0, LowLevelDescriptorOptions.OpenSmilePcm16Gain)]
+    [InlineData(4.0, 1.0)]
+    [InlineData(1.5, LowLevelDescriptorOptions.OpenSmilePcm16Gain)] // below the parallel threshold
+    public void ExtractInPlace_gives_Extracts_bits_and_leaves_the_scaled_signal(double seconds, double gain)
+    {
+        var random = new Random(5);
+        float[] signal = [.. Enumerable.Range(0, (int)(seconds * 16000)).Select(i => (float)((0.4 * Math.Sin(i * 0.07)) + (0.05 * ((random.NextDouble() * 2) - 1))))];
+        var extractor = new LowLevelDescriptors(new LowLevelDescriptorOptions(InputGain: gain));
+        LldMatrix expected = extractor.Extract(signal);
+        float[] scaled = new float[signal.Length];
+        LowLevelDescriptorOptions.ApplyInputGain(signal, (float)gain, scaled);
+
+        float[] work = [.. signal];
+        LldMatrix actual = extractor.ExtractInPlace(work);
+        Assert.Equal(expected.Rows, actual.Rows);
+        Assert.Equal(expected.Values, actual.Values);
+        Assert.Equal(expected.FrameTimes, actual.FrameTimes);
+        if (LowLevelDescriptors.RowCount(signal.Length) >= 300)
+        {
+            Assert.Equal(scaled, work);
+        }
+    }
+
     [Fact]
     public void Pcm24_gain_is_openSMILEs_divisor()
     {
