@@ -113,11 +113,27 @@ internal sealed class SpectralDescriptors
         double nBins = hi - lo + 1;
         int n = 0;
 
-        double frameSum = 0.0;
+        // One pass for the sums over all bins: each accumulator still adds its terms in bin order (same bits as one
+        // loop per sum), but the independent chains overlap instead of running one after another.
+        double frameSum = 0.0; // Σ P, also the centroid's Σ P, the moments' and the entropy's normaliser
+        double sumA = 0.0;     // Σ f·P
+        float sumAA = 0f;      // Σ (float)(sharpness weight · P), in float as cSpectral accumulates it
+        double fluxSum = 0.0;  // Σ (|X| − |X_prev|)²
+        bool flux = !previousMagnitude.IsEmpty;
         for (int j = lo; j <= hi; j++)
         {
-            frameSum += power[j];
+            double p = power[j];
+            frameSum += p;
+            sumA += frequency[j] * p;
+            sumAA += (float)(sharpnessWeight[j] * p);
+            if (flux)
+            {
+                double d = magnitude[j] - previousMagnitude[j];
+                fluxSum += d * d;
+            }
         }
+
+        double sumB = frameSum;
 
         // Band energies, normalised by the number of bins (normBandEnergies = 0).
         foreach (var (left, wl, right, wr) in bands)
@@ -132,20 +148,37 @@ internal sealed class SpectralDescriptors
             output[n++] = (float)(sum / nBins);
         }
 
-        // Roll-off: lowest frequency at which the cumulative power reaches the given share of the total.
+        double centroid = sumB != 0.0 ? (float)(sumA / sumB) : 0.0;
+
+        // Roll-off (lowest frequency at which the cumulative power reaches the given share of the total) and the central
+        // moments about the centroid, in one pass. The cumulative sum never decreases and the shares increase, so the
+        // points reached at bin j are always the next ones in order.
+        Span<double> threshold = stackalloc double[RollOffs.Length];
+        for (int i = 0; i < RollOffs.Length; i++)
+        {
+            threshold[i] = RollOffs[i] * frameSum;
+        }
+
         Span<float> ro = stackalloc float[RollOffs.Length];
         ro.Clear();
+        int nextRollOff = 0;
         double cumulative = 0.0;
+        double m2 = 0.0, m3 = 0.0, m4 = 0.0;
         for (int j = lo; j <= hi; j++)
         {
-            cumulative += power[j];
-            for (int i = 0; i < RollOffs.Length; i++)
+            double p = power[j];
+            cumulative += p;
+            while (nextRollOff < RollOffs.Length && cumulative >= threshold[nextRollOff])
             {
-                if (ro[i] == 0f && cumulative >= RollOffs[i] * frameSum)
-                {
-                    ro[i] = (float)frequency[j];
-                }
+                ro[nextRollOff++] = (float)frequency[j];
             }
+
+            double t = frequency[j] - centroid;
+            double m = t * t * p;
+            m2 += m;
+            m *= t;
+            m3 += m;
+            m4 += m * t;
         }
 
         for (int i = 0; i < RollOffs.Length; i++)
@@ -153,50 +186,22 @@ internal sealed class SpectralDescriptors
             output[n++] = ro[i];
         }
 
-        // Flux: root mean square difference of consecutive magnitude spectra.
-        if (previousMagnitude.IsEmpty)
+        // Flux: root mean square difference of consecutive magnitude spectra (0 for the first frame).
+        if (!flux)
         {
             output[n++] = 0f;
         }
         else
         {
-            double acc = 0.0;
-            for (int j = lo; j <= hi; j++)
-            {
-                double d = magnitude[j] - previousMagnitude[j];
-                acc += d * d;
-            }
-
-            double flux = acc / nBins;
-            output[n++] = flux > 0.0 ? (float)Math.Sqrt(flux) : 0f;
+            double meanSquare = fluxSum / nBins;
+            output[n++] = meanSquare > 0.0 ? (float)Math.Sqrt(meanSquare) : 0f;
         }
 
         // Centroid (power-weighted mean frequency).
-        double sumA = 0.0;
-        double sumB = 0.0;
-        for (int j = lo; j <= hi; j++)
-        {
-            sumA += frequency[j] * power[j];
-            sumB += power[j];
-        }
-
-        double centroid = sumB != 0.0 ? (float)(sumA / sumB) : 0.0;
         output[n++] = (float)centroid;
 
         // Entropy of the power spectrum treated as a probability mass function (bits).
-        output[n++] = (float)Entropy(power[lo..(hi + 1)]);
-
-        // Central moments about the centroid.
-        double m2 = 0.0, m3 = 0.0, m4 = 0.0;
-        for (int j = lo; j <= hi; j++)
-        {
-            double t = frequency[j] - centroid;
-            double m = t * t * power[j];
-            m2 += m;
-            m *= t;
-            m3 += m;
-            m4 += m * t;
-        }
+        output[n++] = (float)Entropy(power[lo..(hi + 1)], frameSum);
 
         double sigma2 = sumB != 0.0 ? m2 / sumB : 0.0;
         output[n++] = (float)sigma2;
@@ -210,12 +215,6 @@ internal sealed class SpectralDescriptors
 
         // Psychoacoustic sharpness: 0.11 · Σ z·g(z)·P / Σ P (Zwicker's weighting, z in Bark); cSpectral accumulates the
         // float-rounded terms in a float sum.
-        float sumAA = 0f;
-        for (int j = lo; j <= hi; j++)
-        {
-            sumAA += (float)(sharpnessWeight[j] * power[j]);
-        }
-
         output[n++] = frameSum != 0.0 ? (float)(0.11 * (float)(sumAA / frameSum)) : 0f;
 
         // Harmonicity: mean absolute difference between consecutive local extrema (5-point test), per bin; in float as
@@ -248,13 +247,19 @@ internal sealed class SpectralDescriptors
     /// <param name="values">Non-negative values.</param>
     public static double Entropy(ReadOnlySpan<double> values)
     {
-        const double floor = 0.0000001;
         double sum = 0.0;
         foreach (double v in values)
         {
             sum += v;
         }
 
+        return Entropy(values, sum);
+    }
+
+    // Entropy with the values' sum (added in order) already known.
+    private static double Entropy(ReadOnlySpan<double> values, double sum)
+    {
+        const double floor = 0.0000001;
         if (sum < (float)floor)
         {
             sum = (float)floor; // openSMILE floors the normaliser at the float value of 1e-7

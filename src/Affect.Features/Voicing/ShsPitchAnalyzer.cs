@@ -83,12 +83,12 @@ internal sealed class ShsPitchAnalyzer
             peaks[nmax++] = 0;
         }
 
+        // Branch-free: on a noisy spectrum the peak test is unpredictable. peaks[nmax] is written for every bin and
+        // kept only when bin i is a peak (nmax ≤ i, so the write stays inside the array).
         for (int i = 1; i < n - 1; i++)
         {
-            if (a[i] > a[i - 1] && a[i] >= a[i + 1])
-            {
-                peaks[nmax++] = i;
-            }
+            peaks[nmax] = i;
+            nmax += (a[i] > a[i - 1] ? 1 : 0) & (a[i] >= a[i + 1] ? 1 : 0);
         }
 
         if (a[n - 1] > a[n - 2])
