@@ -144,18 +144,24 @@ internal sealed class ShsPitchAnalyzer
         double[] sig = t.SplineSig;
         double[] invP = t.SplineInvP;
         double[] six = t.SplineSixOverSpan;
+        // Both passes are recurrences: the previous value is carried in a local, so the dependency chain is the
+        // arithmetic alone, not a store and a reload of the array element as well.
         u[0] = 0;
+        double uPrevious = 0;
         for (int i = 1; i < n - 1; i++)
         {
             double d = ((y[i + 1] - y[i]) * invH[i]) - ((y[i] - y[i - 1]) * invH[i - 1]);
-            u[i] = ((six[i] * d) - (sig[i] * u[i - 1])) * invP[i];
+            uPrevious = ((six[i] * d) - (sig[i] * uPrevious)) * invP[i];
+            u[i] = uPrevious;
         }
 
         double[] a2 = t.SplineY2;
         y2[n - 1] = 0;
+        double y2Next = 0;
         for (int k = n - 2; k >= 0; k--)
         {
-            y2[k] = (a2[k] * y2[k + 1]) + u[k];
+            y2Next = (a2[k] * y2Next) + u[k];
+            y2[k] = y2Next;
         }
 
         int[] lo = t.TargetLo;
