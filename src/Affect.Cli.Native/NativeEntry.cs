@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Affect.Audio;
+using Affect.Cli;
 using Affect.Features;
 using Affect.Features.IO;
 
@@ -109,7 +110,7 @@ internal static class NativeEntry
         }
         else
         {
-            Console.Out.Write(string.Create(CultureInfo.InvariantCulture, $"affect {Command}: completed in {PlainProgress.Duration(progress.Elapsed)}\n  files   {lld.Inputs.Count}\n  frames  {frames}\n  csv     {csv}\n"));
+            Console.Out.Write(PlainOutput.Summary(Command, "completed", progress.Elapsed, [("files", lld.Inputs.Count), ("frames", frames)], [("csv", csv)], []));
         }
 
         return 0;
@@ -138,16 +139,15 @@ internal static class NativeEntry
 }
 
 /// <summary>
-/// The plain progress lines of the managed CLI's CommandOutput for one stage (<c>lld</c>) on stderr:
-/// <c>  [lld] 1/4 25 % 0.3 s, eta 0.9 s</c> at the start, every 10 % or 10 s, and at the end; nothing with <c>--quiet</c>.
-/// The ETA is StageClock's: elapsed · (total − done) / done.
+/// The plain progress lines of the managed CLI's CommandOutput for one stage (<c>lld</c>) on stderr, from the same
+/// <see cref="PlainOutput"/> code: <c>  [lld] 1/4 25 % 0.3 s, eta 0.9 s</c> at the start, every 10 % or 10 s, and at the
+/// end; nothing with <c>--quiet</c>. The ETA is StageClock's: elapsed · (total − done) / done.
 /// </summary>
 internal sealed class PlainProgress(bool quiet)
 {
     private readonly long origin = System.Diagnostics.Stopwatch.GetTimestamp();
     private long? stageStart;
-    private int? lastPercent;
-    private TimeSpan lastAt;
+    private (int Percent, TimeSpan At)? last;
 
     /// <summary>Time since the command started (the summary's "completed in").</summary>
     public TimeSpan Elapsed => System.Diagnostics.Stopwatch.GetElapsedTime(origin);
@@ -166,33 +166,15 @@ internal sealed class PlainProgress(bool quiet)
     {
         long now = System.Diagnostics.Stopwatch.GetTimestamp();
         stageStart ??= now;
-        if (quiet)
-        {
-            return;
-        }
-
-        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(stageStart.Value, now);
-        bool finished = total > 0 && done >= total;
-        double fraction = total <= 0 ? 1 : Math.Clamp((double)done / total, 0, 1);
-        int percent = (int)(fraction * 100);
         var sinceStart = Elapsed;
-        bool due = lastPercent is not { } last
-            || (finished && last < 100)
-            || (!finished && (percent / 10 > last / 10 || sinceStart - lastAt >= TimeSpan.FromSeconds(10)));
-        if (!due || lastPercent == 100)
+        if (quiet || !PlainOutput.ProgressLineDue(last, done, total, sinceStart))
         {
             return;
         }
 
-        (lastPercent, lastAt) = (finished ? 100 : percent, sinceStart);
-        string eta = finished ? "done" : done > 0 ? "eta " + Duration(elapsed * ((double)(total - done) / done)) : "eta ?";
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [lld] {done}/{total} {fraction * 100:F0} % {Duration(elapsed)}, {eta}"));
+        last = (PlainOutput.Percent(done, total), sinceStart);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(stageStart.Value, now);
+        TimeSpan? remaining = done > 0 ? elapsed * ((double)(total - done) / done) : null;
+        Console.Error.WriteLine(PlainOutput.ProgressLine("lld", done, total, elapsed, remaining));
     }
-
-    /// <summary>A duration as the managed CLI prints it: <c>4.1 s</c>, <c>3 min 05 s</c>, <c>1 h 02 min</c>.</summary>
-    public static string Duration(TimeSpan t) => t.TotalSeconds < 60
-        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s")
-        : t.TotalHours < 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalMinutes} min {t.Seconds:00} s")
-            : string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours} h {t.Minutes:00} min");
 }

@@ -125,14 +125,11 @@ internal sealed class CommandOutput : IDisposable
                 return;
             }
 
-            int percent = (int)(p.Fraction * 100);
             var now = Clock.Elapsed;
-            bool due = !printed.TryGetValue(p.Stage, out var last)
-                || (p.Finished && last.Percent < 100)
-                || (!p.Finished && (percent / 10 > last.Percent / 10 || now - last.At >= TimeSpan.FromSeconds(10)));
-            if (due && !(last.Percent == 100 && printed.ContainsKey(p.Stage)))
+            (int Percent, TimeSpan At)? last = printed.TryGetValue(p.Stage, out var seen) ? seen : null;
+            if (PlainOutput.ProgressLineDue(last, p.Done, p.Total, now))
             {
-                printed[p.Stage] = (p.Finished ? 100 : percent, now);
+                printed[p.Stage] = (PlainOutput.Percent(p.Done, p.Total), now);
                 Console.Error.WriteLine(PlainLine(p));
             }
         }
@@ -142,16 +139,11 @@ internal sealed class CommandOutput : IDisposable
     public static string PlainLine(StageProgress p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        string eta = p.Finished ? "done" : p.Remaining is { } r ? "eta " + Duration(r) : "eta ?";
-        return string.Create(CultureInfo.InvariantCulture, $"  [{p.Stage}] {p.Done}/{p.Total} {p.Fraction * 100:F0} % {Duration(p.Elapsed)}, {eta}");
+        return PlainOutput.ProgressLine(p.Stage, p.Done, p.Total, p.Elapsed, p.Remaining);
     }
 
-    /// <summary>A duration as people read it: <c>4.1 s</c>, <c>3 min 05 s</c>, <c>1 h 02 min</c>.</summary>
-    public static string Duration(TimeSpan t) => t.TotalSeconds < 60
-        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F1} s")
-        : t.TotalHours < 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalMinutes} min {t.Seconds:00} s")
-            : string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours} h {t.Minutes:00} min");
+    /// <summary>A duration as people read it (<see cref="PlainOutput.Duration"/>).</summary>
+    public static string Duration(TimeSpan t) => PlainOutput.Duration(t);
 
     /// <summary>
     /// Ends the command's output: stops the live display, then writes the summary to stdout — the one-screen summary,
@@ -274,27 +266,6 @@ internal sealed record CommandSummary(string Status, IReadOnlyList<(string Label
     }
 
     /// <summary>The one-screen summary: what ran, how long it took, where each result is, and the slowest stages.</summary>
-    public string ToText(string command, TimeSpan took, IReadOnlyList<(string Stage, TimeSpan Took)> stages)
-    {
-        var text = new System.Text.StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"affect {command}: {Status} in {CommandOutput.Duration(took)}\n");
-        int width = Outputs.Select(o => o.Label.Length).Concat(Facts.Select(f => f.Name.Length)).DefaultIfEmpty(0).Max();
-        foreach (var (name, value) in Facts)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"  {name.PadRight(width)}  {value}\n");
-        }
-
-        foreach (var (label, path) in Outputs)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"  {label.PadRight(width)}  {path}\n");
-        }
-
-        var slowest = stages.OrderByDescending(s => s.Took).Take(5).ToList();
-        if (slowest.Count > 1)
-        {
-            text.Append("  slowest stages: ").Append(string.Join(", ", slowest.Select(s => $"{s.Stage} {CommandOutput.Duration(s.Took)}"))).Append('\n');
-        }
-
-        return text.ToString();
-    }
+    public string ToText(string command, TimeSpan took, IReadOnlyList<(string Stage, TimeSpan Took)> stages) =>
+        PlainOutput.Summary(command, Status, took, Facts, Outputs, stages);
 }

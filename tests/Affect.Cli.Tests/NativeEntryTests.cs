@@ -1,7 +1,9 @@
+extern alias native;
+
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Affect.Audio;
-using Affect.Cli.Native;
+using native::Affect.Cli.Native;
 
 namespace Affect.Cli.Tests;
 
