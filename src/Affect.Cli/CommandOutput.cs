@@ -142,9 +142,6 @@ internal sealed class CommandOutput : IDisposable
         return PlainOutput.ProgressLine(p.Stage, p.Done, p.Total, p.Elapsed, p.Remaining);
     }
 
-    /// <summary>A duration as people read it (<see cref="PlainOutput.Duration"/>).</summary>
-    public static string Duration(TimeSpan t) => PlainOutput.Duration(t);
-
     /// <summary>
     /// Ends the command's output: stops the live display, then writes the summary to stdout — the one-screen summary,
     /// only <paramref name="summary"/>'s main path with <c>--quiet</c>, or one JSON object with <c>--json</c>.
@@ -226,8 +223,7 @@ internal sealed class LiveProgress
 
         task.MaxValue = Math.Max(1, p.Total);
         task.Value = p.Total <= 0 ? 1 : p.Done;
-        string eta = p.Finished ? "done" : p.Remaining is { } r ? "eta " + CommandOutput.Duration(r) : "eta ?";
-        task.Description = Markup.Escape($"{p.Stage} {p.Done}/{p.Total} {eta}");
+        task.Description = Markup.Escape($"{p.Stage} {p.Done}/{p.Total} {PlainOutput.Eta(p.Done, p.Total, p.Remaining)}");
     }
 
     /// <summary>Ends the display, leaving its last state on the screen.</summary>

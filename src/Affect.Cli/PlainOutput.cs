@@ -24,9 +24,12 @@ internal static class PlainOutput
     /// <param name="remaining">Estimated time left, or null when not known yet.</param>
     public static string ProgressLine(string stage, int done, int total, TimeSpan elapsed, TimeSpan? remaining)
     {
-        string eta = Finished(done, total) ? "done" : remaining is { } r ? "eta " + Duration(r) : "eta ?";
-        return string.Create(CultureInfo.InvariantCulture, $"  [{stage}] {done}/{total} {Fraction(done, total) * 100:F0} % {Duration(elapsed)}, {eta}");
+        return string.Create(CultureInfo.InvariantCulture, $"  [{stage}] {done}/{total} {Fraction(done, total) * 100:F0} % {Duration(elapsed)}, {Eta(done, total, remaining)}");
     }
+
+    /// <summary>A stage's time left as shown: <c>eta 9.6 s</c>, <c>done</c> at the end, <c>eta ?</c> before the first item.</summary>
+    public static string Eta(int done, int total, TimeSpan? remaining) =>
+        Finished(done, total) ? "done" : remaining is { } r ? "eta " + Duration(r) : "eta ?";
 
     /// <summary>
     /// Whether a stage's progress line is due: its first report, its end, a new tenth, or 10 s since its last line; never

@@ -30,10 +30,11 @@ public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int Sa
     };
 
     /// <summary>
-    /// Scales samples by an input gain as the extractor does. For <see cref="OpenSmilePcm16Gain"/> and
-    /// <see cref="OpenSmilePcm24Gain"/> the integer sample s (decoded exactly as s/2¹⁵ or s/2²³) is rescaled the way
-    /// openSMILE's wave source does it, (float)s / 32767f or (float)s / 8388352f, instead of by a multiplication that
-    /// would differ from it in the last bit for some samples.
+    /// Scales samples by an input gain as the extractor does. For <see cref="OpenSmilePcm16Gain"/> (which equals
+    /// <see cref="OpenSmilePcm24Gain"/>: both are 1 + 1/32767) the sample x is rescaled as x · 32768f / 32767f: for x = s/2¹⁵
+    /// that is (float)s / 32767f, and for x = s/2²³ it is (s/256) / 32767f, the same float as openSMILE's
+    /// (float)s / 8388352f since the power-of-two scaling is exact; a multiplication by the gain would differ from
+    /// openSMILE in the last bit for some samples.
     /// </summary>
     /// <param name="samples">Samples as decoded.</param>
     /// <param name="gain">Gain as float (1 for none).</param>
@@ -47,10 +48,6 @@ public sealed record LowLevelDescriptorOptions(bool IncludeDeltas = true, int Sa
         else if (gain == (float)OpenSmilePcm16Gain)
         {
             MultiplyDivide(samples, 32768f, 32767f, destination);
-        }
-        else if (gain == (float)OpenSmilePcm24Gain)
-        {
-            MultiplyDivide(samples, 8388608f, 8388352f, destination);
         }
         else
         {

@@ -201,11 +201,6 @@ public static class OpenSmileCsv
                 destination[pos++] = (byte)'-';
             }
 
-            if (a < 1e9)
-            {
-                return pos + WriteDigits((uint)a, destination[pos..]);
-            }
-
             ((long)a).TryFormat(destination[pos..], out int written, default, CultureInfo.InvariantCulture);
             return pos + written;
         }
@@ -280,24 +275,6 @@ public static class OpenSmileCsv
     {
         destination[1] = DigitPairs[(2 * pair) + 1];
         destination[0] = DigitPairs[2 * pair];
-    }
-
-    // The decimal digits of n, as UInt32.ToString writes them; returns the count.
-    private static int WriteDigits(uint n, Span<byte> destination)
-    {
-        int count = 1;
-        for (uint rest = n; rest >= 10; rest /= 10)
-        {
-            count++;
-        }
-
-        for (int i = count - 1; i >= 0; i--)
-        {
-            destination[i] = (byte)('0' + (n % 10));
-            n /= 10;
-        }
-
-        return count;
     }
 
     // ⌊e · log₁₀2⌋ for the binary exponents of 1e-30 ≤ a < 1e30, as the general formula Math.Floor(e · 0.30103…) gives it.

@@ -115,7 +115,7 @@ internal sealed class SpectralDescriptors
 
         // One pass for the sums over all bins: each accumulator still adds its terms in bin order (same bits as one
         // loop per sum), but the independent chains overlap instead of running one after another.
-        double frameSum = 0.0; // Σ P, also the centroid's Σ P, the moments' and the entropy's normaliser
+        double frameSum = 0.0; // Σ P: the total, and the normaliser of the centroid, the moments, the slope and the entropy
         double sumA = 0.0;     // Σ f·P
         float sumAA = 0f;      // Σ (float)(sharpness weight · P), in float as cSpectral accumulates it
         double fluxSum = 0.0;  // Σ (|X| − |X_prev|)²
@@ -133,8 +133,6 @@ internal sealed class SpectralDescriptors
             }
         }
 
-        double sumB = frameSum;
-
         // Band energies, normalised by the number of bins (normBandEnergies = 0).
         foreach (var (left, wl, right, wr) in bands)
         {
@@ -148,7 +146,7 @@ internal sealed class SpectralDescriptors
             output[n++] = (float)(sum / nBins);
         }
 
-        double centroid = sumB != 0.0 ? (float)(sumA / sumB) : 0.0;
+        double centroid = frameSum != 0.0 ? (float)(sumA / frameSum) : 0.0;
 
         // Roll-off (lowest frequency at which the cumulative power reaches the given share of the total) and the central
         // moments about the centroid, in one pass. The cumulative sum never decreases and the shares increase, so the
@@ -203,14 +201,14 @@ internal sealed class SpectralDescriptors
         // Entropy of the power spectrum treated as a probability mass function (bits).
         output[n++] = (float)Entropy(power[lo..(hi + 1)], frameSum);
 
-        double sigma2 = sumB != 0.0 ? m2 / sumB : 0.0;
+        double sigma2 = frameSum != 0.0 ? m2 / frameSum : 0.0;
         output[n++] = (float)sigma2;
-        output[n++] = sigma2 <= 0.0 ? 0f : (float)(m3 / (sumB * sigma2 * Math.Sqrt(sigma2)));
-        output[n++] = sigma2 == 0.0 ? 0f : (float)(m4 / (sumB * sigma2 * sigma2));
+        output[n++] = sigma2 <= 0.0 ? 0f : (float)(m3 / (frameSum * sigma2 * Math.Sqrt(sigma2)));
+        output[n++] = sigma2 == 0.0 ? 0f : (float)(m4 / (frameSum * sigma2 * sigma2));
 
         // Slope: least-squares regression of power on frequency, scaled by (N−1) as openSMILE's oldSlopeScale does.
         double deno = (nBins * slopeS2f) - (slopeSf * slopeSf);
-        double slope = deno != 0.0 ? ((nBins * sumA) - (slopeSf * sumB)) / deno : 0.0;
+        double slope = deno != 0.0 ? ((nBins * sumA) - (slopeSf * frameSum)) / deno : 0.0;
         output[n++] = (float)(slope * (nBins - 1.0));
 
         // Psychoacoustic sharpness: 0.11 · Σ z·g(z)·P / Σ P (Zwicker's weighting, z in Bark); cSpectral accumulates the
